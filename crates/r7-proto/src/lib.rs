@@ -1,1 +1,3 @@
-//! stub
+//! Sans-IO protocol layer of the R7-Office portal REST API.
+
+pub mod xml;
