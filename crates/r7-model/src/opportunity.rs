@@ -14,7 +14,8 @@ use crate::{ApiDateTime, BidType, ContactBase, Currency, CustomField, DealStage,
 /// (what some documentation shows); unknown members are ignored.
 ///
 /// `Serialize` writes the server's camelCase names in the server's order, leaving out what the
-/// server leaves out.
+/// server leaves out, in the form of the single-deal endpoints (the lists `members`,
+/// `accessList` and `customFields` are always written, empty or not).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Opportunity {
@@ -29,11 +30,7 @@ pub struct Opportunity {
     )]
     pub created: Option<ApiDateTime>,
     /// Contacts taking part in the deal (the primary contact among them).
-    #[serde(
-        alias = "Members",
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(alias = "Members", deserialize_with = "nullable")]
     pub members: Vec<ContactBase>,
     /// The primary contact, if the deal has one.
     #[serde(alias = "Contact", skip_serializing_if = "Option::is_none")]
@@ -102,21 +99,13 @@ pub struct Opportunity {
     #[serde(alias = "IsPrivate", deserialize_with = "nullable")]
     pub is_private: bool,
     /// Users who may see a private deal.
-    #[serde(
-        alias = "AccessList",
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(alias = "AccessList", deserialize_with = "nullable")]
     pub access_list: Vec<Employee>,
     /// Whether the caller may edit the deal.
     #[serde(alias = "CanEdit", deserialize_with = "nullable")]
     pub can_edit: bool,
     /// Custom field values of the deal.
-    #[serde(
-        alias = "CustomFields",
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(alias = "CustomFields", deserialize_with = "nullable")]
     pub custom_fields: Vec<CustomField>,
     /// The deal's id.
     #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
