@@ -1,0 +1,117 @@
+//! Rendering a path template with percent-encoded parameters.
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::endpoint::Endpoint;
+use crate::error::BuildError;
+
+/// The WHATWG path percent-encode set plus `/` and `%`: a parameter can neither add a path
+/// segment nor smuggle in a pre-encoded one (`%2F`), while `-`, `.`, `_` and `~` stay readable.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
+
+/// Everything but the unreserved characters of RFC 3986, for query names and values.
+const QUERY_COMPONENT: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path segment. `.` and `..` are encoded too, because clients and proxies
+/// would otherwise resolve them as "this" and "parent" directory.
+pub fn encode_path_segment(value: &str) -> String {
+    match value {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(value, PATH_SEGMENT).to_string(),
+    }
+}
+
+/// Renders `E::PATH_TEMPLATE` with the endpoint's encoded parameters.
+pub(crate) fn render_path<E: Endpoint>(endpoint: &E) -> Result<String, BuildError> {
+    let template = E::PATH_TEMPLATE;
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map(|i| open + i)
+            .ok_or(BuildError::Template { template })?;
+        let name = &rest[open + 1..close];
+        let value = endpoint
+            .path_param(name)
+            .ok_or(BuildError::Template { template })?;
+        if value.is_empty() {
+            return Err(BuildError::InvalidArgument {
+                name: name.to_owned(),
+                reason: "must not be empty (it is a path segment)".to_owned(),
+            });
+        }
+        out.push_str(&encode_path_segment(&value));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Encodes query pairs as `a=1&b=2`.
+pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
+    let mut out = String::new();
+    for (name, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(name, QUERY_COMPONENT));
+        out.push('=');
+        out.extend(utf8_percent_encode(value, QUERY_COMPONENT));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_cannot_change_the_path() {
+        for (raw, encoded) in [
+            ("1234", "1234"),
+            ("a/b", "a%2Fb"),
+            ("a%2Fb", "a%252Fb"),
+            ("../x", "..%2Fx"),
+            ("..", "%2E%2E"),
+            (".", "%2E"),
+            ("a?b#c", "a%3Fb%23c"),
+            ("a b", "a%20b"),
+            ("д.json", "%D0%B4.json"),
+            ("x-y_z~1.2", "x-y_z~1.2"),
+            ("line\r\nbreak", "line%0D%0Abreak"),
+        ] {
+            assert_eq!(encode_path_segment(raw), encoded, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_always_encoded() {
+        let q = encode_query(&[
+            ("filterValue", "a b&c=d".to_owned()),
+            ("fromDate", "2022-10-08T18:03:33.1944111+03:00".to_owned()),
+            ("tags", "вип".to_owned()),
+        ]);
+        assert_eq!(
+            q,
+            "filterValue=a%20b%26c%3Dd&fromDate=2022-10-08T18%3A03%3A33.1944111%2B03%3A00&tags=%D0%B2%D0%B8%D0%BF"
+        );
+    }
+}

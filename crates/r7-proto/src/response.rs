@@ -1,0 +1,193 @@
+//! Turning an `http::Response` into an endpoint's output or a typed error.
+
+use std::time::Duration;
+
+use http::header::{CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderMap, Response, StatusCode};
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+use crate::endpoint::Endpoint;
+use crate::envelope::{Envelope, EnvelopeStatus};
+use crate::error::{ApiError, BodySnippet, ResponseError};
+use crate::{Format, xml};
+
+/// Reads the response to `E`'s request.
+///
+/// The body is decoded by the response's `Content-Type` (JSON or XML; when it is missing, by the
+/// first byte), never by the format that was asked for, because the server answers JSON to some
+/// requests that ask for XML. Then:
+///
+/// * a successful envelope (`status` 0) gives the typed value;
+/// * HTTP 401 gives [`ResponseError::Unauthorized`];
+/// * HTTP 503 with `Retry-After` gives [`ResponseError::RateLimited`];
+/// * an error envelope (`status` 1), whatever the HTTP status, gives [`ResponseError::Api`] with
+///   the server's message;
+/// * a body that is no envelope (an HTML page from a proxy, an empty body) gives
+///   [`ResponseError::Http`] with the status and a short snippet;
+/// * an envelope whose value has the wrong shape gives [`ResponseError::Decode`] with the place.
+pub fn parse_response<E: Endpoint>(
+    response: &Response<impl AsRef<[u8]>>,
+) -> Result<E::Output, ResponseError> {
+    let status = response.status();
+    let body = response.body().as_ref();
+    let headers = response.headers();
+    let format = detect_format(headers, body);
+
+    if status == StatusCode::UNAUTHORIZED {
+        return Err(ResponseError::Unauthorized);
+    }
+    let not_an_envelope = || ResponseError::Http {
+        status,
+        content_type: content_type(headers)
+            .unwrap_or("no content type")
+            .to_owned(),
+        snippet: if E::SENSITIVE {
+            BodySnippet::redacted()
+        } else {
+            BodySnippet::new(body)
+        },
+    };
+
+    if !status.is_success() {
+        let envelope = format
+            .and_then(|f| decode::<Envelope<IgnoredAny>>(f, status, body).ok())
+            .filter(|e| e.status.is_some() || e.error.is_some());
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            if let Some(retry_after) = retry_after(headers) {
+                return Err(ResponseError::RateLimited {
+                    retry_after,
+                    message: envelope.and_then(|e| e.error).and_then(|e| e.message),
+                });
+            }
+        }
+        return match envelope {
+            Some(envelope) => Err(api_error(status, envelope).into()),
+            None => Err(not_an_envelope()),
+        };
+    }
+
+    let Some(format) = format else {
+        return Err(not_an_envelope());
+    };
+    let envelope: Envelope<E::Output> = decode(format, status, body)?;
+    match envelope.status {
+        Some(EnvelopeStatus::Ok) => {}
+        Some(EnvelopeStatus::Error) => return Err(api_error(status, envelope).into()),
+        None => {
+            return Err(ResponseError::Decode {
+                format,
+                status,
+                path: Some("status".to_owned()),
+                reason: "missing; the body is not an API envelope".to_owned(),
+            });
+        }
+    }
+    envelope.response.ok_or(ResponseError::Decode {
+        format,
+        status,
+        path: Some("response".to_owned()),
+        reason: "missing from a successful envelope".to_owned(),
+    })
+}
+
+fn api_error<T>(status: StatusCode, envelope: Envelope<T>) -> ApiError {
+    let error = envelope.error.unwrap_or_default();
+    ApiError {
+        status,
+        status_code: envelope.status_code,
+        message: error.message,
+        kind: error.kind,
+        hresult: error.hresult,
+    }
+}
+
+/// Decodes `body` as `T` in `format`, naming the place of a failure.
+pub(crate) fn decode<T: DeserializeOwned>(
+    format: Format,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, ResponseError> {
+    match format {
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                ResponseError::Decode {
+                    format,
+                    status,
+                    path: (path != ".").then_some(path),
+                    reason: e.into_inner().to_string(),
+                }
+            })?;
+            de.end().map_err(|e| ResponseError::Decode {
+                format,
+                status,
+                path: None,
+                reason: e.to_string(),
+            })?;
+            Ok(value)
+        }
+        Format::Xml => xml::from_slice(body).map_err(|e| ResponseError::Decode {
+            format,
+            status,
+            path: e.path().map(str::to_owned),
+            // Syntax errors have no element path; their message carries the byte offset.
+            reason: match e.path() {
+                Some(_) => e.message().to_owned(),
+                None => e.to_string(),
+            },
+        }),
+    }
+}
+
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
+}
+
+/// The format of the body from its `Content-Type`, or from its first byte when that header is
+/// missing. `None`: not a body this API writes (HTML, plain text, ...).
+fn detect_format(headers: &HeaderMap, body: &[u8]) -> Option<Format> {
+    if let Some(content_type) = content_type(headers) {
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if media == "application/json" || media == "text/json" || media.ends_with("+json") {
+            return Some(Format::Json);
+        }
+        if media == "text/xml" || media == "application/xml" || media.ends_with("+xml") {
+            return Some(Format::Xml);
+        }
+        if !media.is_empty() {
+            return None;
+        }
+    }
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &body[start..body.len().min(start + 16)];
+    match head.first() {
+        Some(b'{') => Some(Format::Json),
+        Some(b'<')
+            if !head.to_ascii_lowercase().starts_with(b"<!doctype html")
+                && !head.to_ascii_lowercase().starts_with(b"<html") =>
+        {
+            Some(Format::Xml)
+        }
+        _ => None,
+    }
+}
+
+/// `Retry-After` in seconds (the form the portal's rate limiter writes). `Some(None)`: the header
+/// is there in another form (an HTTP date).
+fn retry_after(headers: &HeaderMap) -> Option<Option<Duration>> {
+    let value = headers.get(RETRY_AFTER)?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs),
+    )
+}

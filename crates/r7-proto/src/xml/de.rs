@@ -1,0 +1,404 @@
+//! The serde `Deserializer` over the tree.
+//!
+//! The XML carries no types, so this is driven by what the target type asks for: text becomes a
+//! number when a number is wanted. The unit of input is a *group*: all the sibling elements that
+//! share one name, which is how the server writes an array.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+
+use serde::de::value::StrDeserializer;
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
+
+use super::tree::Node;
+use super::{Error, Location, short};
+
+/// Where a value sits in the document: a chain of element names up to the root, kept on the
+/// stack and only turned into text when an error needs it.
+pub(super) struct Path<'p> {
+    name: &'p str,
+    /// Position among the repeated elements of a list.
+    index: Option<usize>,
+    parent: Option<&'p Path<'p>>,
+}
+
+impl<'p> Path<'p> {
+    pub(super) fn root(name: &'p str) -> Self {
+        Path {
+            name,
+            index: None,
+            parent: None,
+        }
+    }
+
+    fn child(name: &'p str, parent: &'p Path<'p>) -> Self {
+        Path {
+            name,
+            index: None,
+            parent: Some(parent),
+        }
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            write!(f, "{parent}/")?;
+        }
+        f.write_str(&short(self.name))?;
+        match self.index {
+            Some(i) => write!(f, "[{i}]"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Tags an error that carries no location yet with the element it came from.
+fn located<T>(path: &Path<'_>, result: Result<T, Error>) -> Result<T, Error> {
+    result.map_err(|e| e.at(path))
+}
+
+/// Deserializer for one group of same-named sibling elements (never empty).
+pub(super) struct De<'p> {
+    nodes: &'p [&'p Node],
+    path: &'p Path<'p>,
+}
+
+impl<'p> De<'p> {
+    pub(super) fn new(nodes: &'p [&'p Node], path: &'p Path<'p>) -> Self {
+        De { nodes, path }
+    }
+
+    fn error(&self, message: impl fmt::Display) -> Error {
+        Error::new(message, Location::Path(self.path.to_string()))
+    }
+
+    /// The only element of the group: anything but a list must not silently drop elements.
+    fn one(&self) -> Result<&'p Node, Error> {
+        match self.nodes {
+            [node] => Ok(node),
+            nodes => Err(self.error(format_args!(
+                "expected one <{}> element, found {}",
+                short(self.path.name),
+                nodes.len()
+            ))),
+        }
+    }
+
+    /// The text of the only element; a self-closed one reads as empty text.
+    fn text(&self) -> Result<&'p str, Error> {
+        match self.one()? {
+            Node::Null => Ok(""),
+            Node::Text(text) => Ok(text),
+            Node::Children(_) => Err(self.error("expected text, found child elements")),
+        }
+    }
+
+    fn parse<T: std::str::FromStr>(&self, what: &str) -> Result<T, Error> {
+        let text = self.text()?.trim();
+        text.parse()
+            .map_err(|_| self.error(format_args!("expected {what}, found {:?}", short(text))))
+    }
+}
+
+macro_rules! numbers {
+    ($($method:ident $visit:ident $ty:ident,)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            let value: $ty = self.parse(concat!("a number (", stringify!($ty), ")"))?;
+            located(self.path, visitor.$visit(value))
+        }
+    )*};
+}
+
+macro_rules! forward {
+    ($($method:ident($($arg:ident: $ty:ty),*) => $target:ident,)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Error> {
+            self.$target(visitor)
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for De<'_> {
+    type Error = Error;
+
+    /// Self-describing as far as XML goes: `()`, strings, maps and (for a group) sequences.
+    /// The model's integer enums read numbers from the string.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let path = self.path;
+        if self.nodes.len() > 1 {
+            return located(path, visitor.visit_seq(Seq::new(self.nodes, path)));
+        }
+        let result = match self.one()? {
+            Node::Null => visitor.visit_unit(),
+            Node::Text(text) => visitor.visit_str(text),
+            Node::Children(children) => visitor.visit_map(Map::new(children, path)),
+        };
+        located(path, result)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let text = self.text()?.trim();
+        // .NET writes `True` in some documents; `1`/`0` cost nothing to accept.
+        let value = if text.eq_ignore_ascii_case("true") || text == "1" {
+            true
+        } else if text.eq_ignore_ascii_case("false") || text == "0" {
+            false
+        } else {
+            return Err(self.error(format_args!("expected a boolean, found {:?}", short(text))));
+        };
+        located(self.path, visitor.visit_bool(value))
+    }
+
+    numbers! {
+        deserialize_i8 visit_i8 i8,
+        deserialize_i16 visit_i16 i16,
+        deserialize_i32 visit_i32 i32,
+        deserialize_i64 visit_i64 i64,
+        deserialize_i128 visit_i128 i128,
+        deserialize_u8 visit_u8 u8,
+        deserialize_u16 visit_u16 u16,
+        deserialize_u32 visit_u32 u32,
+        deserialize_u64 visit_u64 u64,
+        deserialize_u128 visit_u128 u128,
+        deserialize_f32 visit_f32 f32,
+        deserialize_f64 visit_f64 f64,
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let text = self.text()?;
+        located(self.path, visitor.visit_str(text))
+    }
+
+    // serde's visitors for the first five all accept a string.
+    forward! {
+        deserialize_char() => deserialize_str,
+        deserialize_string() => deserialize_str,
+        deserialize_bytes() => deserialize_str,
+        deserialize_byte_buf() => deserialize_str,
+        deserialize_identifier() => deserialize_str,
+        deserialize_unit() => deserialize_ignored_any,
+        deserialize_unit_struct(_name: &'static str) => deserialize_ignored_any,
+        deserialize_tuple(_len: usize) => deserialize_seq,
+        deserialize_tuple_struct(_name: &'static str, _len: usize) => deserialize_seq,
+        deserialize_struct(_name: &'static str, _fields: &'static [&'static str]) => deserialize_map,
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let path = self.path;
+        let result = match self.nodes {
+            [Node::Null] => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        };
+        located(path, result)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let path = self.path;
+        located(path, visitor.visit_newtype_struct(self))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        // `null` in place of an array. (A one-item array of `{}` looks the same and is lost.)
+        let nodes = match self.nodes {
+            [Node::Null] => &[][..],
+            nodes => nodes,
+        };
+        located(self.path, visitor.visit_seq(Seq::new(nodes, self.path)))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let children: &[(String, Node)] = match self.one()? {
+            Node::Children(children) => children,
+            // `null`, `{}` and an object whose members were all left out.
+            Node::Null => &[],
+            Node::Text(text) if text.trim().is_empty() => &[],
+            Node::Text(text) => {
+                let message = format_args!("expected child elements, found text {:?}", short(text));
+                return Err(self.error(message));
+            }
+        };
+        located(self.path, visitor.visit_map(Map::new(children, self.path)))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let result = match self.one()? {
+            Node::Text(text) => {
+                let name: StrDeserializer<'_, Error> = text.trim().into_deserializer();
+                visitor.visit_enum(name)
+            }
+            Node::Children(children) => match children.as_slice() {
+                [(name, node)] => visitor.visit_enum(Variant {
+                    name,
+                    node,
+                    path: self.path,
+                }),
+                _ => Err(self.error("expected one child element naming the variant")),
+            },
+            Node::Null => Err(self.error("expected a variant name, found an empty element")),
+        };
+        located(self.path, result)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        located(self.path, visitor.visit_unit())
+    }
+}
+
+/// The elements of a group, one by one.
+struct Seq<'p> {
+    nodes: std::iter::Enumerate<std::slice::Iter<'p, &'p Node>>,
+    path: &'p Path<'p>,
+}
+
+impl<'p> Seq<'p> {
+    fn new(nodes: &'p [&'p Node], path: &'p Path<'p>) -> Self {
+        let nodes = nodes.iter().enumerate();
+        Seq { nodes, path }
+    }
+}
+
+impl<'de> SeqAccess<'de> for Seq<'_> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        let Some((index, node)) = self.nodes.next() else {
+            return Ok(None);
+        };
+        let path = Path {
+            index: Some(index),
+            ..*self.path
+        };
+        let value = seed.deserialize(De::new(std::slice::from_ref(node), &path));
+        // Errors raised after the value was read (as by `deserialize_with`) belong here too.
+        located(&path, value).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.nodes.len())
+    }
+}
+
+/// The children of an element, grouped by name in the order each name first appears.
+struct Map<'p> {
+    groups: std::vec::IntoIter<(&'p str, Vec<&'p Node>)>,
+    value: Option<(&'p str, Vec<&'p Node>)>,
+    path: &'p Path<'p>,
+}
+
+impl<'p> Map<'p> {
+    fn new(children: &'p [(String, Node)], path: &'p Path<'p>) -> Self {
+        let mut groups: Vec<(&str, Vec<&Node>)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (name, node) in children {
+            match index.entry(name) {
+                Entry::Occupied(seen) => {
+                    if let Some((_, nodes)) = groups.get_mut(*seen.get()) {
+                        nodes.push(node);
+                    }
+                }
+                Entry::Vacant(new) => {
+                    new.insert(groups.len());
+                    groups.push((name, vec![node]));
+                }
+            }
+        }
+        Map {
+            groups: groups.into_iter(),
+            value: None,
+            path,
+        }
+    }
+}
+
+impl<'de> MapAccess<'de> for Map<'_> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some((name, nodes)) = self.groups.next() else {
+            return Ok(None);
+        };
+        let key: StrDeserializer<'_, Error> = name.into_deserializer();
+        let key = located(self.path, seed.deserialize(key))?;
+        self.value = Some((name, nodes));
+        Ok(Some(key))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let (name, nodes) = self
+            .value
+            .take()
+            .ok_or_else(|| Error::new("value asked for before its key", Location::Unknown))?;
+        let path = Path::child(name, self.path);
+        located(&path, seed.deserialize(De::new(&nodes, &path)))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.groups.len())
+    }
+}
+
+/// An externally tagged variant: `<parent><Variant>content</Variant></parent>`.
+struct Variant<'p> {
+    name: &'p str,
+    node: &'p Node,
+    path: &'p Path<'p>,
+}
+
+impl<'de, 'p> EnumAccess<'de> for Variant<'p> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
+        let name: StrDeserializer<'_, Error> = self.name.into_deserializer();
+        Ok((seed.deserialize(name)?, self))
+    }
+}
+
+impl<'de> VariantAccess<'de> for Variant<'_> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        let path = Path::child(self.name, self.path);
+        located(
+            &path,
+            seed.deserialize(De::new(std::slice::from_ref(&self.node), &path)),
+        )
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        let path = Path::child(self.name, self.path);
+        De::new(std::slice::from_ref(&self.node), &path).deserialize_seq(visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let path = Path::child(self.name, self.path);
+        De::new(std::slice::from_ref(&self.node), &path).deserialize_map(visitor)
+    }
+}
