@@ -1,1 +1,29 @@
-//! stub
+//! Async client for the R7-Office portal REST API, on hyper 1, hyper-util and Tokio.
+//!
+//! [`Client`] sends the typed endpoints of [`r7_proto`] and returns their typed output. It
+//! speaks https through rustls (with the `ring` provider and the Mozilla roots) and plain http for
+//! local portals, and it keeps one deadline per call that covers the whole response body.
+//!
+//! ```no_run
+//! use r7_hyper::Client;
+//! use r7_proto::{DeleteOpportunity, Token};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder("https://portal.example.com/")
+//!     .token(Token::new("my-token")?)
+//!     .build()?;
+//! match client.send(&DeleteOpportunity::new(1234)).await {
+//!     Ok(deal) => println!("deleted {}", deal.title),
+//!     Err(e) if e.is_not_found() => println!("no such deal"),
+//!     Err(e) => return Err(e.into()),
+//! }
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod error;
+mod tls;
+
+pub use client::{Client, ClientBuilder, ConfigError};
+pub use error::{BoxError, Delivery, Error};
+pub use r7_proto;
