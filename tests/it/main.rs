@@ -1,0 +1,8 @@
+//! Workspace-level integration tests: one binary, one module per concern.
+
+mod e2e;
+mod golden;
+mod layers;
+mod request;
+mod response;
+mod support;

@@ -1,0 +1,174 @@
+//! How responses become values or typed errors.
+
+use std::time::Duration;
+
+use r7_proto::{DeleteOpportunity, Format, ResponseError, parse_response};
+
+use crate::support::response;
+
+fn parse(resp: http::Response<bytes::Bytes>) -> Result<r7_model::Opportunity, ResponseError> {
+    parse_response::<DeleteOpportunity>(&resp)
+}
+
+const NOT_FOUND_JSON: &str = r#"{"status":1,"statusCode":404,"error":{"message":"Not found","hresult":-2147467259,"data":{}}}"#;
+const NOT_FOUND_XML: &str = "<result><status>1</status><statusCode>404</statusCode><error><message>Not found</message><hresult>-2147467259</hresult><data /></error></result>";
+
+#[test]
+fn error_envelopes_become_api_errors_in_both_formats() {
+    for resp in [
+        response(404, Some("application/json; charset=UTF-8"), NOT_FOUND_JSON),
+        response(404, Some("text/xml; charset=UTF-8"), NOT_FOUND_XML),
+    ] {
+        let err = parse(resp).expect_err("404");
+        let api = err.api().expect("an API error");
+        assert_eq!(api.status, 404);
+        assert_eq!(api.status_code, Some(404));
+        assert_eq!(api.message.as_deref(), Some("Not found"));
+        assert_eq!(api.hresult, Some(-2147467259));
+        assert!(err.is_not_found());
+        assert_eq!(
+            err.to_string(),
+            "the portal answered HTTP 404 Not Found: Not found"
+        );
+    }
+}
+
+#[test]
+fn an_error_envelope_in_a_200_is_still_an_error() {
+    let body = r#"{"status":1,"statusCode":400,"error":{"message":"Value does not fall within the expected range."}}"#;
+    let err = parse(response(200, Some("application/json"), body)).expect_err("status 1");
+    let api = err.api().expect("api error");
+    assert_eq!(api.status, 200);
+    assert_eq!(api.status_code, Some(400));
+}
+
+#[test]
+fn a_proxy_page_is_an_http_error_with_a_short_snippet() {
+    let page = format!(
+        "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+        "padding ".repeat(500)
+    );
+    let err = parse(response(502, Some("text/html"), page.clone())).expect_err("502");
+    match &err {
+        ResponseError::Http {
+            status,
+            content_type,
+            snippet,
+        } => {
+            assert_eq!(*status, 502);
+            assert_eq!(content_type, "text/html");
+            assert!(
+                snippet
+                    .as_str()
+                    .starts_with("<html><head><title>502 Bad Gateway")
+            );
+            assert!(snippet.is_truncated());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(message.contains("HTTP 502"), "{message}");
+    assert!(message.len() < 400, "bounded: {} bytes", message.len());
+    // Without a content type the HTML is recognised by its start.
+    let err = parse(response(502, None, page)).expect_err("502");
+    assert!(matches!(err, ResponseError::Http { .. }), "{err:?}");
+}
+
+#[test]
+fn a_200_that_is_not_an_envelope_is_not_taken_for_a_value() {
+    let err = parse(response(200, Some("text/html"), "<html>login page</html>")).expect_err("html");
+    assert!(matches!(err, ResponseError::Http { .. }), "{err:?}");
+    let err = parse(response(200, Some("application/json"), "")).expect_err("empty");
+    assert!(
+        matches!(
+            err,
+            ResponseError::Decode {
+                format: Format::Json,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = parse(response(200, None, "")).expect_err("empty");
+    assert!(matches!(err, ResponseError::Http { .. }), "{err:?}");
+}
+
+#[test]
+fn unauthorized_has_its_own_variant_whatever_the_body() {
+    for resp in [
+        response(401, None, ""),
+        response(401, Some("text/plain"), "Unauthorized"),
+        response(401, Some("application/json"), NOT_FOUND_JSON),
+    ] {
+        let err = parse(resp).expect_err("401");
+        assert!(matches!(err, ResponseError::Unauthorized), "{err:?}");
+        assert_eq!(err.status(), 401);
+    }
+}
+
+#[test]
+fn rate_limits_carry_the_delay() {
+    let body = r#"{"status":1,"statusCode":503,"error":{"message":"Rate limit reached. Try again after 2000 ms"}}"#;
+    let resp = http::Response::builder()
+        .status(503)
+        .header("content-type", "application/json")
+        .header("retry-after", "2")
+        .body(bytes::Bytes::from(body))
+        .expect("response");
+    match parse(resp).expect_err("503") {
+        ResponseError::RateLimited {
+            retry_after,
+            message,
+        } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(2)));
+            assert!(message.expect("message").starts_with("Rate limit reached"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // A 503 without Retry-After is an ordinary server error.
+    let err = parse(response(503, Some("text/html"), "<html>maintenance</html>")).expect_err("503");
+    assert!(matches!(err, ResponseError::Http { .. }), "{err:?}");
+}
+
+#[test]
+fn a_wrong_shape_names_the_place() {
+    let body = r#"{"count":1,"status":0,"statusCode":200,"response":{"title":"x","stage":{"stageType":"Sideways","id":1},"id":1}}"#;
+    let err = parse(response(200, Some("application/json"), body)).expect_err("bad enum");
+    match &err {
+        ResponseError::Decode { path, format, .. } => {
+            assert_eq!(*format, Format::Json);
+            assert_eq!(path.as_deref(), Some("response.stage.stageType"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let body = r#"{"count":1,"status":0,"statusCode":200}"#;
+    let err = parse(response(200, Some("application/json"), body)).expect_err("no response");
+    assert!(err.to_string().contains("response"), "{err}");
+}
+
+#[test]
+fn xml_errors_name_the_element_or_the_byte() {
+    let body =
+        "<result><status>0</status><response><title>x</title><id>12x</id></response></result>";
+    match parse(response(200, Some("text/xml"), body)).expect_err("bad id") {
+        ResponseError::Decode {
+            format,
+            path,
+            reason,
+            ..
+        } => {
+            assert_eq!(format, Format::Xml);
+            assert_eq!(path.as_deref(), Some("result/response/id"));
+            assert!(reason.contains("12x"), "{reason}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let body = "<!DOCTYPE r [<!ENTITY e \"boom\">]><result><status>0</status></result>";
+    match parse(response(200, Some("text/xml"), body)).expect_err("doctype") {
+        ResponseError::Decode { path, reason, .. } => {
+            assert_eq!(path, None);
+            assert!(reason.contains("DOCTYPE"), "{reason}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
