@@ -1,10 +1,11 @@
 //! End to end: r7-hyper against the emulated portal, and against loopback servers that
 //! misbehave on purpose.
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use r7_emulator::{Config, Emulator, SEED_OPPORTUNITY_ID};
-use r7_hyper::{Client, Delivery, Error};
+use r7_hyper::{Client, ClientBuilder, Delivery, Error};
 use r7_proto::{BuildError, DeleteOpportunity, Format, GetOpportunity, ResponseError, Token};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -149,10 +150,7 @@ async fn a_closed_port_is_a_connect_error_not_sent() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     drop(listener);
-    let client = Client::builder(format!("http://{addr}/"))
-        .token(Token::new("t").expect("token"))
-        .build()
-        .expect("client");
+    let client = loopback(addr).build().expect("client");
     let err = client
         .send(&GetOpportunity::new(1))
         .await
@@ -161,8 +159,13 @@ async fn a_closed_port_is_a_connect_error_not_sent() {
     assert_eq!(err.delivery(), Delivery::NotSent);
 }
 
+/// A client builder for a plain-http loopback server, with a token.
+fn loopback(addr: SocketAddr) -> ClientBuilder {
+    Client::builder(format!("http://{addr}/")).token(Token::new("t").expect("token"))
+}
+
 /// A server that reads one request, then writes `head` and never finishes.
-async fn stalling_server(head: &'static str) -> std::net::SocketAddr {
+async fn stalling_server(head: &'static str) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
@@ -184,11 +187,7 @@ async fn the_deadline_covers_a_body_that_stalls() {
     )
     .await;
     let timeout = Duration::from_millis(300);
-    let client = Client::builder(format!("http://{addr}/"))
-        .token(Token::new("t").expect("token"))
-        .timeout(timeout)
-        .build()
-        .expect("client");
+    let client = loopback(addr).timeout(timeout).build().expect("client");
     let started = Instant::now();
     let err = client
         .send(&GetOpportunity::new(1))
@@ -223,8 +222,7 @@ async fn an_oversized_body_is_refused_not_buffered() {
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n190\r\n{\"status\":0,\"response\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     )
     .await;
-    let client = Client::builder(format!("http://{addr}/"))
-        .token(Token::new("t").expect("token"))
+    let client = loopback(addr)
         .max_response_bytes(100)
         .timeout(Duration::from_secs(5))
         .build()
@@ -245,10 +243,7 @@ async fn an_html_proxy_error_is_an_http_error() {
         "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 52\r\nConnection: close\r\n\r\n<html><body><h1>502 Bad Gateway</h1></body></html>\r\n",
     )
     .await;
-    let client = Client::builder(format!("http://{addr}/"))
-        .token(Token::new("t").expect("token"))
-        .build()
-        .expect("client");
+    let client = loopback(addr).build().expect("client");
     let err = client.send(&GetOpportunity::new(1)).await.expect_err("502");
     match &err {
         Error::Response(ResponseError::Http {
