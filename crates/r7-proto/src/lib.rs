@@ -34,6 +34,7 @@
 //! with `Retry-After`.
 
 mod base_url;
+mod credentials;
 mod endpoint;
 mod endpoints;
 mod envelope;
@@ -46,8 +47,9 @@ mod token;
 pub mod xml;
 
 pub use base_url::{BaseUrl, InvalidBaseUrl};
+pub use credentials::{Credentials, Password};
 pub use endpoint::{Auth, Body, Endpoint};
-pub use endpoints::{DeleteOpportunity, GetOpportunity};
+pub use endpoints::{Authenticate, Authentication, DeleteOpportunity, GetOpportunity};
 pub use error::{ApiError, BodySnippet, BuildError, ResponseError};
 pub use format::Format;
 pub use path::encode_path_segment;

@@ -3,20 +3,22 @@
 use std::fmt;
 
 use http::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
 
 /// A portal authentication token, as `POST api/2.0/authentication` returns it.
 ///
 /// Its `Debug` prints `Token(<redacted>)` and it has no `Display`, so it cannot end up in a log
-/// line or an error message by accident. Requests carry it in a header marked sensitive.
+/// line or an error message by accident; its memory is wiped when it is dropped (`secrecy`).
+/// Requests carry it in a header marked sensitive.
 ///
 /// ```
 /// let token = r7_proto::Token::new("secret-value")?;
 /// assert_eq!(format!("{token:?}"), "Token(<redacted>)");
 /// # Ok::<(), r7_proto::InvalidToken>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Token {
-    value: Box<str>,
+    value: SecretString,
 }
 
 /// A token that cannot be sent in an HTTP header.
@@ -46,21 +48,21 @@ impl Token {
             });
         }
         Ok(Token {
-            value: value.into(),
+            value: SecretString::from(value),
         })
     }
 
     /// The token text, for callers that must store or forward it. Handle with care.
     pub fn expose(&self) -> &str {
-        &self.value
+        self.value.expose_secret()
     }
 
     /// The `Authorization` header value for `scheme`, marked sensitive so that HTTP libraries
     /// leave it out of their logs.
     pub(crate) fn header_value(&self, scheme: AuthScheme) -> HeaderValue {
         let text = match scheme {
-            AuthScheme::Raw => self.value.to_string(),
-            AuthScheme::Bearer => format!("Bearer {}", self.value),
+            AuthScheme::Raw => self.expose().to_owned(),
+            AuthScheme::Bearer => format!("Bearer {}", self.expose()),
         };
         // `Token::new` admits only visible ASCII, which is always a valid header value.
         let mut value =
@@ -69,6 +71,14 @@ impl Token {
         value
     }
 }
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Token {}
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

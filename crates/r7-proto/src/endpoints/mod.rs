@@ -1,7 +1,9 @@
 //! The API methods this crate knows, one struct each.
 
+mod authentication;
 mod opportunity;
 
+pub use authentication::{Authenticate, Authentication};
 pub use opportunity::{DeleteOpportunity, GetOpportunity};
 
 use crate::error::BuildError;
