@@ -12,8 +12,17 @@
 //!   is not itself `application/json`;
 //! * the token in `Authorization: <token>`, `Authorization: Bearer <token>` or the
 //!   `asc_auth_key` cookie, and a plain-text `401 Unauthorized` without it;
+//! * sign-in with `POST api/2.0/authentication` (`userName` and `password` as JSON or form
+//!   fields): 201 with a fresh token and its expiry, or a 500 envelope
+//!   `User authentication failed`;
 //! * 400 for an id of 0 or one beyond `int`, 404 envelopes for unknown deals, and the site's
-//!   HTML 404 page for every path, suffix or method the API does not route.
+//!   HTML 404 page for every path, suffix or method the API does not route;
+//! * optionally a rate limit (503 with `Retry-After`), as the server's rate-limiting filter.
+//!
+//! For client tests it can also misbehave on request ([`Emulator::inject`] with a [`Fault`]):
+//! answer late, stall half-way through a body, drop the connection, answer like a failing
+//! proxy, or send a huge body; and it counts what it receives ([`Emulator::requests_received`],
+//! [`Emulator::method_count`]) so a test can tell whether a client repeated a request.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -28,13 +37,14 @@
 //! # }
 //! ```
 
+mod auth;
+mod body;
 mod render;
 mod routes;
 mod seed;
 mod service;
 mod state;
 
-use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,6 +64,12 @@ use state::Shared;
 /// The token a default [`Config`] accepts.
 pub const DEFAULT_TOKEN: &str = "r7-emulator-token";
 
+/// The user name a default [`Config`] signs in (with [`DEFAULT_PASSWORD`]).
+pub const DEFAULT_USER: &str = "admin@example.com";
+
+/// The password of [`DEFAULT_USER`].
+pub const DEFAULT_PASSWORD: &str = "r7-emulator-password";
+
 /// Id of the seed deal taken from the R7 documentation's sample ("Hotel catalogue").
 pub const SEED_OPPORTUNITY_ID: i64 = 1234;
 
@@ -71,17 +87,73 @@ pub struct Config {
     /// The deals the portal starts with, keyed by their `id` (a later duplicate replaces an
     /// earlier one). Only ids from 1 to `i32::MAX` are reachable over HTTP, as on the server.
     pub opportunities: Vec<Opportunity>,
+    /// The users `POST api/2.0/authentication` accepts, as `(user name, password)`. User names
+    /// match with case ignored, passwords exactly; an empty user name or password never signs
+    /// in.
+    pub users: Vec<(String, String)>,
+    /// How long an issued token works; `None` is the server's default of one year (365 days).
+    /// A lifetime beyond the year 9999 never expires and is written as the server's "no date"
+    /// `0001-01-01T00:00:00.0000000Z`. [`Config::token`] never expires.
+    pub token_lifetime: Option<Duration>,
+    /// A limit on API requests for the whole emulator (not per client); `None` is no limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for Config {
-    /// [`DEFAULT_TOKEN`], a free loopback port and [`seed_opportunities`].
+    /// [`DEFAULT_TOKEN`], a free loopback port, [`seed_opportunities`], one user
+    /// ([`DEFAULT_USER`] with [`DEFAULT_PASSWORD`]), tokens that last a year and no rate limit.
     fn default() -> Self {
         Config {
             token: DEFAULT_TOKEN.to_owned(),
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             opportunities: seed_opportunities(),
+            users: vec![(DEFAULT_USER.to_owned(), DEFAULT_PASSWORD.to_owned())],
+            token_lifetime: None,
+            rate_limit: None,
         }
     }
+}
+
+/// At most `requests` API requests in each `window`, for the whole emulator.
+///
+/// Every request that matches an API route counts (sign-in included, whatever the answer, 401
+/// and 404 envelopes too); CORS preflights, the site's 404 pages and requests that an injected
+/// proxy-side [`Fault`] answers do not. The window is fixed: it opens with the first counted
+/// request and lasts `window`; the next request after it opens a new one. Past the limit a
+/// request is refused before it runs (before the token is even checked) with `503`,
+/// `Retry-After` in whole seconds until the window ends (rounded up, at least 1) and the error
+/// envelope `Rate limit reached. Try again after N ms`; refused requests do not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// How many requests a window admits; 0 refuses every request.
+    pub requests: u32,
+    /// How long a window lasts.
+    pub window: Duration,
+}
+
+/// A misbehaviour to apply to one request, queued with [`Emulator::inject`].
+///
+/// Faults apply to requests whose path is under `/api/2.0/` (any method), in the order they
+/// were injected, one per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Handles the request normally (a delete does happen), then waits this long before
+    /// sending the response. Shutting the emulator down cuts the wait short.
+    DelayBeforeHeaders(Duration),
+    /// Handles the request normally, sends the headers with the full `Content-Length` and the
+    /// first half of the body (rounded down), then sends nothing more; the connection stays open
+    /// until the emulator shuts down.
+    StallMidBody,
+    /// Closes the TCP connection without sending a single byte, and does not run the request.
+    /// A request body, if any, is read first (up to 1 MiB, for up to a second) so that the close
+    /// is a clean FIN rather than a reset.
+    CloseConnection,
+    /// Answers `502 Bad Gateway` with nginx's small HTML page (`Content-Type: text/html`), as a
+    /// proxy whose portal is down would; the request does not run.
+    Html502,
+    /// Answers `200` with a JSON body of exactly this many bytes (a success envelope padded
+    /// with a long string, sent in chunks); the request does not run.
+    OversizedBody(usize),
 }
 
 /// A running emulated portal.
@@ -111,8 +183,8 @@ impl Emulator {
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config.token, config.opportunities));
         let (stop, stopped) = watch::channel(false);
+        let shared = Arc::new(Shared::new(config, stopped.clone()));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stopped));
         Ok(Emulator {
             addr,
@@ -132,7 +204,7 @@ impl Emulator {
         format!("http://{}/", self.addr)
     }
 
-    /// The token the portal accepts.
+    /// The configured token the portal accepts ([`Config::token`]), which never expires.
     pub fn token(&self) -> &str {
         &self.shared.token
     }
@@ -152,6 +224,37 @@ impl Emulator {
     /// read a response, the count includes it.
     pub fn requests_served(&self) -> u64 {
         self.shared.served()
+    }
+
+    /// How many HTTP requests reached the server, whatever happened to them: answered,
+    /// refused, faulted, or dropped without an answer by [`Fault::CloseConnection`]. A request
+    /// is counted as soon as its head has been read, before anything else.
+    pub fn requests_received(&self) -> u64 {
+        self.shared.received()
+    }
+
+    /// How many of [`Emulator::requests_received`] had this HTTP method, e.g. `"DELETE"`.
+    /// Methods are compared exactly, as HTTP does (`"delete"` is another method).
+    pub fn method_count(&self, method: &str) -> u64 {
+        self.shared.method_count(method)
+    }
+
+    /// Queues `fault` for the next API request (path under `/api/2.0/`) that has not got one
+    /// yet. Faults are used in the order they were injected, one per request.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.push_fault(fault);
+    }
+
+    /// Makes every token issued so far by `POST api/2.0/authentication` expired: from now on
+    /// they get the same plain-text 401 as a wrong token, so a client must sign in again.
+    /// [`Config::token`] keeps working, and tokens issued later work as usual.
+    pub fn expire_tokens(&self) {
+        self.shared.expire_sessions();
+    }
+
+    /// How many sign-ins (`POST api/2.0/authentication`) have succeeded.
+    pub fn logins(&self) -> u64 {
+        self.shared.logins()
     }
 
     /// Stops accepting connections, lets requests in flight finish (for up to 5 seconds), closes
@@ -214,8 +317,9 @@ async fn serve_connection(
 ) {
     let _ = stream.set_nodelay(true);
     let service = service_fn(move |request| {
-        let response = service::handle(&shared, &request);
-        async move { Ok::<_, Infallible>(response) }
+        let shared = Arc::clone(&shared);
+        // An error makes hyper drop the connection without writing anything.
+        async move { service::handle(&shared, request).await }
     });
     let connection = http1::Builder::new()
         .keep_alive(true)

@@ -4,22 +4,25 @@
 //! `JsonStringConverter`. XML is made from that JSON text the way Json.NET's `XmlNodeConverter`
 //! does it, so the two forms can never disagree.
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderValue, WWW_AUTHENTICATE};
+use http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderValue, RETRY_AFTER, SERVER, SET_COOKIE,
+    WWW_AUTHENTICATE,
+};
 use http::{Response, StatusCode};
-use http_body_util::Full;
 use r7_model::Opportunity;
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// The body type of every response.
-pub(crate) type Body = Full<Bytes>;
+pub(crate) use crate::body::Body;
 
 const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
 const XML_CONTENT_TYPE: &str = "text/xml; charset=UTF-8";
@@ -31,6 +34,19 @@ const NOT_FOUND_PAGE: &str = "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<meta chars
 <p>The resource you are looking for might have been removed, had its name changed, \
 or is temporarily unavailable.</p>\r\n</body>\r\n</html>\r\n";
 
+/// What nginx in front of a portal answers when the portal behind it does not.
+const BAD_GATEWAY_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/// The start of [`oversized`]'s body: a one-object success envelope whose object has one long
+/// string member.
+const OVERSIZED_HEAD: &str = r#"{"count":1,"status":0,"statusCode":200,"response":{"padding":""#;
+/// The end of [`oversized`]'s body.
+const OVERSIZED_TAIL: &str = r#""}}"#;
+
+/// The cookie the server sets on sign-in, holding the token.
+pub(crate) const AUTH_COOKIE: &str = "asc_auth_key";
+
 /// Which form an API answer takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -39,10 +55,10 @@ pub(crate) enum Format {
 }
 
 /// An error the API reports inside the envelope: the .NET exception's message and HResult.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
-    pub(crate) message: &'static str,
+    pub(crate) message: Cow<'static, str>,
     pub(crate) hresult: i32,
 }
 
@@ -50,21 +66,47 @@ impl ApiError {
     /// `ItemNotFoundException`.
     pub(crate) const NOT_FOUND: ApiError = ApiError {
         status: StatusCode::NOT_FOUND,
-        message: "Not found",
+        message: Cow::Borrowed("Not found"),
         hresult: -2147467259,
     };
     /// `ArgumentException()`, what the deal methods throw for an id of 0.
     pub(crate) const ARGUMENT: ApiError = ApiError {
         status: StatusCode::BAD_REQUEST,
-        message: "Value does not fall within the expected range.",
+        message: Cow::Borrowed("Value does not fall within the expected range."),
         hresult: -2147024809,
     };
     /// A route value the binder cannot convert to the parameter's type.
     pub(crate) const BAD_NUMBER: ApiError = ApiError {
         status: StatusCode::BAD_REQUEST,
-        message: "Input string was not in a correct format.",
+        message: Cow::Borrowed("Input string was not in a correct format."),
         hresult: -2146233033,
     };
+    /// `System.Security.Authentication.AuthenticationException`, thrown for wrong or missing
+    /// credentials; not a mapped type, so it ends as a 500.
+    pub(crate) const AUTHENTICATION_FAILED: ApiError = ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: Cow::Borrowed("User authentication failed"),
+        hresult: -2146233087,
+    };
+    /// `ArgumentException("Unable to deserialize json")`: an `application/json` body that is
+    /// not a JSON object.
+    pub(crate) const NOT_A_JSON_OBJECT: ApiError = ApiError {
+        status: StatusCode::BAD_REQUEST,
+        message: Cow::Borrowed("Unable to deserialize json"),
+        hresult: -2147024809,
+    };
+
+    /// What the rate-limiting filter throws: an `HttpException(503, …)`, whose HResult is
+    /// `E_FAIL` like every `HttpException` (derived, as for `ItemNotFoundException`).
+    pub(crate) fn rate_limited(retry_in_ms: u128) -> ApiError {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: Cow::Owned(format!(
+                "Rate limit reached. Try again after {retry_in_ms} ms"
+            )),
+            hresult: -2147467259,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -77,12 +119,12 @@ struct Envelope<'a, T: Serialize> {
     #[serde(skip_serializing_if = "Option::is_none")]
     response: Option<&'a T>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorBody>,
+    error: Option<ErrorBody<'a>>,
 }
 
 #[derive(Serialize)]
-struct ErrorBody {
-    message: &'static str,
+struct ErrorBody<'a> {
+    message: &'a str,
     hresult: i32,
     /// `Exception.Data`, an empty dictionary for every exception the emulator raises.
     data: Empty,
@@ -93,14 +135,34 @@ struct Empty {}
 
 /// 200 with one deal in the success envelope.
 pub(crate) fn deal(format: Format, deal: &Opportunity) -> Response<Body> {
+    single(format, StatusCode::OK, deal)
+}
+
+/// What `POST authentication` answers (`AuthenticationTokenData`): 201 with the token and its
+/// expiry, and the token in the `asc_auth_key` cookie as well.
+pub(crate) fn signed_in(format: Format, token: &str, expires: &str) -> Response<Body> {
+    #[derive(Serialize)]
+    struct TokenData<'a> {
+        token: &'a str,
+        expires: &'a str,
+    }
+    let mut response = single(format, StatusCode::CREATED, &TokenData { token, expires });
+    if let Ok(cookie) = HeaderValue::from_str(&format!("{AUTH_COOKIE}={token}; path=/; HttpOnly")) {
+        response.headers_mut().insert(SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// One object in the success envelope (`count` 1).
+fn single<T: Serialize>(format: Format, status: StatusCode, value: &T) -> Response<Body> {
     let envelope = Envelope {
         count: Some(1),
         status: 0,
-        status_code: StatusCode::OK.as_u16(),
-        response: Some(deal),
+        status_code: status.as_u16(),
+        response: Some(value),
         error: None,
     };
-    api_response(format, StatusCode::OK, &envelope)
+    api_response(format, status, &envelope)
 }
 
 /// An error envelope with the error's status code.
@@ -111,12 +173,60 @@ pub(crate) fn error(format: Format, error: ApiError) -> Response<Body> {
         status_code: error.status.as_u16(),
         response: None,
         error: Some(ErrorBody {
-            message: error.message,
+            message: &error.message,
             hresult: error.hresult,
             data: Empty {},
         }),
     };
     api_response(format, error.status, &envelope)
+}
+
+/// The rate limiter's 503: the error envelope and `Retry-After` in whole seconds, rounded up
+/// and at least 1, so a client that waits that long finds the window over.
+pub(crate) fn rate_limited(format: Format, retry_in: Duration) -> Response<Body> {
+    let ms = retry_in.as_millis() + u128::from(retry_in.subsec_nanos() % 1_000_000 != 0);
+    let seconds = ms.div_ceil(1000).max(1);
+    let mut response = error(format, ApiError::rate_limited(ms));
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
+/// nginx's own `502 Bad Gateway` page.
+pub(crate) fn bad_gateway_page() -> Response<Body> {
+    let mut response = plain(
+        StatusCode::BAD_GATEWAY,
+        HeaderValue::from_static("text/html"),
+        Bytes::from_static(BAD_GATEWAY_PAGE.as_bytes()),
+    );
+    response
+        .headers_mut()
+        .insert(SERVER, HeaderValue::from_static("nginx"));
+    response
+}
+
+/// 200 with a JSON body of exactly `len` bytes: a valid success envelope padded with a long
+/// string when `len` leaves room for one, otherwise `{`, spaces and `}` (or `len` spaces when
+/// `len` is under 2). The body is generated as it is sent, not held in memory.
+pub(crate) fn oversized(len: usize) -> Response<Body> {
+    let frame = OVERSIZED_HEAD.len() + OVERSIZED_TAIL.len();
+    let body = if len >= frame {
+        Body::padded(
+            Bytes::from_static(OVERSIZED_HEAD.as_bytes()),
+            len - frame,
+            Bytes::from_static(OVERSIZED_TAIL.as_bytes()),
+        )
+    } else if len >= 2 {
+        Body::full(format!("{{{}}}", " ".repeat(len - 2)))
+    } else {
+        Body::full(" ".repeat(len))
+    };
+    let mut response = Response::new(body);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    with_cache_headers(response)
 }
 
 /// What the auth filter answers: no envelope, whatever format was asked for.
@@ -184,7 +294,7 @@ fn api_response<T: Serialize>(format: Format, status: StatusCode, envelope: &T) 
 }
 
 fn plain(status: StatusCode, content_type: HeaderValue, body: Bytes) -> Response<Body> {
-    let mut response = Response::new(Full::new(body));
+    let mut response = Response::new(Body::full(body));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, content_type);
     with_cache_headers(response)

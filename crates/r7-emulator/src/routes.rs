@@ -57,6 +57,27 @@ pub(crate) fn match_route<'a>(method: &Method, path: &'a str) -> Option<Matched<
     })
 }
 
+/// Matches `POST /api/2.0/authentication[.json|.xml|.tml]` and tells whether the suffix asks
+/// for XML. Any other method has no route, as everywhere on the server.
+pub(crate) fn match_authentication(method: &Method, path: &str) -> Option<bool> {
+    if *method != Method::POST {
+        return None;
+    }
+    let mut segments = path.strip_prefix('/')?.split('/');
+    for literal in ["api", "2.0"] {
+        if !segments.next()?.eq_ignore_ascii_case(literal) {
+            return None;
+        }
+    }
+    let last = segments.next()?;
+    if segments.next().is_some() {
+        return None;
+    }
+    let (stem, suffix) = split_suffix(last)?;
+    stem.eq_ignore_ascii_case("authentication")
+        .then_some(matches!(suffix, ".xml" | ".tml"))
+}
+
 /// Splits a known suffix off the last segment; the suffix keeps its case because routing
 /// ignores it but the XML check does not.
 fn split_suffix(segment: &str) -> Option<(&str, &str)> {
@@ -138,6 +159,33 @@ mod tests {
         }
         for method in [Method::POST, Method::PUT, Method::HEAD, Method::PATCH] {
             assert_eq!(match_route(&method, "/api/2.0/crm/opportunity/1"), None);
+        }
+    }
+
+    #[test]
+    fn authentication_route() {
+        let post = |path| match_authentication(&Method::POST, path);
+        assert_eq!(post("/api/2.0/authentication"), Some(false));
+        assert_eq!(post("/api/2.0/authentication.json"), Some(false));
+        assert_eq!(post("/API/2.0/Authentication.xml"), Some(true));
+        assert_eq!(post("/api/2.0/authentication.tml"), Some(true));
+        assert_eq!(post("/api/2.0/authentication.XML"), Some(false));
+        for path in [
+            "/api/2.0/authentication/",
+            "/api/2.0/authentication/123456",
+            "/api/2.0/authentication.txt",
+            "/api/2.0/authenticate",
+            "/api/2.0/crm/authentication",
+            "/api/2.1/authentication",
+            "api/2.0/authentication",
+        ] {
+            assert_eq!(post(path), None, "{path:?}");
+        }
+        for method in [Method::GET, Method::PUT, Method::DELETE] {
+            assert_eq!(
+                match_authentication(&method, "/api/2.0/authentication"),
+                None
+            );
         }
     }
 

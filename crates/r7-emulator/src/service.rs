@@ -1,43 +1,142 @@
-//! One request in, one response out: routing, the auth filter, binding and the deal methods, in
-//! the order the real server runs them.
+//! One request in, one response out: faults, routing, the rate limiter, the auth filter,
+//! binding and the methods, in the order the real server (and a proxy before it) runs them.
 
-use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, HeaderValue};
+use std::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, EXPECT, HOST, HeaderValue};
 use http::uri::Authority;
 use http::{HeaderMap, Method, Request, Response};
+use http_body_util::{BodyExt, Limited};
 use r7_model::Opportunity;
 
-use crate::render::{self, ApiError, Body, Format};
+use crate::Fault;
+use crate::auth::{BodyError, Params};
+use crate::render::{self, AUTH_COOKIE, ApiError, Body, Format};
 use crate::routes::{self, Operation};
 use crate::state::Shared;
 
-/// The cookie the portal's own web pages carry the token in.
-const AUTH_COOKIE: &str = "asc_auth_key";
+/// The most of a request body the emulator reads; the rest is left unread.
+const MAX_REQUEST_BODY: usize = 1 << 20;
 
-/// Answers one request and counts it. The request body is never read: these two endpoints
-/// take nothing from it.
-pub(crate) fn handle<B>(shared: &Shared, request: &Request<B>) -> Response<Body> {
-    let response = respond(shared, request);
-    // Counted before hyper writes the response, so a client that has read it sees the count.
-    shared.count_served();
-    response
+/// How long a sign-in body may take to arrive.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long [`Fault::CloseConnection`] reads a request body before closing, so that unread
+/// bytes do not turn the close into a reset.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// What the service returns to make hyper close the connection without answering.
+#[derive(Debug)]
+pub(crate) struct CloseConnection;
+
+impl fmt::Display for CloseConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection closed without a response (injected fault)")
+    }
 }
 
-fn respond<B>(shared: &Shared, request: &Request<B>) -> Response<Body> {
+impl Error for CloseConnection {}
+
+/// Answers one request and counts it, or (for an injected [`Fault::CloseConnection`]) returns
+/// an error so that hyper drops the connection without writing a byte.
+pub(crate) async fn handle<B>(
+    shared: &Shared,
+    request: Request<B>,
+) -> Result<Response<Body>, CloseConnection>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn Error + Send + Sync>>,
+{
+    shared.count_received(request.method().as_str());
+    let fault = if routes::is_api_path(request.uri().path()) {
+        shared.next_fault()
+    } else {
+        None
+    };
+    // Faults a proxy would cause answer (or fail) without the portal seeing the request.
+    let response = match fault {
+        Some(Fault::CloseConnection) => {
+            drain(request).await;
+            return Err(CloseConnection);
+        }
+        Some(Fault::Html502) => render::bad_gateway_page(),
+        Some(Fault::OversizedBody(len)) => render::oversized(len),
+        Some(Fault::DelayBeforeHeaders(delay)) => {
+            let response = respond(shared, request).await;
+            let mut stopped = shared.stopped();
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                _ = stopped.wait_for(|stop| *stop) => {}
+            }
+            response
+        }
+        Some(Fault::StallMidBody) => {
+            let response = respond(shared, request).await;
+            let mut stopped = shared.stopped();
+            response.map(|body| {
+                body.stalled(async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                })
+            })
+        }
+        None => respond(shared, request).await,
+    };
+    // Counted before hyper writes the response, so a client that has read it sees the count.
+    shared.count_served();
+    Ok(response)
+}
+
+/// Reads what the client sends as the body (within limits), so that closing the connection
+/// sends a FIN rather than a reset. A request that expects `100 Continue` is not read: that
+/// would write to the client.
+async fn drain<B>(request: Request<B>)
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn Error + Send + Sync>>,
+{
+    if request.headers().contains_key(EXPECT) {
+        return;
+    }
+    let body = Limited::new(request.into_body(), MAX_REQUEST_BODY);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, body.collect()).await;
+}
+
+async fn respond<B>(shared: &Shared, request: Request<B>) -> Response<Body>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn Error + Send + Sync>>,
+{
     let path = request.uri().path();
     if request.method() == Method::OPTIONS && routes::is_api_path(path) {
         return render::preflight();
     }
+    let format_for = |xml_suffix: bool| {
+        if xml_suffix && !is_json_request(request.headers()) {
+            Format::Xml
+        } else {
+            Format::Json
+        }
+    };
+    if let Some(xml_suffix) = routes::match_authentication(request.method(), path) {
+        let format = format_for(xml_suffix);
+        if let Err(retry_in) = shared.admit() {
+            return render::rate_limited(format, retry_in);
+        }
+        return authenticate(shared, format, request).await;
+    }
     let Some(route) = routes::match_route(request.method(), path) else {
         return render::not_found_page();
     };
+    let format = format_for(route.xml_suffix);
+    if let Err(retry_in) = shared.admit() {
+        return render::rate_limited(format, retry_in);
+    }
     let headers = request.headers();
-    let format = if route.xml_suffix && !is_json_request(headers) {
-        Format::Xml
-    } else {
-        Format::Json
-    };
-    if !authorized(&shared.token, headers) {
-        let challenge = has_authorization(headers).then(|| basic_challenge(request));
+    if !authorized(|token| shared.accepts(token), headers) {
+        let challenge = has_authorization(headers).then(|| basic_challenge(&request));
         return render::unauthorized(challenge.flatten());
     }
     // The route value is bound to the method's `int` parameter.
@@ -58,6 +157,52 @@ fn respond<B>(shared: &Shared, request: &Request<B>) -> Response<Body> {
     }
 }
 
+/// `POST authentication`: `userName` and `password` from the query string, then the body
+/// (JSON object or form); no token needed.
+async fn authenticate<B>(shared: &Shared, format: Format, request: Request<B>) -> Response<Body>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn Error + Send + Sync>>,
+{
+    let mut params = Params::default();
+    if let Some(query) = request.uri().query() {
+        params.add_form(query.as_bytes());
+    }
+    let media = media_type(request.headers());
+    let body = read_body(request).await;
+    let added = match media.as_deref() {
+        Some("application/json") => params.add_json(&body),
+        Some("application/x-www-form-urlencoded") => {
+            params.add_form(&body);
+            Ok(())
+        }
+        // `text/xml` and multipart bodies are not read: their fields stay missing.
+        _ => Ok(()),
+    };
+    if let Err(BodyError::NotAJsonObject) = added {
+        return render::error(format, ApiError::NOT_A_JSON_OBJECT);
+    }
+    let user_name = params.get("userName").unwrap_or_default();
+    let password = params.get("password").unwrap_or_default();
+    match shared.sign_in(user_name, password) {
+        Some((token, expires)) => render::signed_in(format, &token, &expires),
+        None => render::error(format, ApiError::AUTHENTICATION_FAILED),
+    }
+}
+
+/// The request body, or nothing when it is too large, too slow or broken.
+async fn read_body<B>(request: Request<B>) -> Bytes
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn Error + Send + Sync>>,
+{
+    let body = Limited::new(request.into_body(), MAX_REQUEST_BODY);
+    match tokio::time::timeout(BODY_TIMEOUT, body.collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        _ => Bytes::new(),
+    }
+}
+
 /// The server builds the answer to a delete after the rows are gone: the deal's members,
 /// custom field values and access list no longer exist, and privacy is read from that empty
 /// access list.
@@ -72,11 +217,16 @@ fn as_deleted(mut deal: Opportunity) -> Opportunity {
 /// Whether the request's own media type is `application/json`; such requests get JSON even on
 /// an `.xml` path.
 fn is_json_request(headers: &HeaderMap) -> bool {
+    media_type(headers).is_some_and(|media| media == "application/json")
+}
+
+/// The request's media type, lower case, without parameters.
+fn media_type(headers: &HeaderMap) -> Option<String> {
     headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        .map(|media| media.trim().to_ascii_lowercase())
 }
 
 /// The `Authorization` value as ASP.NET shows it: repeated headers joined by commas.
@@ -94,18 +244,18 @@ fn has_authorization(headers: &HeaderMap) -> bool {
 }
 
 /// The authorizers in the server's order: the `asc_auth_key` cookie, or when there is none the
-/// whole `Authorization` value as a raw token; then `Bearer <token>`. (`Basic` needs users and
-/// passwords, which the emulator does not have.)
-fn authorized(token: &str, headers: &HeaderMap) -> bool {
+/// whole `Authorization` value as a raw token; then `Bearer <token>`. `accepts` says whether a
+/// token is valid now. (`Basic` is not emulated.)
+fn authorized(accepts: impl Fn(&str) -> bool, headers: &HeaderMap) -> bool {
     let header = authorization(headers);
     let raw = match auth_cookie(headers) {
         Some(cookie) if !cookie.is_empty() => Some(cookie),
         _ => header.clone(),
     };
-    if raw.is_some_and(|raw| !raw.is_empty() && raw == token) {
+    if raw.is_some_and(|raw| !raw.is_empty() && accepts(&raw)) {
         return true;
     }
-    header.is_some_and(|h| bearer_token(&h).is_some_and(|t| !t.is_empty() && t == token))
+    header.is_some_and(|h| bearer_token(&h).is_some_and(|t| !t.is_empty() && accepts(t)))
 }
 
 /// What `AscBearerAuthorization` takes as the token: trimmed, cut at the first comma, after a
@@ -161,7 +311,7 @@ mod tests {
 
     #[test]
     fn token_sources() {
-        let ok = |pairs: &[(&'static str, &str)]| authorized("T0k", &headers(pairs));
+        let ok = |pairs: &[(&'static str, &str)]| authorized(|t| t == "T0k", &headers(pairs));
         assert!(ok(&[("authorization", "T0k")]));
         assert!(ok(&[("authorization", "Bearer T0k")]));
         assert!(ok(&[("authorization", "  Bearer T0k , other")]));

@@ -2,11 +2,16 @@
 //! test's own.
 
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
-use r7_emulator::{Config, DEFAULT_TOKEN, Emulator, SEED_OPPORTUNITY_ID};
+use r7_emulator::{
+    Config, DEFAULT_PASSWORD, DEFAULT_TOKEN, DEFAULT_USER, Emulator, Fault, RateLimit,
+    SEED_OPPORTUNITY_ID,
+};
+use r7_model::ApiDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -89,16 +94,56 @@ impl Reply {
 
 /// Sends one request on a fresh connection (`Connection: close`) and reads the whole answer.
 async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    parse_reply(&send_raw(addr, method, path, headers, None).await)
+}
+
+/// [`send`] with a body (and its `Content-Length`).
+async fn send_body(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
+    parse_reply(&send_raw(addr, method, path, headers, Some(body)).await)
+}
+
+/// Sends one request on a fresh connection (`Connection: close`) and returns every byte the
+/// server sent until it closed the connection.
+async fn send_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(&request_bytes(addr, method, path, headers, body))
+        .await
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    raw
+}
+
+fn request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Vec<u8> {
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    if let Some(body) = body {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     head.push_str("\r\n");
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    parse_reply(&raw)
+    head.push_str(body.unwrap_or_default());
+    head.into_bytes()
 }
 
 fn parse_reply(raw: &[u8]) -> Reply {
@@ -546,4 +591,676 @@ async fn garbage_does_not_take_the_server_down() {
         let _ = stream.read_to_end(&mut sink).await;
     }
     assert_eq!(get(&emulator, SEED_PATH).await.status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+const AUTH_PATH: &str = "/api/2.0/authentication";
+
+const AUTH_FAILED_JSON: &str = r#"{"status":1,"statusCode":500,"error":{"message":"User authentication failed","hresult":-2146233087,"data":{}}}"#;
+
+fn json_body(name: &str, password: &str) -> String {
+    serde_json::json!({ "userName": name, "password": password }).to_string()
+}
+
+/// Signs in with a JSON body and returns the token and expiry after checking the envelope.
+async fn sign_in(emulator: &Emulator, name: &str, password: &str) -> (String, ApiDateTime) {
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        AUTH_PATH,
+        &[("Content-Type", "application/json")],
+        &json_body(name, password),
+    )
+    .await;
+    token_of(&reply)
+}
+
+/// The token and expiry of a successful sign-in answer in JSON.
+fn token_of(reply: &Reply) -> (String, ApiDateTime) {
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json; charset=UTF-8")
+    );
+    let text = reply.text();
+    assert!(
+        text.starts_with(r#"{"count":1,"status":0,"statusCode":201,"response":{"token":""#),
+        "{text}"
+    );
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let response = value["response"].as_object().unwrap();
+    assert_eq!(response.len(), 2, "{text}");
+    let token = response["token"].as_str().unwrap().to_owned();
+    let expires = response["expires"].as_str().unwrap();
+    assert_eq!(
+        expires.len(),
+        "2025-01-01T00:00:00.0000000Z".len(),
+        "{expires}"
+    );
+    assert!(expires.ends_with('Z'), "{expires}");
+    let cookie = reply.header("set-cookie").unwrap();
+    assert!(
+        cookie.starts_with(&format!("asc_auth_key={token};")),
+        "{cookie}"
+    );
+    (token, ApiDateTime::parse(expires).unwrap())
+}
+
+fn seconds_from_now(t: ApiDateTime) -> i128 {
+    (t.unix_nanos() - ApiDateTime::now_utc().unix_nanos()) / 1_000_000_000
+}
+
+#[tokio::test]
+async fn sign_in_with_json_gives_a_token_that_works() {
+    let emulator = start().await;
+    assert_eq!(emulator.logins(), 0);
+    let (token, expires) = sign_in(&emulator, DEFAULT_USER, DEFAULT_PASSWORD).await;
+    assert_eq!(emulator.logins(), 1);
+    assert_ne!(token, DEFAULT_TOKEN);
+    assert!(token.len() >= 32 && token.bytes().all(|b| b.is_ascii_graphic()));
+    // One year, as the server's default.
+    let left = seconds_from_now(expires);
+    assert!((364 * 86_400..=366 * 86_400).contains(&left), "{left}");
+
+    for header in [
+        ("Authorization", token.clone()),
+        ("Authorization", format!("Bearer {token}")),
+        ("Cookie", format!("asc_auth_key={token}")),
+    ] {
+        let reply = send(emulator.addr(), "GET", SEED_PATH, &[(header.0, &header.1)]).await;
+        assert_eq!(reply.status, 200, "{header:?}");
+    }
+    // The suffix and the user name's case do not matter; every sign-in gets a new token.
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        "/api/2.0/authentication.json",
+        &[("Content-Type", "application/json; charset=utf-8")],
+        &json_body("Admin@Example.COM", DEFAULT_PASSWORD),
+    )
+    .await;
+    let (again, _) = token_of(&reply);
+    assert_ne!(again, token);
+    assert_eq!(emulator.logins(), 2);
+    // Both tokens work, and so does the configured one.
+    for token in [token.as_str(), again.as_str(), DEFAULT_TOKEN] {
+        let reply = send(
+            emulator.addr(),
+            "DELETE",
+            "/api/2.0/crm/opportunity/1236",
+            &[("Authorization", token)],
+        )
+        .await;
+        assert_ne!(reply.status, 401, "{token}");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_with_a_form_decodes_plus_and_percent() {
+    let emulator = Emulator::start(Config {
+        users: vec![("Иван Петров".into(), "p+ss wörd&=%".into())],
+        token_lifetime: Some(Duration::from_secs(3600)),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let form = "userName=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2\
+                &password=p%2Bss+w%C3%B6rd%26%3D%25";
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        AUTH_PATH,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await;
+    let (token, expires) = token_of(&reply);
+    let left = seconds_from_now(expires);
+    assert!((3590..=3600).contains(&left), "{left}");
+    let reply = send(
+        emulator.addr(),
+        "GET",
+        SEED_PATH,
+        &[("Authorization", &token)],
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    // The default user is gone.
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        AUTH_PATH,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "userName=admin%40example.com&password=r7-emulator-password",
+    )
+    .await;
+    reply.assert_json(500, AUTH_FAILED_JSON);
+    // A `+` that is not encoded is a space.
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        AUTH_PATH,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "userName=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2&password=p+ss+w%C3%B6rd%26%3D%25",
+    )
+    .await;
+    reply.assert_json(500, AUTH_FAILED_JSON);
+    assert_eq!(emulator.logins(), 1);
+}
+
+#[tokio::test]
+async fn sign_in_answers_xml_on_the_xml_suffix() {
+    let emulator = start().await;
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        "/api/2.0/authentication.xml",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "userName=admin%40example.com&password=r7-emulator-password",
+    )
+    .await;
+    assert_eq!(reply.status, 201);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/xml; charset=UTF-8")
+    );
+    let text = reply.text();
+    assert!(
+        text.starts_with(
+            "<result><count>1</count><status>0</status><statusCode>201</statusCode><response><token>"
+        ),
+        "{text}"
+    );
+    let token = text
+        .split("<token>")
+        .nth(1)
+        .and_then(|rest| rest.split("</token>").next())
+        .unwrap();
+    assert!(text.ends_with("Z</expires></response></result>"), "{text}");
+    let reply = send(
+        emulator.addr(),
+        "GET",
+        SEED_PATH,
+        &[("Authorization", token)],
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        "/api/2.0/authentication.xml",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "userName=admin%40example.com&password=nope",
+    )
+    .await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(
+        reply.text(),
+        "<result><status>1</status><statusCode>500</statusCode><error><message>User authentication failed</message>\
+         <hresult>-2146233087</hresult><data /></error></result>"
+    );
+}
+
+#[tokio::test]
+async fn bad_credentials_are_a_500_envelope() {
+    let emulator = start().await;
+    let json = [("Content-Type", "application/json")];
+    for body in [
+        json_body(DEFAULT_USER, "wrong"),
+        json_body(DEFAULT_USER, &DEFAULT_PASSWORD.to_uppercase()),
+        json_body("nobody@example.com", DEFAULT_PASSWORD),
+        json_body("", ""),
+        format!(r#"{{"userName":"{DEFAULT_USER}"}}"#),
+        r#"{"password":"r7-emulator-password"}"#.to_owned(),
+        "{}".to_owned(),
+        String::new(),
+    ] {
+        send_body(emulator.addr(), "POST", AUTH_PATH, &json, &body)
+            .await
+            .assert_json(500, AUTH_FAILED_JSON);
+    }
+    // Fields sent with a content type the binder does not read are missing.
+    let form = "userName=admin%40example.com&password=r7-emulator-password";
+    for content_type in ["text/plain", "application/octet-stream"] {
+        send_body(
+            emulator.addr(),
+            "POST",
+            AUTH_PATH,
+            &[("Content-Type", content_type)],
+            form,
+        )
+        .await
+        .assert_json(500, AUTH_FAILED_JSON);
+    }
+    // A JSON body that is not an object is an argument error.
+    for body in ["[1,2]", "{", "\"text\""] {
+        send_body(emulator.addr(), "POST", AUTH_PATH, &json, body)
+            .await
+            .assert_json(
+                400,
+                r#"{"status":1,"statusCode":400,"error":{"message":"Unable to deserialize json","hresult":-2147024809,"data":{}}}"#,
+            );
+    }
+    assert_eq!(emulator.logins(), 0);
+    // Only POST is routed.
+    for method in ["GET", "PUT", "DELETE"] {
+        send(emulator.addr(), method, AUTH_PATH, &[])
+            .await
+            .assert_html_404();
+    }
+    // Query parameters bind too (before the body).
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        "/api/2.0/authentication?userName=admin%40example.com&password=r7-emulator-password",
+        &json,
+        &json_body(DEFAULT_USER, "wrong"),
+    )
+    .await;
+    token_of(&reply);
+}
+
+#[tokio::test]
+async fn expired_tokens_get_401_until_the_next_sign_in() {
+    let emulator = start().await;
+    let (token, _) = sign_in(&emulator, DEFAULT_USER, DEFAULT_PASSWORD).await;
+    assert_eq!(
+        send(
+            emulator.addr(),
+            "GET",
+            SEED_PATH,
+            &[("Authorization", &token)]
+        )
+        .await
+        .status,
+        200
+    );
+    emulator.expire_tokens();
+    let reply = send(
+        emulator.addr(),
+        "DELETE",
+        SEED_PATH,
+        &[("Authorization", &token)],
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.header("content-type"), Some("text/plain"));
+    assert_eq!(reply.text(), "Unauthorized");
+    assert_eq!(
+        reply.header("www-authenticate"),
+        Some("Basic Realm=\"127.0.0.1\"")
+    );
+    let cookie = format!("asc_auth_key={token}");
+    let reply = send(emulator.addr(), "GET", SEED_PATH, &[("Cookie", &cookie)]).await;
+    assert_eq!(reply.status, 401);
+    assert!(emulator.opportunity(SEED_OPPORTUNITY_ID).is_some());
+    // The configured token never expires, and a new sign-in works.
+    assert_eq!(get(&emulator, SEED_PATH).await.status, 200);
+    let (fresh, _) = sign_in(&emulator, DEFAULT_USER, DEFAULT_PASSWORD).await;
+    let reply = send(
+        emulator.addr(),
+        "DELETE",
+        SEED_PATH,
+        &[("Authorization", &fresh)],
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(emulator.logins(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate limit
+
+/// Checks a rate-limit answer and returns its `Retry-After` seconds and the milliseconds of the
+/// message.
+fn assert_rate_limited(reply: &Reply) -> (u64, u64) {
+    assert_eq!(reply.status, 503, "{}", reply.text());
+    let retry_after: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+    let text = reply.text();
+    let prefix =
+        r#"{"status":1,"statusCode":503,"error":{"message":"Rate limit reached. Try again after "#;
+    assert!(text.starts_with(prefix), "{text}");
+    let rest = &text[prefix.len()..];
+    let (ms, rest) = rest.split_once(" ms\"").unwrap();
+    assert_eq!(rest, r#","hresult":-2147467259,"data":{}}}"#);
+    (retry_after, ms.parse().unwrap())
+}
+
+#[tokio::test]
+async fn the_rate_limit_refuses_before_the_method_runs() {
+    let emulator = Emulator::start(Config {
+        rate_limit: Some(RateLimit {
+            requests: 2,
+            window: Duration::from_secs(60),
+        }),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(get(&emulator, SEED_PATH).await.status, 200);
+    assert_eq!(get(&emulator, SEED_PATH).await.status, 200);
+    let reply = authed(&emulator, "DELETE", SEED_PATH).await;
+    let (retry_after, ms) = assert_rate_limited(&reply);
+    assert!((59..=60).contains(&retry_after), "{retry_after}");
+    assert!((58_000..=60_000).contains(&ms), "{ms}");
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json; charset=UTF-8")
+    );
+    assert!(
+        emulator.opportunity(SEED_OPPORTUNITY_ID).is_some(),
+        "the delete did not run"
+    );
+    // Sign-in is limited too, before the credentials are checked; and so is a request
+    // without a token. XML paths get the envelope in XML.
+    let reply = send_body(
+        emulator.addr(),
+        "POST",
+        AUTH_PATH,
+        &[("Content-Type", "application/json")],
+        &json_body(DEFAULT_USER, DEFAULT_PASSWORD),
+    )
+    .await;
+    assert_rate_limited(&reply);
+    assert_eq!(emulator.logins(), 0);
+    let reply = send(
+        emulator.addr(),
+        "GET",
+        "/api/2.0/crm/opportunity/1234.xml",
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 503);
+    assert!(reply.text().starts_with(
+        "<result><status>1</status><statusCode>503</statusCode><error><message>Rate limit reached. Try again after "
+    ), "{}", reply.text());
+    // Pages outside the API are not limited.
+    get(&emulator, "/nowhere").await.assert_html_404();
+}
+
+#[tokio::test]
+async fn sign_in_counts_against_the_rate_limit_and_the_window_ends() {
+    let emulator = Emulator::start(Config {
+        rate_limit: Some(RateLimit {
+            requests: 1,
+            window: Duration::from_millis(300),
+        }),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (token, _) = sign_in(&emulator, DEFAULT_USER, DEFAULT_PASSWORD).await;
+    let reply = send(
+        emulator.addr(),
+        "GET",
+        SEED_PATH,
+        &[("Authorization", &token)],
+    )
+    .await;
+    let (retry_after, ms) = assert_rate_limited(&reply);
+    assert_eq!(retry_after, 1, "at least one second");
+    assert!(ms <= 300, "{ms}");
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let reply = send(
+        emulator.addr(),
+        "GET",
+        SEED_PATH,
+        &[("Authorization", &token)],
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults
+
+#[tokio::test]
+async fn delay_before_headers_delays_a_request_that_runs() {
+    let emulator = start().await;
+    let delay = Duration::from_millis(300);
+    emulator.inject(Fault::DelayBeforeHeaders(delay));
+    let started = Instant::now();
+    let reply = authed(&emulator, "DELETE", SEED_PATH).await;
+    let elapsed = started.elapsed();
+    assert_eq!(reply.status, 200);
+    assert!(elapsed >= delay, "{elapsed:?}");
+    assert_eq!(
+        emulator.opportunity(SEED_OPPORTUNITY_ID),
+        None,
+        "the delete happened"
+    );
+    // The fault was used up.
+    let started = Instant::now();
+    assert_eq!(
+        get(&emulator, "/api/2.0/crm/opportunity/1235").await.status,
+        200
+    );
+    assert!(started.elapsed() < delay);
+}
+
+/// Reads from `stream` until the server has been silent for `quiet`; `true` when the server
+/// closed the connection.
+async fn read_until_quiet(stream: &mut TcpStream, quiet: Duration, into: &mut Vec<u8>) -> bool {
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(quiet, stream.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(n)) => into.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+#[tokio::test]
+async fn stall_mid_body_sends_half_and_holds_the_connection() {
+    let emulator = start().await;
+    emulator.inject(Fault::StallMidBody);
+    let mut stream = TcpStream::connect(emulator.addr()).await.unwrap();
+    let request = request_bytes(
+        emulator.addr(),
+        "DELETE",
+        SEED_PATH,
+        &[("Authorization", DEFAULT_TOKEN)],
+        None,
+    );
+    stream.write_all(&request).await.unwrap();
+    let mut raw = Vec::new();
+    let closed = read_until_quiet(&mut stream, Duration::from_millis(500), &mut raw).await;
+    assert!(!closed, "the connection stays open");
+    let reply = parse_reply(&raw);
+    assert_eq!(reply.status, 200);
+    let promised: usize = reply.header("content-length").unwrap().parse().unwrap();
+    let full = format!(
+        r#"{{"count":1,"status":0,"statusCode":200,"response":{}}}"#,
+        seed_deal_json()
+    );
+    assert_eq!(promised, full.len());
+    assert_eq!(reply.body, full.as_bytes()[..promised / 2]);
+    assert_eq!(
+        emulator.opportunity(SEED_OPPORTUNITY_ID),
+        None,
+        "the delete happened"
+    );
+    assert_eq!(emulator.requests_served(), 1);
+
+    // Other connections are served meanwhile, and shutdown releases the stalled one promptly.
+    assert_eq!(
+        get(&emulator, "/api/2.0/crm/opportunity/1235").await.status,
+        200
+    );
+    let started = Instant::now();
+    emulator.shutdown().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut rest = Vec::new();
+    let closed = read_until_quiet(&mut stream, Duration::from_secs(2), &mut rest).await;
+    assert!(closed && rest.is_empty(), "{rest:?}");
+}
+
+#[tokio::test]
+async fn close_connection_sends_nothing_and_runs_nothing() {
+    let emulator = start().await;
+    emulator.inject(Fault::CloseConnection);
+    let raw = send_raw(
+        emulator.addr(),
+        "DELETE",
+        SEED_PATH,
+        &[("Authorization", DEFAULT_TOKEN)],
+        None,
+    )
+    .await;
+    assert!(raw.is_empty(), "{:?}", String::from_utf8_lossy(&raw));
+    assert!(
+        emulator.opportunity(SEED_OPPORTUNITY_ID).is_some(),
+        "the delete did not run"
+    );
+    assert_eq!(emulator.requests_received(), 1);
+    assert_eq!(emulator.requests_served(), 0);
+    assert_eq!(emulator.method_count("DELETE"), 1);
+
+    // With a body (a sign-in), the close is still clean and nobody signs in.
+    emulator.inject(Fault::CloseConnection);
+    let raw = send_raw(
+        emulator.addr(),
+        "POST",
+        AUTH_PATH,
+        &[("Content-Type", "application/json")],
+        Some(&json_body(DEFAULT_USER, DEFAULT_PASSWORD)),
+    )
+    .await;
+    assert!(raw.is_empty());
+    assert_eq!(emulator.logins(), 0);
+
+    // A hyper client sees the connection close before any response.
+    emulator.inject(Fault::CloseConnection);
+    let stream = TcpStream::connect(emulator.addr()).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    let connection = tokio::spawn(connection);
+    let request = http::Request::builder()
+        .method("GET")
+        .uri(SEED_PATH)
+        .header("host", "localhost")
+        .header("authorization", DEFAULT_TOKEN)
+        .body(Empty::<Bytes>::new())
+        .unwrap();
+    let err = sender.send_request(request).await.unwrap_err();
+    assert!(err.is_incomplete_message() || err.is_closed(), "{err:?}");
+    let _ = connection.await;
+    // The server is fine afterwards.
+    assert_eq!(get(&emulator, SEED_PATH).await.status, 200);
+}
+
+#[tokio::test]
+async fn html_502_answers_like_a_proxy_without_running_the_request() {
+    let emulator = start().await;
+    emulator.inject(Fault::Html502);
+    let reply = authed(&emulator, "DELETE", SEED_PATH).await;
+    assert_eq!(reply.status, 502);
+    assert_eq!(reply.header("content-type"), Some("text/html"));
+    assert!(
+        reply.text().contains("<h1>502 Bad Gateway</h1>"),
+        "{}",
+        reply.text()
+    );
+    assert!(emulator.opportunity(SEED_OPPORTUNITY_ID).is_some());
+    assert_eq!(emulator.requests_served(), 1);
+    assert_eq!(authed(&emulator, "DELETE", SEED_PATH).await.status, 200);
+}
+
+#[tokio::test]
+async fn oversized_body_has_the_asked_length() {
+    let emulator = start().await;
+    for len in [3 << 20, 100, 70, 10, 1, 0] {
+        emulator.inject(Fault::OversizedBody(len));
+        let reply = authed(&emulator, "DELETE", SEED_PATH).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json; charset=UTF-8")
+        );
+        assert_eq!(
+            reply.header("content-length"),
+            Some(len.to_string().as_str())
+        );
+        assert_eq!(reply.body.len(), len);
+        if len >= 2 {
+            let value: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+            if len >= 70 {
+                assert_eq!(value["statusCode"], 200);
+                assert_eq!(value["count"], 1);
+            }
+        }
+    }
+    assert!(emulator.opportunity(SEED_OPPORTUNITY_ID).is_some());
+}
+
+#[tokio::test]
+async fn faults_apply_in_order_to_api_requests_only() {
+    let emulator = start().await;
+    emulator.inject(Fault::Html502);
+    emulator.inject(Fault::OversizedBody(100));
+    // Not an API path: no fault used.
+    get(&emulator, "/nowhere").await.assert_html_404();
+    assert_eq!(get(&emulator, SEED_PATH).await.status, 502);
+    let reply = get(&emulator, SEED_PATH).await;
+    assert_eq!((reply.status, reply.body.len()), (200, 100));
+    // Faults that run the request apply to any answer, 401 included.
+    emulator.inject(Fault::DelayBeforeHeaders(Duration::from_millis(100)));
+    let started = Instant::now();
+    let reply = send(emulator.addr(), "GET", SEED_PATH, &[]).await;
+    assert_eq!(reply.status, 401);
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    get(&emulator, SEED_PATH).await.assert_json(
+        200,
+        &format!(
+            r#"{{"count":1,"status":0,"statusCode":200,"response":{}}}"#,
+            seed_deal_json()
+        ),
+    );
+}
+
+#[tokio::test]
+async fn requests_received_counts_everything_by_method() {
+    let emulator = start().await;
+    assert_eq!(emulator.requests_received(), 0);
+    get(&emulator, SEED_PATH).await;
+    get(&emulator, "/nowhere").await;
+    send(emulator.addr(), "OPTIONS", SEED_PATH, &[]).await;
+    emulator.inject(Fault::CloseConnection);
+    send_raw(
+        emulator.addr(),
+        "DELETE",
+        SEED_PATH,
+        &[("Authorization", DEFAULT_TOKEN)],
+        None,
+    )
+    .await;
+    emulator.inject(Fault::Html502);
+    authed(&emulator, "DELETE", SEED_PATH).await;
+    authed(&emulator, "DELETE", SEED_PATH).await;
+    sign_in(&emulator, DEFAULT_USER, DEFAULT_PASSWORD).await;
+    assert_eq!(emulator.requests_received(), 7);
+    assert_eq!(
+        emulator.requests_served(),
+        6,
+        "the closed one got no answer"
+    );
+    assert_eq!(emulator.method_count("GET"), 2);
+    assert_eq!(emulator.method_count("DELETE"), 3);
+    assert_eq!(emulator.method_count("OPTIONS"), 1);
+    assert_eq!(emulator.method_count("POST"), 1);
+    assert_eq!(emulator.method_count("delete"), 0);
+    assert_eq!(emulator.method_count("PUT"), 0);
+    // A connection that sends nothing is not a request; garbage that hyper rejects is not
+    // one either.
+    drop(TcpStream::connect(emulator.addr()).await.unwrap());
+    assert_eq!(emulator.requests_received(), 7);
 }
