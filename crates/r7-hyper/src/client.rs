@@ -1,6 +1,8 @@
 //! [`Client`] and [`ClientBuilder`].
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,13 +13,21 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use r7_proto::model::ApiDateTime;
 use r7_proto::{
-    AuthScheme, BaseUrl, Endpoint, Format, InvalidBaseUrl, RequestContext, Token, build_request,
-    parse_response,
+    Auth, AuthScheme, Authenticate, BaseUrl, Credentials, Endpoint, Format, InvalidBaseUrl,
+    RequestContext, Token, build_request, parse_response,
 };
+use tokio::sync::Mutex;
+use tracing::Instrument;
 
 use crate::error::Error;
-use crate::tls;
+use crate::retry::RetryPolicy;
+use crate::tls::{self, TlsError, TlsOptions};
+
+/// A token is renewed this long before the expiry the portal announced, so that it does not
+/// run out while a request is on its way.
+const EXPIRY_MARGIN_NANOS: i128 = 60 * 1_000_000_000;
 
 type Transport = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
@@ -43,11 +53,40 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     base_url: BaseUrl,
-    token: Option<Token>,
+    auth: AuthMode,
+    retry: RetryPolicy,
     format: Format,
     auth_scheme: AuthScheme,
     timeout: Duration,
     max_response_bytes: usize,
+}
+
+/// How the client signs its requests.
+enum AuthMode {
+    /// No token: only endpoints without authentication work.
+    Anonymous,
+    /// A fixed token from the caller.
+    Token(Token),
+    /// Sign in with these credentials on first use and whenever the token is refused.
+    Credentials {
+        credentials: Credentials,
+        /// The current token; the lock also makes concurrent calls wait for one sign-in.
+        session: Mutex<Option<Session>>,
+    },
+}
+
+/// A token obtained by signing in.
+struct Session {
+    token: Token,
+    expires: Option<ApiDateTime>,
+}
+
+impl Session {
+    fn is_fresh(&self) -> bool {
+        self.expires.is_none_or(|expires| {
+            expires.unix_nanos() - EXPIRY_MARGIN_NANOS > ApiDateTime::now_utc().unix_nanos()
+        })
+    }
 }
 
 impl Client {
@@ -70,15 +109,77 @@ impl Client {
     /// Sends `endpoint` and returns its typed output.
     ///
     /// One deadline ([`ClientBuilder::timeout`]) covers connecting, sending and reading the whole
-    /// body. The body is read up to [`ClientBuilder::max_response_bytes`]. The error says whether
-    /// the request was not sent, may have been sent, or was answered with an error
-    /// ([`Error::delivery`]). Nothing is retried.
+    /// body of each attempt, and the body is read up to [`ClientBuilder::max_response_bytes`].
+    /// Failures are repeated as the [`RetryPolicy`] allows (never a POST, PUT or DELETE that may
+    /// have reached the portal). With credentials, the client signs in on first use and, when the
+    /// portal refuses the token (401), signs in again once and repeats the call once. The error
+    /// says whether the request was not sent, may have been sent, or was answered
+    /// ([`Error::delivery`]).
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let span = tracing::debug_span!(
+            "r7.request",
+            method = %E::METHOD,
+            path = E::PATH_TEMPLATE,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.send_with_retries(endpoint).instrument(span).await
+    }
+
+    async fn send_with_retries<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let needs_token = E::AUTH == Auth::Required;
+        let mut token = if needs_token {
+            self.token().await?
+        } else {
+            None
+        };
+        let mut signed_in_again = false;
+        let mut retries = 0;
+        let mut attempt = 1u32;
+        loop {
+            tracing::Span::current().record("attempt", attempt);
+            let result = self.attempt(endpoint, token.as_ref()).await;
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            attempt += 1;
+            if needs_token && error.is_unauthorized() && !signed_in_again {
+                if let Some(stale) = &token {
+                    if let Some(fresh) = self.sign_in_again(stale).await? {
+                        tracing::debug!("token refused; signed in again, repeating the call");
+                        token = Some(fresh);
+                        signed_in_again = true;
+                        continue;
+                    }
+                }
+            }
+            match self.inner.retry.delay(&error, E::IDEMPOTENT, retries) {
+                Some(delay) => {
+                    tracing::debug!(
+                        error = %error,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    retries += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// One attempt: build, send within the deadline, read and parse.
+    async fn attempt<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        token: Option<&Token>,
+    ) -> Result<E::Output, Error> {
         let inner = &*self.inner;
         let context = RequestContext {
             base_url: &inner.base_url,
             format: inner.format,
-            token: inner.token.as_ref(),
+            token,
             auth_scheme: inner.auth_scheme,
         };
         let request = build_request(endpoint, &context)?.map(Full::new);
@@ -86,8 +187,85 @@ impl Client {
             .await
             .map_err(|_| Error::Timeout {
                 timeout: inner.timeout,
-            })??;
+            })?;
+        let response = match response {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::debug!(error = %error, "request failed");
+                return Err(error);
+            }
+        };
+        tracing::Span::current().record("status", response.status().as_u16());
+        tracing::debug!(status = response.status().as_u16(), "response");
         Ok(parse_response::<E>(&response)?)
+    }
+
+    /// The token to send: the fixed one, or the session's, signing in first when there is none
+    /// or it is about to expire.
+    async fn token(&self) -> Result<Option<Token>, Error> {
+        match &self.inner.auth {
+            AuthMode::Anonymous => Ok(None),
+            AuthMode::Token(token) => Ok(Some(token.clone())),
+            AuthMode::Credentials {
+                credentials,
+                session,
+            } => {
+                let mut session = session.lock().await;
+                if let Some(current) = session.as_ref().filter(|s| s.is_fresh()) {
+                    return Ok(Some(current.token.clone()));
+                }
+                let fresh = self.sign_in(credentials).await?;
+                let token = fresh.token.clone();
+                *session = Some(fresh);
+                Ok(Some(token))
+            }
+        }
+    }
+
+    /// After the portal refused `stale`: a new token, or `None` when the client has no
+    /// credentials to sign in with. When another call already signed in again, its token is
+    /// used instead of signing in twice.
+    async fn sign_in_again(&self, stale: &Token) -> Result<Option<Token>, Error> {
+        let AuthMode::Credentials {
+            credentials,
+            session,
+        } = &self.inner.auth
+        else {
+            return Ok(None);
+        };
+        let mut session = session.lock().await;
+        if let Some(current) = session.as_ref().filter(|s| &s.token != stale) {
+            return Ok(Some(current.token.clone()));
+        }
+        let fresh = self.sign_in(credentials).await?;
+        let token = fresh.token.clone();
+        *session = Some(fresh);
+        Ok(Some(token))
+    }
+
+    /// `POST api/2.0/authentication`, through [`Client::send`] like any call (so with its
+    /// deadline, retry policy and tracing; as a POST it is repeated only when not sent or
+    /// rate-limited).
+    ///
+    /// Boxed with an explicit `Send` because `send` may call `sign_in`: the future type would
+    /// otherwise contain itself.
+    fn sign_in<'a>(
+        &'a self,
+        credentials: &'a Credentials,
+    ) -> Pin<Box<dyn Future<Output = Result<Session, Error>> + Send + 'a>> {
+        Box::pin(async move {
+            let answer = self.send(&Authenticate::new(credentials.clone())).await?;
+            match answer.token {
+                Some(token) => {
+                    tracing::debug!("signed in");
+                    Ok(Session {
+                        token,
+                        expires: answer.expires,
+                    })
+                }
+                None => Err(Error::SecondFactorRequired),
+            }
+        })
     }
 
     /// Sends one request and reads its whole body, within the size limit.
@@ -129,11 +307,25 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("token", &inner.token.as_ref().map(|_| "<redacted>"))
+            .field("auth", &inner.auth)
             .field("format", &inner.format)
             .field("timeout", &inner.timeout)
             .field("max_response_bytes", &inner.max_response_bytes)
             .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for AuthMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthMode::Anonymous => f.write_str("Anonymous"),
+            AuthMode::Token(_) => f.write_str("Token(<redacted>)"),
+            AuthMode::Credentials { credentials, .. } => f
+                .debug_struct("Credentials")
+                .field("user_name", &credentials.user_name)
+                .field("password", &"<redacted>")
+                .finish_non_exhaustive(),
+        }
     }
 }
 
@@ -142,12 +334,15 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: String,
     token: Option<Token>,
+    credentials: Option<Credentials>,
+    retry: RetryPolicy,
     format: Format,
     auth_scheme: AuthScheme,
     timeout: Duration,
     connect_timeout: Duration,
     pool_idle_timeout: Duration,
     max_response_bytes: usize,
+    tls: TlsOptions,
 }
 
 /// Why a [`ClientBuilder`] could not build a client.
@@ -159,7 +354,7 @@ pub enum ConfigError {
     BaseUrl(#[from] InvalidBaseUrl),
     /// The TLS configuration could not be made.
     #[error("could not set up TLS: {0}")]
-    Tls(#[from] rustls::Error),
+    Tls(#[from] TlsError),
     /// A setting is out of range.
     #[error("invalid client setting `{name}`: {reason}")]
     Setting {
@@ -186,18 +381,38 @@ impl ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
             token: None,
+            credentials: None,
+            retry: RetryPolicy::default(),
             format: Format::Json,
             auth_scheme: AuthScheme::Raw,
             timeout: Self::DEFAULT_TIMEOUT,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             pool_idle_timeout: Self::DEFAULT_POOL_IDLE_TIMEOUT,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            tls: TlsOptions::default(),
         }
     }
 
-    /// The token to send with every request.
+    /// The token to send with every request. Replaces [`ClientBuilder::credentials`].
     pub fn token(mut self, token: Token) -> Self {
         self.token = Some(token);
+        self.credentials = None;
+        self
+    }
+
+    /// Signs in with these credentials (`POST api/2.0/authentication`) on first use, keeps the
+    /// token and its expiry, signs in again before it expires, and when the portal refuses the
+    /// token, signs in again once and repeats the call once. Replaces [`ClientBuilder::token`].
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self.token = None;
+        self
+    }
+
+    /// Which failures are repeated ([`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::none`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -238,6 +453,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts the root certificates in `pem` (one or more `CERTIFICATE` blocks), for
+    /// portals whose certificate comes from a private or national CA. The PEM is checked by
+    /// [`ClientBuilder::build`].
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.extra_roots_pem.push(pem.into());
+        self
+    }
+
+    /// Also trusts the operating system's root certificates.
+    #[cfg(feature = "native-roots")]
+    pub fn native_roots(mut self, enabled: bool) -> Self {
+        self.tls.native_roots = enabled;
+        self
+    }
+
+    /// Uses this rustls configuration for https instead of building one; root certificate
+    /// settings of this builder are then ignored.
+    pub fn tls_config(mut self, config: std::sync::Arc<rustls::ClientConfig>) -> Self {
+        self.tls.config = Some(config);
+        self
+    }
+
     /// Builds the client. Must be called inside a Tokio runtime only when the client is used,
     /// not when it is built.
     pub fn build(self) -> Result<Client, ConfigError> {
@@ -259,7 +496,7 @@ impl ClientBuilder {
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls::default_config()?)
+            .with_tls_config(Arc::unwrap_or_clone(tls::client_config(&self.tls)?))
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
@@ -269,11 +506,20 @@ impl ClientBuilder {
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .build(https);
+        let auth = match (self.token, self.credentials) {
+            (Some(token), _) => AuthMode::Token(token),
+            (None, Some(credentials)) => AuthMode::Credentials {
+                credentials,
+                session: Mutex::new(None),
+            },
+            (None, None) => AuthMode::Anonymous,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
                 base_url,
-                token: self.token,
+                auth,
+                retry: self.retry,
                 format: self.format,
                 auth_scheme: self.auth_scheme,
                 timeout: self.timeout,
@@ -288,12 +534,16 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
             .field("format", &self.format)
             .field("auth_scheme", &self.auth_scheme)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("extra_root_certificates", &self.tls.extra_roots_pem.len())
+            .field("custom_tls_config", &self.tls.config.is_some())
             .finish()
     }
 }

@@ -57,6 +57,12 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// Signing in needs a second factor (an SMS or app code), which this client cannot give;
+    /// build the client with a token instead.
+    #[error(
+        "the portal requires a second factor (SMS or app code) to sign in; use a token instead"
+    )]
+    SecondFactorRequired,
     /// The portal answered, with an error or with something that is not the expected value.
     #[error(transparent)]
     Response(#[from] ResponseError),
@@ -68,7 +74,9 @@ impl Error {
         match self {
             Error::Build(_) | Error::Connect { .. } => Delivery::NotSent,
             Error::Transport { .. } | Error::Timeout { .. } => Delivery::MaybeSent,
-            Error::BodyTooLarge { .. } | Error::Response(_) => Delivery::Answered,
+            Error::BodyTooLarge { .. } | Error::Response(_) | Error::SecondFactorRequired => {
+                Delivery::Answered
+            }
         }
     }
 
@@ -92,6 +100,28 @@ impl Error {
     /// Whether the portal reports that the object does not exist (or is hidden from the caller).
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether repeating the request is safe whatever its method: it never reached the portal
+    /// (no connection), or the portal's rate limiter refused it before it ran (HTTP 503 with
+    /// `Retry-After`; wait that long first).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::Connect { .. } | Error::Response(ResponseError::RateLimited { .. })
+        )
+    }
+
+    /// Whether repeating could succeed, although the failed attempt may have taken effect (lost
+    /// in transit, timed out, or a 502/504 from a proxy): repeat only idempotent requests such
+    /// as a GET. Includes everything [`Error::is_retryable`] accepts.
+    pub fn is_retryable_if_idempotent(&self) -> bool {
+        self.is_retryable()
+            || matches!(self, Error::Transport { .. } | Error::Timeout { .. })
+            || matches!(
+                self.status(),
+                Some(StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT)
+            )
     }
 
     /// Whether the portal refused the token (HTTP 401): sign in again.

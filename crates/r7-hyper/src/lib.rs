@@ -22,8 +22,11 @@
 
 mod client;
 mod error;
+mod retry;
 mod tls;
 
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{BoxError, Delivery, Error};
 pub use r7_proto;
+pub use retry::RetryPolicy;
+pub use tls::TlsError;
