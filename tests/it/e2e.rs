@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use r7_emulator::{Config, Emulator, SEED_OPPORTUNITY_ID};
-use r7_hyper::{Client, ClientBuilder, Delivery, Error};
+use r7_hyper::{Client, ClientBuilder, Delivery, Error, RetryPolicy};
 use r7_proto::{BuildError, DeleteOpportunity, Format, GetOpportunity, ResponseError, Token};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -159,9 +159,12 @@ async fn a_closed_port_is_a_connect_error_not_sent() {
     assert_eq!(err.delivery(), Delivery::NotSent);
 }
 
-/// A client builder for a plain-http loopback server, with a token.
+/// A client builder for a plain-http loopback server, with a token and no retries (these
+/// tests are about what one attempt does).
 fn loopback(addr: SocketAddr) -> ClientBuilder {
-    Client::builder(format!("http://{addr}/")).token(Token::new("t").expect("token"))
+    Client::builder(format!("http://{addr}/"))
+        .token(Token::new("t").expect("token"))
+        .retry_policy(RetryPolicy::none())
 }
 
 /// A server that reads one request, then writes `head` and never finishes.
@@ -274,6 +277,7 @@ async fn https_addresses_are_spoken_to_over_tls() {
     let addr = stalling_server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").await;
     let client = Client::builder(format!("https://{addr}/"))
         .token(Token::new("t").expect("token"))
+        .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");

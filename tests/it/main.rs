@@ -6,3 +6,5 @@ mod layers;
 mod request;
 mod response;
 mod support;
+mod tls;
+mod transport;
