@@ -21,6 +21,7 @@
 //! ```
 
 mod contact;
+mod contact_info;
 mod currency;
 mod custom_field;
 pub mod datetime;
@@ -30,7 +31,8 @@ mod opportunity;
 mod stage;
 mod wire;
 
-pub use contact::{ContactBase, ContactKind};
+pub use contact::{Contact, ContactBase, ContactKind};
+pub use contact_info::{Address, ContactInfo, ListItem};
 pub use currency::Currency;
 pub use custom_field::CustomField;
 pub use datetime::{ApiDateTime, ParseDateTimeError};
