@@ -1,10 +1,9 @@
 //! The [`Endpoint`] trait: what one API method is, with no I/O.
 
+use crate::error::BuildError;
+use crate::output::FromEnvelope;
 use bytes::Bytes;
 use http::Method;
-use serde::de::DeserializeOwned;
-
-use crate::error::BuildError;
 
 /// Whether an endpoint needs the caller to be signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,8 +30,9 @@ pub struct Body {
 /// [`crate::parse_response`] turns the `http::Response` into [`Endpoint::Output`] or a typed
 /// error. Nothing here performs I/O, so any HTTP client can send endpoints.
 pub trait Endpoint {
-    /// The value inside a successful response's envelope.
-    type Output: DeserializeOwned;
+    /// What a successful response gives: a model value, a [`crate::Page`] of a list, or
+    /// [`crate::NoContent`].
+    type Output: FromEnvelope;
 
     /// The HTTP method.
     const METHOD: Method;
@@ -74,4 +74,38 @@ pub trait Endpoint {
     fn body(&self) -> Result<Option<Body>, BuildError> {
         Ok(None)
     }
+}
+
+/// A list endpoint that takes the server's paging parameters (`startIndex`, `count`).
+pub trait Paged: Endpoint + Clone {
+    /// The requested offset (`startIndex`), if set.
+    fn page_start(&self) -> Option<u64>;
+
+    /// The requested page size (`count`), if set.
+    fn page_size(&self) -> Option<u64>;
+
+    /// The same request for the page at `start_index` with `count` items.
+    fn with_page(&self, start_index: u64, count: u64) -> Self;
+}
+
+/// What one endpoint is, as data: for tables, routing and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointInfo {
+    /// The Rust type's name, e.g. `DeleteOpportunity`.
+    pub name: &'static str,
+    /// The HTTP method, e.g. `DELETE`.
+    pub method: &'static str,
+    /// The path template with plain placeholders, as [`Endpoint::PATH_TEMPLATE`].
+    pub path_template: &'static str,
+    /// The server's route: the template with each placeholder's constraint, e.g.
+    /// `api/2.0/crm/opportunity/{opportunityid:[0-9]+}`.
+    pub route: &'static str,
+    /// Whether a token is required.
+    pub auth: Auth,
+    /// Whether the request may be repeated.
+    pub idempotent: bool,
+    /// Whether the server's documentation hides it.
+    pub undocumented: bool,
+    /// The output type's name, e.g. `List<Opportunity>`.
+    pub output: &'static str,
 }

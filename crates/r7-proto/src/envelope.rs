@@ -14,6 +14,14 @@ pub(crate) struct Envelope<T> {
     pub(crate) status: Option<EnvelopeStatus>,
     #[serde(alias = "StatusCode")]
     pub(crate) status_code: Option<i64>,
+    #[serde(alias = "Count")]
+    pub(crate) count: Option<u64>,
+    #[serde(alias = "StartIndex")]
+    pub(crate) start_index: Option<u64>,
+    #[serde(alias = "NextIndex")]
+    pub(crate) next_index: Option<u64>,
+    #[serde(alias = "Total")]
+    pub(crate) total: Option<u64>,
     #[serde(alias = "Response")]
     pub(crate) response: Option<T>,
     #[serde(alias = "Error")]

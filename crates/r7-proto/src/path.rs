@@ -65,6 +65,11 @@ pub(crate) fn render_path<E: Endpoint>(endpoint: &E) -> Result<String, BuildErro
     Ok(out)
 }
 
+/// Percent-encodes one query or form component.
+pub(crate) fn encode_query_component(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_COMPONENT).to_string()
+}
+
 /// Encodes query pairs as `a=1&b=2`.
 pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
     let mut out = String::new();

@@ -9,6 +9,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use crate::endpoint::Endpoint;
 use crate::envelope::{Envelope, EnvelopeStatus};
 use crate::error::{ApiError, BodySnippet, ResponseError};
+use crate::output::{FromEnvelope, PageInfo};
 use crate::{Format, xml};
 
 /// Reads the response to `E`'s request.
@@ -69,7 +70,7 @@ pub fn parse_response<E: Endpoint>(
     let Some(format) = format else {
         return Err(not_an_envelope());
     };
-    let envelope: Envelope<E::Output> = decode(format, status, body)?;
+    let envelope: Envelope<<E::Output as FromEnvelope>::Payload> = decode(format, status, body)?;
     match envelope.status {
         Some(EnvelopeStatus::Ok) => {}
         Some(EnvelopeStatus::Error) => return Err(api_error(status, envelope).into()),
@@ -82,7 +83,13 @@ pub fn parse_response<E: Endpoint>(
             });
         }
     }
-    envelope.response.ok_or(ResponseError::Decode {
+    let page = PageInfo {
+        count: envelope.count,
+        start_index: envelope.start_index,
+        next_index: envelope.next_index,
+        total: envelope.total,
+    };
+    E::Output::from_envelope(envelope.response, page).ok_or(ResponseError::Decode {
         format,
         status,
         path: Some("response".to_owned()),

@@ -1,10 +1,9 @@
-//! The API methods this crate knows, one struct each.
+//! Hand-written endpoints (the generated ones are in `crate::generated`) and helpers shared by
+//! both.
 
 mod authentication;
-mod opportunity;
 
 pub use authentication::{Authenticate, Authentication};
-pub use opportunity::{DeleteOpportunity, GetOpportunity};
 
 use crate::error::BuildError;
 

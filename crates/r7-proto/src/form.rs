@@ -1,0 +1,228 @@
+//! Request parameters as name/value pairs, in the forms the server's binder reads.
+
+use bytes::Bytes;
+use r7_model::{ApiDateTime, BidType, StageType, Uuid};
+
+use crate::endpoint::Body;
+use crate::error::BuildError;
+use crate::path::encode_query;
+
+/// How deals and lists are ordered (`sortOrder`); the server reads only `descending`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortOrder {
+    /// Smallest first (the default).
+    #[default]
+    Ascending,
+    /// Largest first.
+    Descending,
+}
+
+/// One custom field value of a request (`customFieldList`): the field's id and its value as
+/// text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomFieldValue {
+    /// The custom field's id.
+    pub field_id: i64,
+    /// The value as text (dates as text too; check boxes as `true`/`false`).
+    pub value: String,
+}
+
+impl CustomFieldValue {
+    /// The value `value` for the field `field_id`.
+    pub fn new(field_id: i64, value: impl Into<String>) -> Self {
+        CustomFieldValue {
+            field_id,
+            value: value.into(),
+        }
+    }
+}
+
+/// Unencoded name/value pairs for a query string or a form body.
+#[derive(Debug, Default)]
+pub(crate) struct Form {
+    pairs: Vec<(&'static str, String)>,
+    indexed: Vec<(String, String)>,
+}
+
+impl Form {
+    pub(crate) fn push(&mut self, name: &'static str, value: &impl WireValue) {
+        value.write(name, self);
+    }
+
+    pub(crate) fn into_query(self) -> Vec<(&'static str, String)> {
+        self.pairs
+    }
+
+    /// The pairs as an `application/x-www-form-urlencoded` body.
+    pub(crate) fn into_body(self) -> Result<Option<Body>, BuildError> {
+        let mut text = encode_query(&self.pairs);
+        for (name, value) in &self.indexed {
+            if !text.is_empty() {
+                text.push('&');
+            }
+            text.push_str(&crate::path::encode_query_component(name));
+            text.push('=');
+            text.push_str(&crate::path::encode_query_component(value));
+        }
+        Ok(Some(Body {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: Bytes::from(text),
+        }))
+    }
+}
+
+/// A value that knows how the server's binder expects it on the wire.
+pub(crate) trait WireValue {
+    fn write(&self, name: &'static str, form: &mut Form);
+}
+
+macro_rules! display_value {
+    ($($ty:ty),*) => {$(
+        impl WireValue for $ty {
+            fn write(&self, name: &'static str, form: &mut Form) {
+                form.pairs.push((name, self.to_string()));
+            }
+        }
+    )*};
+}
+
+// Dates print with 7 fraction digits and an offset; GUIDs lower-case and hyphenated; floats
+// without exponent for the amounts a deal carries.
+display_value!(i32, i64, u64, bool, f64, String, ApiDateTime, Uuid);
+
+impl WireValue for BidType {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.pairs
+            .push((name, enum_text(self.name(), self.to_i32())));
+    }
+}
+
+impl WireValue for StageType {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.pairs
+            .push((name, enum_text(self.name(), self.to_i32())));
+    }
+}
+
+/// The server's binder reads enum names (what its documentation shows) and numbers.
+fn enum_text(name: Option<&str>, number: i32) -> String {
+    name.map_or_else(|| number.to_string(), str::to_owned)
+}
+
+impl WireValue for SortOrder {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        let text = match self {
+            SortOrder::Ascending => "ascending",
+            SortOrder::Descending => "descending",
+        };
+        form.pairs.push((name, text.to_owned()));
+    }
+}
+
+impl<T: WireValue> WireValue for Option<T> {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        if let Some(value) = self {
+            value.write(name, form);
+        }
+    }
+}
+
+/// Lists of plain values are repeated names (`ids=1&ids=2`); an empty list sends nothing, which
+/// the server binds as an empty list.
+impl<T: WireValue> WireValue for Vec<T> {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        for value in self {
+            value.write(name, form);
+        }
+    }
+}
+
+/// `customFieldList[0][key]=5&customFieldList[0][value]=x`: the one form the server reads for
+/// any number of entries (a JSON array of exactly one object is silently dropped).
+impl WireValue for Vec<CustomFieldValue> {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        for (index, field) in self.iter().enumerate() {
+            form.indexed
+                .push((format!("{name}[{index}][key]"), field.field_id.to_string()));
+            form.indexed
+                .push((format!("{name}[{index}][value]"), field.value.clone()));
+        }
+    }
+}
+
+/// Checks the generated endpoints run before building a request.
+pub(crate) mod check {
+    use crate::error::BuildError;
+
+    /// Ids are C# `int`s the server refuses when `<= 0`.
+    pub(crate) trait Ids {
+        fn check(&self, name: &str) -> Result<(), BuildError>;
+    }
+
+    impl Ids for i64 {
+        fn check(&self, name: &str) -> Result<(), BuildError> {
+            crate::endpoints::positive_id(name, *self)
+        }
+    }
+
+    impl Ids for Option<i64> {
+        fn check(&self, name: &str) -> Result<(), BuildError> {
+            self.as_ref().map_or(Ok(()), |id| id.check(name))
+        }
+    }
+
+    impl Ids for Vec<i64> {
+        fn check(&self, name: &str) -> Result<(), BuildError> {
+            self.iter().try_for_each(|id| id.check(name))
+        }
+    }
+
+    pub(crate) fn ids(name: &str, value: &impl Ids) -> Result<(), BuildError> {
+        value.check(name)
+    }
+
+    /// A value the server refuses when empty.
+    pub(crate) trait Filled {
+        fn is_filled(&self) -> bool;
+    }
+
+    impl Filled for String {
+        fn is_filled(&self) -> bool {
+            !self.trim().is_empty()
+        }
+    }
+
+    impl<T> Filled for Vec<T> {
+        fn is_filled(&self) -> bool {
+            !self.is_empty()
+        }
+    }
+
+    pub(crate) fn nonempty(name: &str, value: &impl Filled) -> Result<(), BuildError> {
+        if value.is_filled() {
+            Ok(())
+        } else {
+            Err(BuildError::InvalidArgument {
+                name: name.to_owned(),
+                reason: "must not be empty".to_owned(),
+            })
+        }
+    }
+
+    /// A string the server accepts only from a fixed set (compared ignoring ASCII case).
+    pub(crate) fn one_of(
+        name: &str,
+        value: &Option<String>,
+        allowed: &[&str],
+    ) -> Result<(), BuildError> {
+        match value {
+            Some(v) if !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)) => {
+                Err(BuildError::InvalidArgument {
+                    name: name.to_owned(),
+                    reason: format!("must be one of {}, got {v:?}", allowed.join(", ")),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
