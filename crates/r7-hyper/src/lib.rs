@@ -22,11 +22,13 @@
 
 mod client;
 mod error;
+mod paging;
 mod retry;
 mod tls;
 
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{BoxError, Delivery, Error};
+pub use paging::MAX_PAGE_SIZE;
 pub use r7_proto;
 pub use retry::RetryPolicy;
 pub use tls::TlsError;
