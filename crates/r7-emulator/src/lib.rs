@@ -1,23 +1,40 @@
 //! An in-memory emulated R7-Office portal for tests, examples and local development.
 //!
-//! The emulator serves the CRM deal endpoints
-//! `GET` and `DELETE api/2.0/crm/opportunity/{opportunityid}` over plain HTTP/1.1 on loopback,
-//! and copies what the real server (ONLYOFFICE Community Server's API, which R7 keeps) puts on
-//! the wire:
+//! The emulator serves every CRM deal and deal-stage endpoint of the SDK's table
+//! ([`r7_proto::ENDPOINTS`]: get, create, update and delete deals, batch deletes, search with
+//! filters and paging, stage changes, privacy, members, the stage pipeline) over plain HTTP/1.1
+//! on loopback, with the real server's semantics, and copies what the real server (ONLYOFFICE
+//! Community Server's API, which R7 keeps) puts on the wire:
 //!
+//! * routing from the table: literal segments ignore case, `{name:[0-9]+}` segments must be
+//!   digits, a `.json`, `.xml` or `.tml` suffix is allowed, and a literal route wins over a
+//!   placeholder one; the site's HTML 404 page for every path, suffix or method the API does
+//!   not route;
+//! * the server's binder: one case-insensitive collection of the route values, the query string
+//!   and the body (form-encoded, or a JSON object flattened as the server does it, including its
+//!   trap of dropping a JSON `customFieldList` with exactly one entry), with .NET's conversions
+//!   (a bad number, boolean, enum, GUID or date is a 400) and defaults for what is missing;
+//!   paging, sorting and the search text from the query string only;
 //! * the envelope `{"count":1,"status":0,"statusCode":200,"response":{...}}`, compact, with `/`
-//!   written as `\/`, and error envelopes such as
+//!   written as `\/`; lists with `count`, `startIndex`, `nextIndex` and `total` left out as
+//!   the server leaves them out; `"response":{}` for methods that return nothing; 201 for every
+//!   successful POST; error envelopes such as
 //!   `{"status":1,"statusCode":404,"error":{"message":"Not found","hresult":-2147467259,"data":{}}}`;
-//! * XML (root `<result>`, converted from the JSON) when the path ends in `.xml` and the request
-//!   is not itself `application/json`;
+//! * deals in the single form (get, create, update, delete, stage change, access) or the list
+//!   form (searches and batch methods: no `accessList` unless private);
+//! * XML (root `<result>`, converted from the JSON, a list as repeated `<response>` elements)
+//!   when the path ends in `.xml` and the request is not itself `application/json`;
 //! * the token in `Authorization: <token>`, `Authorization: Bearer <token>` or the
 //!   `asc_auth_key` cookie, and a plain-text `401 Unauthorized` without it;
 //! * sign-in with `POST api/2.0/authentication` (`userName` and `password` as JSON or form
 //!   fields): 201 with a fresh token and its expiry, or a 500 envelope
 //!   `User authentication failed`;
-//! * 400 for an id of 0 or one beyond `int`, 404 envelopes for unknown deals, and the site's
-//!   HTML 404 page for every path, suffix or method the API does not route;
 //! * optionally a rate limit (503 with `Retry-After`), as the server's rate-limiting filter.
+//!
+//! Every request runs as one user, [`current_user`], a CRM administrator: every access check
+//! passes (no 403s), and the user is the creator of new deals and joins every access list the
+//! emulator sets. The portal's time zone is [`Config::utc_offset_minutes`] (UTC+03:00 by
+//! default): dates in answers are written in it, dates sent without an offset are read in it.
 //!
 //! For client tests it can also misbehave on request ([`Emulator::inject`] with a [`Fault`]):
 //! answer late, stall half-way through a body, drop the connection, answer like a failing
@@ -39,6 +56,9 @@
 
 mod auth;
 mod body;
+mod crm;
+mod handlers;
+mod params;
 mod render;
 mod routes;
 mod seed;
@@ -52,12 +72,15 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use r7_model::Opportunity;
+use r7_model::{Contact, CustomField, DealStage, Employee, Opportunity};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use seed::seed_opportunities;
+pub use seed::{
+    CURRENT_USER_ID, current_user, seed_contacts, seed_custom_fields, seed_deal_tags,
+    seed_opportunities, seed_stages,
+};
 
 use state::Shared;
 
@@ -73,6 +96,9 @@ pub const DEFAULT_PASSWORD: &str = "r7-emulator-password";
 /// Id of the seed deal taken from the R7 documentation's sample ("Hotel catalogue").
 pub const SEED_OPPORTUNITY_ID: i64 = 1234;
 
+/// The time zone of a default [`Config`]: UTC+03:00 (Moscow), in minutes east of UTC.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i16 = 180;
+
 /// How long [`Emulator::shutdown`] lets requests in flight finish before it cuts their
 /// connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -86,7 +112,28 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The deals the portal starts with, keyed by their `id` (a later duplicate replaces an
     /// earlier one). Only ids from 1 to `i32::MAX` are reachable over HTTP, as on the server.
+    ///
+    /// Each deal is kept as given, in the single form that `GET opportunity/{id}` answers; its
+    /// members are the ids of `members`, its stage the id of `stage`, its primary contact the
+    /// id of `contact`. A stage, contact (id above 0), custom field or user that a deal refers
+    /// to and that the other lists lack is added from the deal's copy of it.
     pub opportunities: Vec<Opportunity>,
+    /// The deal stages, in pipeline order by `sort_order` (ties in list order; later stages
+    /// with `sort_order` 0 go to the end). `relative_items_count` is ignored: the emulator
+    /// counts the deals.
+    pub stages: Vec<DealStage>,
+    /// The contacts (persons and companies) deals may refer to, in the full form the member
+    /// endpoints answer. A company's `persons` and `persons_count` are ignored: the emulator
+    /// lists the persons whose `company` has the company's id.
+    pub contacts: Vec<Contact>,
+    /// The custom fields defined for deals (`id`, `label`, `field_type`, `position`, `mask`;
+    /// the other members are ignored). Requests may set values only for these.
+    pub custom_fields: Vec<CustomField>,
+    /// The tags of each deal, as `(deal id, tags)`, for the `tags` filter.
+    pub deal_tags: Vec<(i64, Vec<String>)>,
+    /// The portal's time zone, in minutes east of UTC: answers write dates in it, and dates
+    /// sent without an offset (or as a bare `yyyy-MM-dd`) are read in it.
+    pub utc_offset_minutes: i16,
     /// The users `POST api/2.0/authentication` accepts, as `(user name, password)`. User names
     /// match with case ignored, passwords exactly; an empty user name or password never signs
     /// in.
@@ -100,13 +147,20 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// [`DEFAULT_TOKEN`], a free loopback port, [`seed_opportunities`], one user
-    /// ([`DEFAULT_USER`] with [`DEFAULT_PASSWORD`]), tokens that last a year and no rate limit.
+    /// [`DEFAULT_TOKEN`], a free loopback port, [`seed_opportunities`] with [`seed_stages`],
+    /// [`seed_contacts`], [`seed_custom_fields`] and [`seed_deal_tags`], the time zone
+    /// UTC+03:00, one user ([`DEFAULT_USER`] with [`DEFAULT_PASSWORD`]), tokens that last a year
+    /// and no rate limit.
     fn default() -> Self {
         Config {
             token: DEFAULT_TOKEN.to_owned(),
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             opportunities: seed_opportunities(),
+            stages: seed_stages(),
+            contacts: seed_contacts(),
+            custom_fields: seed_custom_fields(),
+            deal_tags: seed_deal_tags(),
+            utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             users: vec![(DEFAULT_USER.to_owned(), DEFAULT_PASSWORD.to_owned())],
             token_lifetime: None,
             rate_limit: None,
@@ -217,6 +271,51 @@ impl Emulator {
     /// The ids of the deals the portal holds now, in ascending order.
     pub fn opportunity_ids(&self) -> Vec<i64> {
         self.shared.ids()
+    }
+
+    /// The ids of the contacts linked to a deal (its members), in ascending order; empty for a
+    /// deal the portal does not hold.
+    pub fn members(&self, opportunity_id: i64) -> Vec<i64> {
+        self.shared.with_crm(|crm| crm.member_ids(opportunity_id))
+    }
+
+    /// The tags of a deal.
+    pub fn tags(&self, opportunity_id: i64) -> Vec<String> {
+        self.shared.with_crm(|crm| crm.tags(opportunity_id))
+    }
+
+    /// The deal's last-modified date, as updates and stage changes (or
+    /// `PUT opportunity/{id}/lastmodifeddate`) set it; no answer shows it.
+    pub fn last_modified(&self, opportunity_id: i64) -> Option<r7_model::ApiDateTime> {
+        self.shared
+            .with_crm(|crm| crm.last_modified(opportunity_id))
+    }
+
+    /// The stage with this id: as the stage endpoints answer it (`relative_items_count` is the
+    /// number of its deals), plus its position in the pipeline in `sort_order`, which the
+    /// server never sends.
+    pub fn stage(&self, id: i64) -> Option<DealStage> {
+        self.shared.stage(id)
+    }
+
+    /// The ids of the stages, in pipeline order.
+    pub fn stage_ids(&self) -> Vec<i64> {
+        self.shared.with_crm(|crm| crm.stage_ids())
+    }
+
+    /// The contact with this id, as `POST opportunity/{id}/contact/{contactid}` answers it.
+    pub fn contact(&self, id: i64) -> Option<Contact> {
+        self.shared.contact(id)
+    }
+
+    /// The ids of the contacts, in ascending order.
+    pub fn contact_ids(&self) -> Vec<i64> {
+        self.shared.with_crm(|crm| crm.contact_ids())
+    }
+
+    /// The user every request runs as ([`current_user`]).
+    pub fn current_user(&self) -> Employee {
+        self.shared.me()
     }
 
     /// How many HTTP requests the server has answered, whatever the answer (401 and 404 pages

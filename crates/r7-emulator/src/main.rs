@@ -16,9 +16,10 @@ const DEFAULT_PORT: u16 = 8092;
 const USAGE: &str = "\
 Usage: r7-emulator [--port PORT] [--token TOKEN] [--user NAME:PASSWORD]... [--token-lifetime SECONDS]
 
-Serves an in-memory R7-Office portal on 127.0.0.1 until Ctrl-C:
-GET and DELETE api/2.0/crm/opportunity/{id}[.json|.xml], seeded with deals 1234 to 1238,
-and POST api/2.0/authentication (userName, password) for a token.
+Serves an in-memory R7-Office portal on 127.0.0.1 until Ctrl-C: every CRM deal and
+deal-stage endpoint under api/2.0/crm/opportunity (get, create, update, delete, search,
+stage changes, access, members, stages)[.json|.xml], seeded with deals 1234 to 1238, ten
+stages and four contacts, and POST api/2.0/authentication (userName, password) for a token.
 
 Options:
   --port PORT                port to listen on (default 8092; 0 picks a free one)
@@ -157,11 +158,13 @@ async fn main() -> ExitCode {
     };
     say(&format!(
         "R7 emulator listening\n  base URL: {}\n  token:    {}\n  users:    {}\n  deals:    {:?}\n\
-         Press Ctrl-C to stop.",
+         \x20 stages:   {:?}\n  contacts: {:?}\nPress Ctrl-C to stop.",
         emulator.base_url(),
         emulator.token(),
         user_names,
-        emulator.opportunity_ids()
+        emulator.opportunity_ids(),
+        emulator.stage_ids(),
+        emulator.contact_ids()
     ));
     if let Err(error) = tokio::signal::ctrl_c().await {
         complain(&format!("cannot wait for Ctrl-C: {error}"));

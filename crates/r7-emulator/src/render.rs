@@ -5,6 +5,7 @@
 //! does it, so the two forms can never disagree.
 
 use std::borrow::Cow;
+use std::cmp::Ordering as CmpOrdering;
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
@@ -18,9 +19,9 @@ use http::header::{
     WWW_AUTHENTICATE,
 };
 use http::{Response, StatusCode};
-use r7_model::Opportunity;
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 pub(crate) use crate::body::Body;
 
@@ -75,6 +76,12 @@ impl ApiError {
         message: Cow::Borrowed("Value does not fall within the expected range."),
         hresult: -2147024809,
     };
+    /// A route whose method cannot be found (`MissingMethodException`).
+    pub(crate) const METHOD_NOT_FOUND: ApiError = ApiError {
+        status: StatusCode::NOT_FOUND,
+        message: Cow::Borrowed("Method not found"),
+        hresult: -2146233069,
+    };
     /// A route value the binder cannot convert to the parameter's type.
     pub(crate) const BAD_NUMBER: ApiError = ApiError {
         status: StatusCode::BAD_REQUEST,
@@ -114,6 +121,12 @@ impl ApiError {
 struct Envelope<'a, T: Serialize> {
     #[serde(skip_serializing_if = "Option::is_none")]
     count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_index: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_index: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<u64>,
     status: u8,
     status_code: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -133,9 +146,61 @@ struct ErrorBody<'a> {
 #[derive(Serialize)]
 struct Empty {}
 
-/// 200 with one deal in the success envelope.
-pub(crate) fn deal(format: Format, deal: &Opportunity) -> Response<Body> {
-    single(format, StatusCode::OK, deal)
+/// The paging members of a list answer's envelope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PageMeta {
+    /// `count`: the items in this answer (left out when 0).
+    pub(crate) count: u64,
+    /// `startIndex` as requested (left out when 0).
+    pub(crate) start_index: u64,
+    /// `nextIndex`, when the server sets it.
+    pub(crate) next_index: Option<u64>,
+    /// `total`, when the server sets it (0 is written).
+    pub(crate) total: Option<u64>,
+}
+
+/// What a method answers when it succeeds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Reply {
+    /// One object (`count` 1).
+    One(Node),
+    /// A list with its paging members.
+    List { items: Vec<Node>, page: PageMeta },
+    /// A `void` method: `"response":{}` and no `count`.
+    Void,
+}
+
+/// The success envelope of a method's answer, with `status` (201 for a POST).
+pub(crate) fn success(format: Format, status: StatusCode, reply: &Reply) -> Response<Body> {
+    match reply {
+        Reply::One(node) => single(format, status, node),
+        Reply::List { items, page } => {
+            let envelope = Envelope {
+                count: Some(page.count).filter(|&n| n > 0),
+                start_index: Some(page.start_index).filter(|&n| n > 0),
+                next_index: page.next_index,
+                total: page.total,
+                status: 0,
+                status_code: status.as_u16(),
+                response: Some(items),
+                error: None,
+            };
+            api_response(format, status, &envelope)
+        }
+        Reply::Void => {
+            let envelope = Envelope {
+                count: None,
+                start_index: None,
+                next_index: None,
+                total: None,
+                status: 0,
+                status_code: status.as_u16(),
+                response: Some(&Empty {}),
+                error: None,
+            };
+            api_response(format, status, &envelope)
+        }
+    }
 }
 
 /// What `POST authentication` answers (`AuthenticationTokenData`): 201 with the token and its
@@ -157,6 +222,9 @@ pub(crate) fn signed_in(format: Format, token: &str, expires: &str) -> Response<
 fn single<T: Serialize>(format: Format, status: StatusCode, value: &T) -> Response<Body> {
     let envelope = Envelope {
         count: Some(1),
+        start_index: None,
+        next_index: None,
+        total: None,
         status: 0,
         status_code: status.as_u16(),
         response: Some(value),
@@ -169,6 +237,9 @@ fn single<T: Serialize>(format: Format, status: StatusCode, value: &T) -> Respon
 pub(crate) fn error(format: Format, error: ApiError) -> Response<Body> {
     let envelope = Envelope::<()> {
         count: None,
+        start_index: None,
+        next_index: None,
+        total: None,
         status: 1,
         status_code: error.status.as_u16(),
         response: None,
@@ -388,7 +459,7 @@ impl serde_json::ser::Formatter for ServerFormatter {
 /// A JSON value that keeps its members in document order (serde_json's own `Value` sorts them
 /// unless `preserve_order` is on, and the shared workspace build does not turn it on).
 #[derive(Debug, Clone, PartialEq)]
-enum Node {
+pub(crate) enum Node {
     Null,
     Bool(bool),
     Integer(String),
@@ -396,6 +467,89 @@ enum Node {
     String(String),
     Array(Vec<Node>),
     Object(Vec<(String, Node)>),
+}
+
+/// The JSON of a value, as a [`Node`] (in the member order its `Serialize` writes).
+pub(crate) fn to_node<T: Serialize + ?Sized>(value: &T) -> Node {
+    to_server_json(value)
+        .ok()
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .unwrap_or(Node::Null)
+}
+
+impl Node {
+    /// Removes an object's member.
+    pub(crate) fn remove(&mut self, name: &str) {
+        if let Node::Object(members) = self {
+            members.retain(|(member, _)| member != name);
+        }
+    }
+
+    /// The value at a dotted path of member names, names compared with ASCII case ignored.
+    pub(crate) fn path(&self, dotted: &str) -> Option<&Node> {
+        dotted.split('.').try_fold(self, |node, name| match node {
+            Node::Object(members) => members
+                .iter()
+                .find(|(member, _)| member.eq_ignore_ascii_case(name.trim()))
+                .map(|(_, value)| value),
+            _ => None,
+        })
+    }
+
+    /// Orders two values as a generic in-memory sort would: nothing first, then numbers by
+    /// value, strings with case ignored (then exactly), booleans false first; values of
+    /// different kinds, and objects and lists, compare equal.
+    pub(crate) fn compare(a: Option<&Node>, b: Option<&Node>) -> CmpOrdering {
+        let number = |n: &Node| match n {
+            Node::Integer(text) => text.parse::<f64>().ok(),
+            Node::Float(v) => Some(*v),
+            _ => None,
+        };
+        match (a, b) {
+            (None | Some(Node::Null), None | Some(Node::Null)) => CmpOrdering::Equal,
+            (None | Some(Node::Null), _) => CmpOrdering::Less,
+            (_, None | Some(Node::Null)) => CmpOrdering::Greater,
+            (Some(Node::String(x)), Some(Node::String(y))) => x
+                .to_lowercase()
+                .cmp(&y.to_lowercase())
+                .then_with(|| x.cmp(y)),
+            (Some(Node::Bool(x)), Some(Node::Bool(y))) => x.cmp(y),
+            (Some(x), Some(y)) => match (number(x), number(y)) {
+                (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(CmpOrdering::Equal),
+                _ => CmpOrdering::Equal,
+            },
+        }
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Null => serializer.serialize_unit(),
+            Node::Bool(v) => serializer.serialize_bool(*v),
+            Node::Integer(text) => match (text.parse::<i64>(), text.parse::<u64>()) {
+                (Ok(v), _) => serializer.serialize_i64(v),
+                (_, Ok(v)) => serializer.serialize_u64(v),
+                _ => serializer.serialize_f64(text.parse().unwrap_or_default()),
+            },
+            Node::Float(v) => serializer.serialize_f64(*v),
+            Node::String(v) => serializer.serialize_str(v),
+            Node::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Node::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (name, value) in members {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Node {
@@ -616,6 +770,9 @@ mod tests {
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         let envelope = Envelope::<()> {
             count: None,
+            start_index: None,
+            next_index: None,
+            total: None,
             status: 1,
             status_code: 404,
             response: None,
@@ -634,6 +791,102 @@ mod tests {
             json_to_xml(&text).unwrap(),
             "<result><status>1</status><statusCode>404</statusCode><error><message>Not found</message>\
              <hresult>-2147467259</hresult><data /></error></result>"
+        );
+    }
+
+    fn body(response: Response<Body>) -> String {
+        String::from_utf8(response.into_body().into_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn nodes_round_trip_byte_for_byte() {
+        let text = r#"{"a":"x\/y","n":-3,"u":18446744073709551615,"f":1500.0,"g":0.1,"b":true,"z":null,"l":[1,{"k":"\u000a"}],"o":{}}"#;
+        let node: Node = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            String::from_utf8(to_server_json(&node).unwrap()).unwrap(),
+            text
+        );
+        assert_eq!(
+            node.path("L"),
+            Some(&Node::Array(vec![
+                Node::Integer("1".into()),
+                Node::Object(vec![("k".into(), Node::String("\n".into()))]),
+            ]))
+        );
+        let mut without = node.clone();
+        without.remove("a");
+        assert_eq!(without.path("a"), None);
+        let nested: Node = serde_json::from_str(r#"{"s":{"t":"Б"}}"#).unwrap();
+        assert_eq!(nested.path("s.T"), Some(&Node::String("Б".into())));
+    }
+
+    #[test]
+    fn nodes_compare_like_a_generic_sort() {
+        let n = |t: &str| serde_json::from_str::<Node>(t).unwrap();
+        let cmp = |a: &str, b: &str| Node::compare(Some(&n(a)), Some(&n(b)));
+        assert_eq!(cmp("2", "10"), CmpOrdering::Less);
+        assert_eq!(cmp("2.5", "2"), CmpOrdering::Greater);
+        assert_eq!(cmp(r#""b""#, r#""A""#), CmpOrdering::Greater);
+        assert_eq!(cmp("null", "1"), CmpOrdering::Less);
+        assert_eq!(Node::compare(None, Some(&n("1"))), CmpOrdering::Less);
+        assert_eq!(cmp("false", "true"), CmpOrdering::Less);
+    }
+
+    #[test]
+    fn list_and_void_envelopes() {
+        let items = vec![Node::Integer("1".into()), Node::Integer("2".into())];
+        let list = |page| Reply::List {
+            items: items.clone(),
+            page,
+        };
+        let page = PageMeta {
+            count: 2,
+            start_index: 0,
+            next_index: Some(3),
+            total: Some(5),
+        };
+        assert_eq!(
+            body(success(Format::Json, StatusCode::OK, &list(page))),
+            r#"{"count":2,"nextIndex":3,"total":5,"status":0,"statusCode":200,"response":[1,2]}"#
+        );
+        assert_eq!(
+            body(success(Format::Xml, StatusCode::OK, &list(page))),
+            "<result><count>2</count><nextIndex>3</nextIndex><total>5</total><status>0</status>\
+             <statusCode>200</statusCode><response>1</response><response>2</response></result>"
+        );
+        let empty = Reply::List {
+            items: Vec::new(),
+            page: PageMeta {
+                start_index: 4,
+                total: Some(0),
+                ..PageMeta::default()
+            },
+        };
+        assert_eq!(
+            body(success(Format::Json, StatusCode::OK, &empty)),
+            r#"{"startIndex":4,"total":0,"status":0,"statusCode":200,"response":[]}"#
+        );
+        assert_eq!(
+            body(success(Format::Xml, StatusCode::OK, &empty)),
+            "<result><startIndex>4</startIndex><total>0</total><status>0</status><statusCode>200</statusCode></result>"
+        );
+        assert_eq!(
+            body(success(Format::Json, StatusCode::OK, &Reply::Void)),
+            r#"{"status":0,"statusCode":200,"response":{}}"#
+        );
+        assert_eq!(
+            body(success(Format::Xml, StatusCode::OK, &Reply::Void)),
+            "<result><status>0</status><statusCode>200</statusCode><response /></result>"
+        );
+        let created = success(
+            Format::Json,
+            StatusCode::CREATED,
+            &Reply::One(Node::Object(vec![("id".into(), Node::Integer("7".into()))])),
+        );
+        assert_eq!(created.status(), StatusCode::CREATED);
+        assert_eq!(
+            body(created),
+            r#"{"count":1,"status":0,"statusCode":201,"response":{"id":7}}"#
         );
     }
 

@@ -1,60 +1,188 @@
-//! Route matching with ASP.NET routing's rules: literal segments ignore ASCII case, a route
-//! constraint must match the whole segment, and each route also exists with a format suffix.
+//! Route matching with ASP.NET routing's rules, driven by the endpoint table of `r7-proto`
+//! ([`r7_proto::ENDPOINTS`]): literal segments ignore ASCII case, a route constraint must match
+//! the whole segment, and each route also exists with a format suffix.
+
+use std::sync::OnceLock;
 
 use http::Method;
+use r7_proto::{ENDPOINTS, EndpointInfo};
 
-/// What a request asks the deal endpoints to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Operation {
-    /// `GET opportunity/{opportunityid}` (`GetDealByID`).
-    Get,
-    /// `DELETE opportunity/{opportunityid}` (`DeleteDeal`).
-    Delete,
-}
-
-/// A request that matched a route.
+/// A request that matched a route of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Matched<'a> {
-    pub(crate) operation: Operation,
-    /// The `{opportunityid}` route value: ASCII digits, not yet converted.
-    pub(crate) id: &'a str,
+pub(crate) struct Matched {
+    /// The endpoint's name in the table, e.g. `GetOpportunity`.
+    pub(crate) name: &'static str,
+    /// The placeholder values of the path, by placeholder name, as they were in the path.
+    pub(crate) values: Vec<(&'static str, String)>,
     /// The path ends in `.xml` or `.tml` (exact case), the suffixes the server answers in XML
     /// unless the request itself is JSON.
     pub(crate) xml_suffix: bool,
 }
 
-const PREFIX: [&str; 4] = ["api", "2.0", "crm", "opportunity"];
-
 /// The suffixes every route is also registered with.
 const SUFFIXES: [&str; 3] = [".json", ".xml", ".tml"];
 
-/// Matches `{GET,DELETE} /api/2.0/crm/opportunity/{opportunityid:[0-9]+}[.json|.xml|.tml]`.
-pub(crate) fn match_route<'a>(method: &Method, path: &'a str) -> Option<Matched<'a>> {
-    let operation = match *method {
-        Method::GET => Operation::Get,
-        Method::DELETE => Operation::Delete,
-        // No 405 on the real server: another method simply fails the route's constraint.
-        _ => return None,
-    };
-    let mut segments = path.strip_prefix('/')?.split('/');
-    for literal in PREFIX {
-        if !segments.next()?.eq_ignore_ascii_case(literal) {
-            return None;
+/// One segment of a route template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    /// A literal, compared with ASCII case ignored.
+    Literal(&'static str),
+    /// `{name:constraint}` or `{name}`.
+    Value {
+        name: &'static str,
+        constraint: Constraint,
+    },
+}
+
+/// A route constraint, matched against the whole segment (`^(regex)$`). Only what the table
+/// uses is understood: one bracketed character class with `+` or `*`, such as `[0-9]+`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Constraint {
+    /// No constraint: any non-empty segment.
+    Any,
+    /// A character class (inclusive ASCII byte ranges) repeated; `at_least` is 1 for `+`, 0
+    /// for `*`.
+    Class {
+        ranges: Vec<(u8, u8)>,
+        at_least: usize,
+    },
+    /// A constraint this matcher cannot read; it matches nothing (and a unit test fails).
+    Unsupported(&'static str),
+}
+
+impl Constraint {
+    fn parse(text: &'static str) -> Constraint {
+        let unsupported = Constraint::Unsupported(text);
+        let Some(rest) = text.strip_prefix('[') else {
+            return unsupported;
+        };
+        let Some((class, quantifier)) = rest.split_once(']') else {
+            return unsupported;
+        };
+        let at_least = match quantifier {
+            "+" => 1,
+            "*" => 0,
+            _ => return unsupported,
+        };
+        let bytes = class.as_bytes();
+        if bytes.is_empty() || bytes[0] == b'^' || bytes.contains(&b'\\') || !class.is_ascii() {
+            return unsupported;
+        }
+        let mut ranges = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if i + 2 < bytes.len() && bytes[i + 1] == b'-' {
+                if bytes[i] > bytes[i + 2] {
+                    return unsupported;
+                }
+                ranges.push((bytes[i], bytes[i + 2]));
+                i += 3;
+            } else {
+                ranges.push((bytes[i], bytes[i]));
+                i += 1;
+            }
+        }
+        Constraint::Class { ranges, at_least }
+    }
+
+    fn matches(&self, segment: &str) -> bool {
+        match self {
+            Constraint::Any => !segment.is_empty(),
+            Constraint::Class { ranges, at_least } => {
+                segment.len() >= *at_least
+                    && segment
+                        .bytes()
+                        .all(|b| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&b)))
+            }
+            Constraint::Unsupported(_) => false,
         }
     }
-    let last = segments.next()?;
-    if segments.next().is_some() {
-        return None;
+}
+
+/// A route of the table, split into segments.
+#[derive(Debug)]
+struct Route {
+    info: &'static EndpointInfo,
+    segments: Vec<Segment>,
+}
+
+fn compile(info: &'static EndpointInfo) -> Route {
+    let segments = info
+        .route
+        .split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(inner) => match inner.split_once(':') {
+                    Some((name, constraint)) => Segment::Value {
+                        name,
+                        constraint: Constraint::parse(constraint),
+                    },
+                    None => Segment::Value {
+                        name: inner,
+                        constraint: Constraint::Any,
+                    },
+                },
+                None => Segment::Literal(segment),
+            },
+        )
+        .collect();
+    Route { info, segments }
+}
+
+/// The table's routes, compiled once.
+fn routes() -> &'static [Route] {
+    static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
+    ROUTES.get_or_init(|| ENDPOINTS.iter().map(compile).collect())
+}
+
+/// Matches a request against every route of [`r7_proto::ENDPOINTS`] with this method. When
+/// several match, the one whose first differing segment is a literal wins (ASP.NET puts
+/// literal routes first).
+pub(crate) fn match_route(method: &Method, path: &str) -> Option<Matched> {
+    let rest = path.strip_prefix('/')?;
+    let mut segments: Vec<&str> = rest.split('/').collect();
+    let last = segments.pop()?;
+    let (stem, suffix) = split_suffix(last)?;
+    segments.push(stem);
+    let mut best: Option<(Vec<bool>, Matched)> = None;
+    for route in routes() {
+        if route.info.method != method.as_str() || route.segments.len() != segments.len() {
+            continue;
+        }
+        let mut values = Vec::new();
+        let mut shape = Vec::with_capacity(segments.len());
+        let fits =
+            route
+                .segments
+                .iter()
+                .zip(&segments)
+                .all(|(template, &segment)| match template {
+                    Segment::Literal(literal) => {
+                        shape.push(false);
+                        literal.eq_ignore_ascii_case(segment)
+                    }
+                    Segment::Value { name, constraint } => {
+                        shape.push(true);
+                        values.push((*name, segment.to_owned()));
+                        constraint.matches(segment)
+                    }
+                });
+        if !fits {
+            continue;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(best_shape, _)| shape < *best_shape)
+        {
+            let matched = Matched {
+                name: route.info.name,
+                values,
+                xml_suffix: matches!(suffix, ".xml" | ".tml"),
+            };
+            best = Some((shape, matched));
+        }
     }
-    let (id, suffix) = split_suffix(last)?;
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(Matched {
-        operation,
-        id,
-        xml_suffix: matches!(suffix, ".xml" | ".tml"),
-    })
+    best.map(|(_, matched)| matched)
 }
 
 /// Matches `POST /api/2.0/authentication[.json|.xml|.tml]` and tells whether the suffix asks
@@ -79,7 +207,7 @@ pub(crate) fn match_authentication(method: &Method, path: &str) -> Option<bool> 
 }
 
 /// Splits a known suffix off the last segment; the suffix keeps its case because routing
-/// ignores it but the XML check does not.
+/// ignores it but the XML check does not. A segment with another dot suffix has no route.
 fn split_suffix(segment: &str) -> Option<(&str, &str)> {
     let Some(dot) = segment.rfind('.') else {
         return Some((segment, ""));
@@ -105,31 +233,177 @@ pub(crate) fn is_api_path(path: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn get(path: &str) -> Option<Matched<'_>> {
-        match_route(&Method::GET, path)
+    fn route(method: Method, path: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+        match_route(&method, path).map(|m| (m.name, m.values))
+    }
+
+    fn endpoint(method: Method, path: &str) -> Option<&'static str> {
+        route(method, path).map(|(name, _)| name)
+    }
+
+    #[test]
+    fn every_constraint_in_the_table_is_understood() {
+        for route in routes() {
+            for segment in &route.segments {
+                if let Segment::Value { constraint, .. } = segment {
+                    assert!(
+                        !matches!(constraint, Constraint::Unsupported(_)),
+                        "{}: {constraint:?}",
+                        route.info.route
+                    );
+                }
+            }
+        }
+    }
+
+    /// Fills each placeholder of a route with a number, as a client would.
+    fn sample_path(info: &EndpointInfo) -> String {
+        let segments: Vec<String> = info
+            .route
+            .split('/')
+            .enumerate()
+            .map(|(i, s)| {
+                if s.starts_with('{') {
+                    (10 + i).to_string()
+                } else {
+                    s.to_owned()
+                }
+            })
+            .collect();
+        format!("/{}", segments.join("/"))
+    }
+
+    #[test]
+    fn every_endpoint_of_the_table_routes_to_itself() {
+        for info in ENDPOINTS {
+            let method = Method::from_bytes(info.method.as_bytes()).unwrap();
+            let path = sample_path(info);
+            for suffix in ["", ".json", ".xml", ".JSON"] {
+                let matched = match_route(&method, &format!("{path}{suffix}"))
+                    .unwrap_or_else(|| panic!("{} {path}{suffix} has no route", info.method));
+                assert_eq!(matched.name, info.name, "{path}{suffix}");
+                assert_eq!(matched.xml_suffix, suffix == ".xml");
+                let placeholders = info.route.matches('{').count();
+                assert_eq!(matched.values.len(), placeholders, "{path}");
+            }
+        }
     }
 
     #[test]
     fn matches_the_route_with_and_without_suffix() {
-        let m = get("/api/2.0/crm/opportunity/1234").unwrap();
-        assert_eq!(
-            (m.operation, m.id, m.xml_suffix),
-            (Operation::Get, "1234", false)
-        );
+        let (name, values) = route(Method::GET, "/api/2.0/crm/opportunity/1234").unwrap();
+        assert_eq!(name, "GetOpportunity");
+        assert_eq!(values, [("opportunityid", "1234".to_owned())]);
+        let m = match_route(&Method::GET, "/api/2.0/crm/opportunity/1234.xml").unwrap();
+        assert!(m.xml_suffix);
         assert!(
-            !get("/api/2.0/crm/opportunity/1234.json")
+            match_route(&Method::GET, "/api/2.0/crm/opportunity/1234.tml")
                 .unwrap()
                 .xml_suffix
         );
-        assert!(get("/api/2.0/crm/opportunity/1234.xml").unwrap().xml_suffix);
-        assert!(get("/api/2.0/crm/opportunity/1234.tml").unwrap().xml_suffix);
-        let upper = get("/API/2.0/CRM/Opportunity/0012.XML").unwrap();
-        assert_eq!((upper.id, upper.xml_suffix), ("0012", false));
-        let delete = match_route(&Method::DELETE, "/api/2.0/crm/opportunity/5").unwrap();
-        assert_eq!(delete.operation, Operation::Delete);
+        let upper = match_route(&Method::GET, "/API/2.0/CRM/Opportunity/0012.XML").unwrap();
         assert_eq!(
-            get("/api/2.0/crm/opportunity/99999999999").unwrap().id,
+            (upper.values[0].1.as_str(), upper.xml_suffix),
+            ("0012", false)
+        );
+        assert_eq!(
+            endpoint(Method::DELETE, "/api/2.0/crm/opportunity/5"),
+            Some("DeleteOpportunity")
+        );
+        assert_eq!(
+            route(Method::GET, "/api/2.0/crm/opportunity/99999999999")
+                .unwrap()
+                .1[0]
+                .1,
             "99999999999"
+        );
+    }
+
+    #[test]
+    fn literals_win_over_placeholders_and_methods_choose() {
+        let cases = [
+            (Method::GET, "opportunity/filter", "ListOpportunities"),
+            (Method::GET, "Opportunity/Filter.json", "ListOpportunities"),
+            (
+                Method::DELETE,
+                "opportunity/filter",
+                "DeleteOpportunitiesByFilter",
+            ),
+            (
+                Method::PUT,
+                "opportunity/filter/access",
+                "SetOpportunityAccessByFilter",
+            ),
+            (
+                Method::PUT,
+                "opportunity/access",
+                "SetOpportunityAccessByIds",
+            ),
+            (Method::PUT, "opportunity/7/access", "SetOpportunityAccess"),
+            (Method::PUT, "opportunity", "DeleteOpportunities"),
+            (Method::POST, "opportunity", "CreateOpportunity"),
+            (Method::PUT, "opportunity/7", "UpdateOpportunity"),
+            (Method::PUT, "opportunity/stage/reorder", "ReorderStages"),
+            (Method::PUT, "opportunity/stage/3", "UpdateStage"),
+            (Method::PUT, "opportunity/stage/3/color", "UpdateStageColor"),
+            (Method::GET, "opportunity/stage", "ListStages"),
+            (Method::POST, "opportunity/stage", "CreateStage"),
+            (Method::GET, "opportunity/stage/3", "GetStage"),
+            (Method::DELETE, "opportunity/stage/3", "DeleteStage"),
+            (
+                Method::PUT,
+                "opportunity/7/stage/3",
+                "UpdateOpportunityStage",
+            ),
+            (
+                Method::GET,
+                "opportunity/byprefix",
+                "ListOpportunitiesByPrefix",
+            ),
+            (
+                Method::GET,
+                "opportunity/bycontact/5",
+                "ListOpportunitiesByContact",
+            ),
+            (
+                Method::GET,
+                "opportunity/7/contact",
+                "ListOpportunityContacts",
+            ),
+            (
+                Method::POST,
+                "opportunity/7/contact/5",
+                "AddOpportunityContact",
+            ),
+            (
+                Method::DELETE,
+                "opportunity/7/contact/5",
+                "RemoveOpportunityContact",
+            ),
+            (
+                Method::PUT,
+                "opportunity/7/creationdate",
+                "SetOpportunityCreationDate",
+            ),
+            (
+                Method::PUT,
+                "opportunity/7/lastmodifeddate",
+                "SetOpportunityLastModifiedDate",
+            ),
+        ];
+        for (method, path, expected) in cases {
+            let full = format!("/api/2.0/crm/{path}");
+            assert_eq!(
+                endpoint(method.clone(), &full),
+                Some(expected),
+                "{method} {path}"
+            );
+        }
+        // The stage route's values are named after the template.
+        let (_, values) = route(Method::PUT, "/api/2.0/crm/opportunity/7/stage/3").unwrap();
+        assert_eq!(
+            values,
+            [("opportunityid", "7".to_owned()), ("id", "3".to_owned())]
         );
     }
 
@@ -146,8 +420,9 @@ mod tests {
             "/api/2.0/crm/opportunity/1.txt",
             "/api/2.0/crm/opportunity/1.json.json",
             "/api/2.0/crm/opportunity/1/",
-            "/api/2.0/crm/opportunity/1/contact",
+            "/api/2.0/crm/opportunity/1/contact/x",
             "/api/2.0/crm/opportunity",
+            "/api/2.0/crm/opportunity/stage/x",
             "/api/2.0/crm/contact/1",
             "/api/2.1/crm/opportunity/1",
             "//api/2.0/crm/opportunity/1",
@@ -155,10 +430,29 @@ mod tests {
             "",
             "/",
         ] {
-            assert_eq!(get(path), None, "{path:?}");
+            assert_eq!(match_route(&Method::GET, path), None, "{path:?}");
         }
-        for method in [Method::POST, Method::PUT, Method::HEAD, Method::PATCH] {
+        for method in [Method::POST, Method::HEAD, Method::PATCH] {
             assert_eq!(match_route(&method, "/api/2.0/crm/opportunity/1"), None);
+        }
+        assert_eq!(
+            match_route(&Method::GET, "/api/2.0/crm/opportunity/access"),
+            None
+        );
+    }
+
+    #[test]
+    fn constraints() {
+        let digits = Constraint::parse("[0-9]+");
+        assert!(digits.matches("0") && digits.matches("0123"));
+        assert!(!digits.matches("") && !digits.matches("1a") && !digits.matches("-1"));
+        let star = Constraint::parse("[a-cx]*");
+        assert!(star.matches("") && star.matches("abcx") && !star.matches("d"));
+        for bad in ["(a|b)", "[0-9]", "[^0-9]+", "[9-0]+", "\\d+"] {
+            assert!(
+                matches!(Constraint::parse(bad), Constraint::Unsupported(_)),
+                "{bad}"
+            );
         }
     }
 

@@ -1,11 +1,28 @@
-//! The deals a fresh emulator starts with.
+//! What a fresh emulator holds: deals, the pipeline's stages, contacts, custom fields, tags
+//! and the signed-in user.
 
 use r7_model::{
-    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, DealStage, Employee,
-    Opportunity, ShareType, StageType, Uuid,
+    ApiDateTime, BidType, Contact, ContactBase, ContactInfo, Currency, CustomField,
+    CustomFieldType, DealStage, Employee, Opportunity, ShareType, StageType, Uuid,
 };
 
 use crate::SEED_OPPORTUNITY_ID;
+use crate::crm::contact_from_base;
+
+/// The id of the user every request runs as (see [`current_user`]).
+pub const CURRENT_USER_ID: Uuid = Uuid::from_u128(0x93f3b8e1_5a2c_4e0f_9d7b_0c1e2f3a4b5c);
+
+/// The user behind every accepted token: a CRM administrator, so every access check passes.
+/// Deals created through the emulator are created by this user, and it is added to every access
+/// list the emulator sets, as the server adds the caller.
+pub fn current_user() -> Employee {
+    employee(
+        CURRENT_USER_ID.as_u128(),
+        "Орлов Дмитрий",
+        "Администратор CRM",
+        "dmitry.orlov",
+    )
+}
 
 /// The deals a fresh emulator holds (ids 1234 to 1238).
 ///
@@ -15,6 +32,11 @@ use crate::SEED_OPPORTUNITY_ID;
 /// deals of a Russian portal (tenant at UTC+03:00, amounts in roubles): a monthly licence deal
 /// with two members and custom fields, a won fixed-price deal, a private per-year deal with an
 /// access list and a multi-line description, and a lost per-hour deal.
+///
+/// Their stages are [`seed_stages`] (1234 and 1237 in 30 "Discussion", 1235 in 6 "Prospect",
+/// 1236 in 8 "Deal won", 1238 in 9 "Deal lost"), their members and primary contacts
+/// [`seed_contacts`] 101 to 103 (the sample deal's contact has id 0, so it is not a contact of
+/// the portal and not a member), their custom fields [`seed_custom_fields`] 7 to 9.
 pub fn seed_opportunities() -> Vec<Opportunity> {
     vec![
         hotel_catalogue(),
@@ -60,12 +82,10 @@ fn hotel_catalogue() -> Opportunity {
             success_probability: 20,
             stage_type: StageType::Open,
             title: "Discussion".into(),
-            description: "The potential buyer showed his/her interest and sees how your \
-                          offering meets his/her goal"
-                .into(),
+            description: DISCUSSION_DESCRIPTION.into(),
             color: "#B9AFD3".into(),
             sort_order: 2,
-            id: 30,
+            id: DISCUSSION,
             ..DealStage::default()
         }),
         success_probability: 65,
@@ -157,19 +177,6 @@ fn rouble() -> Currency {
     }
 }
 
-/// Stages as real servers embed them: without `sortOrder`.
-fn stage(id: i64, title: &str, probability: i32, kind: StageType, color: &str) -> DealStage {
-    DealStage {
-        success_probability: probability,
-        stage_type: kind,
-        title: title.into(),
-        description: String::new(),
-        color: color.into(),
-        id,
-        ..DealStage::default()
-    }
-}
-
 fn custom_field(
     deal: i64,
     id: i64,
@@ -203,7 +210,7 @@ fn licence_renewal() -> Opportunity {
         bid_value: 125_000.0,
         bid_currency: Some(rouble()),
         per_period_value: 12,
-        stage: Some(stage(31, "Decision making", 60, StageType::Open, "#ffd267")),
+        stage: Some(embedded_stage(PROSPECT)),
         success_probability: 75,
         expected_close_date: date("2024-04-30T00:00:00.0000000+03:00"),
         is_private: false,
@@ -241,13 +248,7 @@ fn mail_rollout() -> Opportunity {
         responsible: Some(petrov()),
         bid_value: 480_000.0,
         bid_currency: Some(rouble()),
-        stage: Some(stage(
-            32,
-            "Deal won",
-            100,
-            StageType::ClosedAndWon,
-            "#66A83A",
-        )),
+        stage: Some(embedded_stage(WON)),
         success_probability: 100,
         actual_close_date: date("2024-02-20T17:45:00.0000000+03:00"),
         expected_close_date: date("2024-02-29T00:00:00.0000000+03:00"),
@@ -280,7 +281,7 @@ fn support_contract() -> Opportunity {
         bid_value: 1_500.5,
         bid_currency: Some(rouble()),
         per_period_value: 3,
-        stage: Some(stage(30, "Discussion", 20, StageType::Open, "#B9AFD3")),
+        stage: Some(embedded_stage(DISCUSSION)),
         success_probability: 20,
         expected_close_date: date("2024-09-01T00:00:00.0000000+03:00"),
         is_private: true,
@@ -304,13 +305,7 @@ fn infrastructure_audit() -> Opportunity {
         bid_value: 3_500.0,
         bid_currency: Some(rouble()),
         per_period_value: 40,
-        stage: Some(stage(
-            33,
-            "Deal lost",
-            0,
-            StageType::ClosedAndLost,
-            "#e05a5a",
-        )),
+        stage: Some(embedded_stage(LOST)),
         actual_close_date: date("2023-08-01T12:00:00.0000000+03:00"),
         expected_close_date: date("2023-07-15T00:00:00.0000000+03:00"),
         is_private: false,
@@ -318,6 +313,222 @@ fn infrastructure_audit() -> Opportunity {
         id: 1238,
         ..Opportunity::default()
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline
+
+/// Id of the "Discussion" stage of [`SEED_OPPORTUNITY_ID`] (the documentation's sample stage).
+const DISCUSSION: i64 = 30;
+const PROSPECT: i64 = 6;
+const WON: i64 = 8;
+const LOST: i64 = 9;
+
+/// What the documentation's sample says of its "Discussion" stage.
+const DISCUSSION_DESCRIPTION: &str =
+    "The potential buyer showed his/her interest and sees how your offering meets his/her goal";
+
+/// The stages a fresh emulator holds, in pipeline order (`sort_order` 0, 1, 2, ...).
+///
+/// Ids 1 to 9 are the stages a new portal is created with (titles, probabilities, colours and
+/// kinds as the server's set-up code makes them; the descriptions are short English texts in
+/// their spirit). Stage 30, "Discussion", is the stage of the documentation's sample deal
+/// [`SEED_OPPORTUNITY_ID`]; it sits after "Suspect".
+pub fn seed_stages() -> Vec<DealStage> {
+    let open = StageType::Open;
+    let rows: [(i64, &str, &str, i32, StageType, &str); 10] = [
+        (
+            1,
+            "Initial contact",
+            "The first contact with a potential buyer",
+            1,
+            open,
+            "#e795c1",
+        ),
+        (
+            2,
+            "Preapproach",
+            "Learning about the potential buyer before the first meeting",
+            2,
+            open,
+            "#df7895",
+        ),
+        (
+            3,
+            "Suspect",
+            "The potential buyer may need what you offer",
+            3,
+            open,
+            "#f48454",
+        ),
+        (
+            DISCUSSION,
+            "Discussion",
+            DISCUSSION_DESCRIPTION,
+            20,
+            open,
+            "#B9AFD3",
+        ),
+        (
+            4,
+            "Champion",
+            "Someone on the buyer's side supports your offer",
+            20,
+            open,
+            "#b58fd6",
+        ),
+        (
+            5,
+            "Opportunity",
+            "The buyer has a budget and a need",
+            50,
+            open,
+            "#d28cc8",
+        ),
+        (
+            PROSPECT,
+            "Prospect",
+            "The buyer is evaluating your offer",
+            75,
+            open,
+            "#ffb45e",
+        ),
+        (
+            7,
+            "Verbal",
+            "The buyer has agreed verbally",
+            90,
+            open,
+            "#ffd267",
+        ),
+        (
+            WON,
+            "Deal won",
+            "The deal is closed successfully",
+            100,
+            StageType::ClosedAndWon,
+            "#6bbd72",
+        ),
+        (
+            LOST,
+            "Deal lost",
+            "The deal is closed without success",
+            0,
+            StageType::ClosedAndLost,
+            "#f2a9be",
+        ),
+    ];
+    rows.into_iter()
+        .enumerate()
+        .map(
+            |(position, (id, title, description, probability, kind, color))| DealStage {
+                success_probability: probability,
+                stage_type: kind,
+                title: title.into(),
+                description: description.into(),
+                color: color.into(),
+                sort_order: i32::try_from(position).unwrap_or(i32::MAX),
+                id,
+                ..DealStage::default()
+            },
+        )
+        .collect()
+}
+
+/// A seed stage as deals embed it: without `sortOrder` (real servers never send it there).
+fn embedded_stage(id: i64) -> DealStage {
+    let stage = seed_stages()
+        .into_iter()
+        .find(|s| s.id == id)
+        .expect("the seed deals use seed stages");
+    DealStage {
+        sort_order: 0,
+        ..stage
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts
+
+fn info(id: i64, info_type: i32, category: i32, data: &str, category_name: &str) -> ContactInfo {
+    ContactInfo {
+        id,
+        info_type,
+        category,
+        data: data.into(),
+        category_name: category_name.into(),
+        is_primary: true,
+    }
+}
+
+/// The contacts a fresh emulator holds: the members of the seed deals (101 to 103) and one
+/// more person (104) who takes part in no deal. Companies' `persons` and `personsCount` are
+/// not stored: the emulator counts the persons whose `company` is the company.
+pub fn seed_contacts() -> Vec<Contact> {
+    let wind = Contact {
+        company_name: "ООО «Северный ветер»".into(),
+        create_by: Some(ivanova()),
+        created: date("2023-05-10T11:20:00.0000000+03:00"),
+        industry: "Логистика".into(),
+        common_data: vec![
+            info(501, 0, 1, "+7 495 123-45-67", "Work"),
+            info(502, 1, 1, "info@north-wind.example", "Work"),
+        ],
+        tags: vec!["Клиент".into()],
+        ..contact_from_base(northern_wind())
+    };
+    let alexey = Contact {
+        first_name: "Алексей".into(),
+        last_name: "Смирнов".into(),
+        company: Some(northern_wind()),
+        title: "Директор по закупкам".into(),
+        create_by: Some(ivanova()),
+        created: date("2023-05-10T11:25:00.0000000+03:00"),
+        common_data: vec![info(503, 1, 1, "a.smirnov@north-wind.example", "Work")],
+        ..contact_from_base(smirnov())
+    };
+    let hotels = Contact {
+        company_name: "Hotel Group International".into(),
+        create_by: Some(petrov()),
+        created: date("2023-09-01T09:00:00.0000000+03:00"),
+        industry: "Hospitality".into(),
+        ..contact_from_base(hotel_group())
+    };
+    let maria = Contact {
+        first_name: "Мария".into(),
+        last_name: "Кузнецова".into(),
+        company: Some(hotel_group()),
+        title: "IT Manager".into(),
+        create_by: Some(petrov()),
+        created: date("2023-09-01T09:05:00.0000000+03:00"),
+        ..contact_from_base(contact(104, "Кузнецова Мария", false, ShareType::None))
+    };
+    vec![wind, alexey, hotels, maria]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom fields and tags
+
+/// The deal custom fields a fresh emulator defines (ids 7 to 10): a text field, a date, a
+/// check box and a select box. As definitions they carry no entity and no value.
+pub fn seed_custom_fields() -> Vec<CustomField> {
+    let mut fields = vec![
+        custom_field(0, 7, "Номер договора", CustomFieldType::TextField, ""),
+        custom_field(0, 8, "Дата подписания", CustomFieldType::Date, ""),
+        custom_field(0, 9, "Предоплата получена", CustomFieldType::CheckBox, ""),
+        custom_field(0, 10, "Канал продаж", CustomFieldType::SelectBox, ""),
+    ];
+    fields[3].mask = r#"["Партнёр","Сайт","Звонок"]"#.into();
+    fields
+}
+
+/// The tags of the seed deals, by deal id.
+pub fn seed_deal_tags() -> Vec<(i64, Vec<String>)> {
+    vec![
+        (1235, vec!["VIP".into(), "лицензии".into()]),
+        (1236, vec!["внедрение".into()]),
+        (1237, vec!["VIP".into(), "поддержка".into()]),
+    ]
 }
 
 #[cfg(test)]

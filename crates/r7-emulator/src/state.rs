@@ -1,13 +1,15 @@
 //! The portal's data, shared by every connection and by the [`Emulator`](crate::Emulator) handle.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use r7_model::{ApiDateTime, Opportunity};
+use r7_model::{ApiDateTime, Contact, DealStage, Employee, Opportunity};
 use tokio::sync::watch;
 
+use crate::crm::{Crm, Seed};
+use crate::handlers::{self, Call, Outcome};
 use crate::{Config, Fault, RateLimit};
 
 /// How long a token lives when [`Config::token_lifetime`] is `None`: the server's default of
@@ -24,7 +26,7 @@ pub(crate) struct Shared {
     users: Vec<(String, String)>,
     token_lifetime: Duration,
     rate_limit: Option<RateLimit>,
-    deals: Mutex<BTreeMap<i64, Opportunity>>,
+    crm: Mutex<Crm>,
     /// Issued tokens and when they stop working (`None`: never, when the lifetime overflows
     /// the clock).
     sessions: Mutex<HashMap<String, Option<Instant>>>,
@@ -46,8 +48,8 @@ struct Window {
     counted: u32,
 }
 
-/// A panic elsewhere while a lock was held must not take the server down: every update under
-/// these locks is a single insert, remove or assignment, so the data is usable.
+/// A panic elsewhere while a lock was held must not take the server down: the data under these
+/// locks is checked before it is changed, so what a panicking request leaves is usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
@@ -61,13 +63,17 @@ impl Shared {
             users: config.users,
             token_lifetime: config.token_lifetime.unwrap_or(DEFAULT_TOKEN_LIFETIME),
             rate_limit: config.rate_limit,
-            deals: Mutex::new(
-                config
-                    .opportunities
-                    .into_iter()
-                    .map(|d| (d.id, d))
-                    .collect(),
-            ),
+            crm: Mutex::new(Crm::new(
+                Seed {
+                    opportunities: config.opportunities,
+                    stages: config.stages,
+                    contacts: config.contacts,
+                    custom_fields: config.custom_fields,
+                    deal_tags: config.deal_tags,
+                    utc_offset_minutes: config.utc_offset_minutes,
+                },
+                crate::current_user(),
+            )),
             sessions: Mutex::new(HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
             window: Mutex::new(Window::default()),
@@ -79,16 +85,36 @@ impl Shared {
         }
     }
 
-    pub(crate) fn get(&self, id: i64) -> Option<Opportunity> {
-        lock(&self.deals).get(&id).cloned()
+    /// Runs the method behind the endpoint `name` on the portal's data; `None` when the
+    /// emulator has no such method.
+    pub(crate) fn call(&self, name: &str, call: &Call) -> Option<Outcome> {
+        let handler = handlers::handler(name)?;
+        Some(handler(&mut lock(&self.crm), call))
     }
 
-    pub(crate) fn remove(&self, id: i64) -> Option<Opportunity> {
-        lock(&self.deals).remove(&id)
+    /// Reads the portal's data.
+    pub(crate) fn with_crm<T>(&self, read: impl FnOnce(&Crm) -> T) -> T {
+        read(&lock(&self.crm))
+    }
+
+    pub(crate) fn get(&self, id: i64) -> Option<Opportunity> {
+        self.with_crm(|crm| crm.deal(id).cloned())
     }
 
     pub(crate) fn ids(&self) -> Vec<i64> {
-        lock(&self.deals).keys().copied().collect()
+        self.with_crm(Crm::deal_ids)
+    }
+
+    pub(crate) fn stage(&self, id: i64) -> Option<DealStage> {
+        self.with_crm(|crm| crm.stage_with_position(id))
+    }
+
+    pub(crate) fn contact(&self, id: i64) -> Option<Contact> {
+        self.with_crm(|crm| crm.contact_wrapper(id, false))
+    }
+
+    pub(crate) fn me(&self) -> Employee {
+        self.with_crm(|crm| crm.me().clone())
     }
 
     pub(crate) fn count_served(&self) {
