@@ -4,6 +4,7 @@ mod e2e;
 mod endpoints;
 mod golden;
 mod layers;
+mod lifecycle;
 mod request;
 mod response;
 mod shapes;
