@@ -594,37 +594,24 @@ impl Crm {
 
     /// `POST opportunity`: the new deal in its single form.
     pub(crate) fn create_deal(&mut self, input: DealInput) -> Result<Opportunity, ApiError> {
-        let (stage, contact, currency) = self.check_deal(&input)?;
+        let checked = self.check_deal(&input)?;
         let id = self.next_deal;
         let members = self.member_embeds(
             input
                 .members
                 .iter()
                 .copied()
-                .chain(contact.as_ref().map(|c| c.id)),
+                .chain(checked.1.as_ref().map(|c| c.id)),
         );
-        let mut deal = Opportunity {
+        let base = Opportunity {
             create_by: Some(self.me().clone()),
             created: Some(self.now()),
             members,
-            contact,
-            title: input.title.unwrap_or_default(),
-            description: input.description.unwrap_or_default(),
-            responsible: Some(self.employee(input.responsible)),
-            bid_type: input.bid_type,
-            bid_value: input.bid_value,
-            bid_currency: Some(currency),
-            per_period_value: i32::try_from(input.per_period_value).unwrap_or_default(),
-            stage: Some(stage),
-            success_probability: input.success_probability.clamp(0, 100) as i32,
-            actual_close_date: input.actual_close_date,
-            expected_close_date: input.expected_close_date,
             can_edit: true,
             id,
             ..Opportunity::default()
         };
-        self.apply_access(&mut deal, input.is_private, &input.access_list);
-        self.apply_custom_fields(&mut deal, &input.custom_fields);
+        let deal = self.write_input(base, input, checked);
         self.next_deal += 1;
         self.deals.insert(id, deal.clone());
         Ok(deal)
@@ -639,40 +626,54 @@ impl Crm {
         let Some(existing) = self.deals.get(&id) else {
             return Err(ApiError::NOT_FOUND);
         };
-        let (stage, contact, currency) = self.check_deal(&input)?;
+        let checked = self.check_deal(&input)?;
         let members = if input.members.is_empty() {
             existing.members.clone()
         } else {
             self.member_embeds(input.members.iter().copied())
         };
-        let mut deal = Opportunity {
+        let base = Opportunity {
             create_by: existing.create_by.clone(),
             created: existing.created,
             members,
-            contact,
-            title: input.title.unwrap_or_default(),
-            description: input.description.unwrap_or_default(),
-            responsible: Some(self.employee(input.responsible)),
-            bid_type: input.bid_type,
-            bid_value: input.bid_value,
-            bid_currency: Some(currency),
-            per_period_value: i32::try_from(input.per_period_value).unwrap_or_default(),
-            stage: Some(stage),
-            success_probability: input.success_probability.clamp(0, 100) as i32,
-            actual_close_date: input.actual_close_date,
-            expected_close_date: input.expected_close_date,
             is_private: existing.is_private,
             access_list: existing.access_list.clone(),
             can_edit: true,
             custom_fields: existing.custom_fields.clone(),
             id,
+            ..Opportunity::default()
         };
         // The caller is a CRM administrator, so privacy is always applied.
-        self.apply_access(&mut deal, input.is_private, &input.access_list);
-        self.apply_custom_fields(&mut deal, &input.custom_fields);
+        let deal = self.write_input(base, input, checked);
         self.deals.insert(id, deal.clone());
         self.last_modified.insert(id, Some(self.now()));
         Ok(deal)
+    }
+
+    /// Writes what a create or an update takes from the request over `deal`: every scalar
+    /// field (unset ones become their defaults, the server's full replacement), privacy and
+    /// custom field values.
+    fn write_input(
+        &self,
+        mut deal: Opportunity,
+        input: DealInput,
+        (stage, contact, currency): (DealStage, Option<ContactBase>, Currency),
+    ) -> Opportunity {
+        deal.contact = contact;
+        deal.title = input.title.unwrap_or_default();
+        deal.description = input.description.unwrap_or_default();
+        deal.responsible = Some(self.employee(input.responsible));
+        deal.bid_type = input.bid_type;
+        deal.bid_value = input.bid_value;
+        deal.bid_currency = Some(currency);
+        deal.per_period_value = i32::try_from(input.per_period_value).unwrap_or_default();
+        deal.stage = Some(stage);
+        deal.success_probability = input.success_probability.clamp(0, 100) as i32;
+        deal.actual_close_date = input.actual_close_date;
+        deal.expected_close_date = input.expected_close_date;
+        self.apply_access(&mut deal, input.is_private, &input.access_list);
+        self.apply_custom_fields(&mut deal, &input.custom_fields);
+        deal
     }
 
     /// Deletes a deal with what belongs to it; the deal as the answer shows it.
