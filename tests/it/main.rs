@@ -1,13 +1,18 @@
 //! Workspace-level integration tests: one binary, one module per concern.
 
+mod bulk;
 mod e2e;
 mod endpoints;
+mod faults;
 mod golden;
 mod layers;
 mod lifecycle;
+mod properties;
 mod request;
 mod response;
+mod security;
 mod shapes;
+mod soak;
 mod support;
 mod tls;
 mod transport;

@@ -20,12 +20,14 @@
 //! # Ok(()) }
 //! ```
 
+mod bulk;
 mod client;
 mod error;
 mod paging;
 mod retry;
 mod tls;
 
+pub use bulk::{BulkDelete, BulkReport, DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DeleteOutcome};
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{BoxError, Delivery, Error};
 pub use paging::MAX_PAGE_SIZE;

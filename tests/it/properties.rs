@@ -1,0 +1,1 @@
+//! Property tests with a bounded number of cases.

@@ -1,0 +1,1 @@
+//! Security cases: header injection, path confinement, redirects and secrets in output.

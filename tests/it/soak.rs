@@ -1,0 +1,1 @@
+//! A concurrency soak against the emulator, reconciled with what the clients saw.
