@@ -1,31 +1,23 @@
 //! Rendering a path template with percent-encoded parameters.
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 
 use crate::endpoint::Endpoint;
 use crate::error::BuildError;
 
-/// The WHATWG path percent-encode set plus `/` and `%`: a parameter can neither add a path
-/// segment nor smuggle in a pre-encoded one (`%2F`), while `-`, `.`, `_` and `~` stay readable.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%');
-
-/// Everything but the unreserved characters of RFC 3986, for query names and values.
-const QUERY_COMPONENT: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+/// Everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`): a parameter can
+/// neither add a path segment (`/`, and `\`, which WHATWG URL parsers and .NET's `Uri` read as
+/// `/`), nor end the path (`?`, `#`), nor start a matrix parameter (`;`) or smuggle in a
+/// pre-encoded character (`%2F`), while `-`, `.`, `_` and `~` stay readable.
+const PATH_SEGMENT: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// The same set for query names and values: `&`, `=`, `+`, `#` and `%` cannot start another
+/// parameter or change how a value decodes.
+const QUERY_COMPONENT: &AsciiSet = PATH_SEGMENT;
 
 /// Percent-encodes one path segment. `.` and `..` are encoded too, because clients and proxies
 /// would otherwise resolve them as "this" and "parent" directory.
@@ -102,6 +94,8 @@ mod tests {
             ("д.json", "%D0%B4.json"),
             ("x-y_z~1.2", "x-y_z~1.2"),
             ("line\r\nbreak", "line%0D%0Abreak"),
+            ("a\\..\\b", "a%5C..%5Cb"),
+            ("a;b=c", "a%3Bb%3Dc"),
         ] {
             assert_eq!(encode_path_segment(raw), encoded, "{raw:?}");
         }
