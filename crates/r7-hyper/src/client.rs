@@ -11,17 +11,17 @@ use http::header::CONTENT_LENGTH;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{HttpConnector, capture_connection};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use r7_proto::model::ApiDateTime;
 use r7_proto::{
     Auth, AuthScheme, Authenticate, BaseUrl, Credentials, Endpoint, Format, InvalidBaseUrl,
-    RequestContext, Token, build_request, parse_response,
+    RequestContext, ResponseError, Token, build_request, parse_response,
 };
 use tokio::sync::Mutex;
 use tracing::Instrument;
 
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::retry::RetryPolicy;
 use crate::tls::{self, TlsError, TlsOptions};
 
@@ -32,6 +32,15 @@ const EXPIRY_MARGIN_NANOS: i128 = 60 * 1_000_000_000;
 type Transport = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// A client of one portal. Cheap to clone: clones share the connection pool.
+///
+/// Redirects are not followed. A `3xx` answer (the portal moved to https, a proxy's login page)
+/// is returned as [`r7_proto::ResponseError::Http`] with its status and nothing is sent to the
+/// address in `Location`, so the token, or the password of a sign-in, never reaches another
+/// address; give the client the portal's final address instead.
+///
+/// Errors never show the token or the password: when the portal's answer repeats one of them
+/// (a page that echoes the request, a message that quotes it), it is replaced by `<redacted>`
+/// in the error, and the decoder's reason is withheld for answers that carry credentials.
 ///
 /// ```no_run
 /// use r7_hyper::Client;
@@ -110,11 +119,12 @@ impl Client {
     ///
     /// One deadline ([`ClientBuilder::timeout`]) covers connecting, sending and reading the whole
     /// body of each attempt, and the body is read up to [`ClientBuilder::max_response_bytes`].
-    /// Failures are repeated as the [`RetryPolicy`] allows (never a POST, PUT or DELETE that may
-    /// have reached the portal). With credentials, the client signs in on first use and, when the
-    /// portal refuses the token (401), signs in again once and repeats the call once. The error
-    /// says whether the request was not sent, may have been sent, or was answered
-    /// ([`Error::delivery`]).
+    /// When the deadline passes before a connection was made, nothing was sent and the error is
+    /// [`Error::Connect`]; after that, it is [`Error::Timeout`]. Failures are repeated as the
+    /// [`RetryPolicy`] allows (never a POST, PUT or DELETE that may have reached the portal).
+    /// With credentials, the client signs in on first use and, when the portal refuses the token
+    /// (401), signs in again once and repeats the call once. The error says whether the request
+    /// was not sent, may have been sent, or was answered ([`Error::delivery`]).
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let span = tracing::debug_span!(
             "r7.request",
@@ -182,12 +192,20 @@ impl Client {
             token,
             auth_scheme: inner.auth_scheme,
         };
-        let request = build_request(endpoint, &context)?.map(Full::new);
-        let response = tokio::time::timeout(inner.timeout, self.exchange(request))
-            .await
-            .map_err(|_| Error::Timeout {
+        let mut request = build_request(endpoint, &context)?.map(Full::new);
+        // Set once the request has a connection (new or pooled), just before it is written.
+        let connection = capture_connection(&mut request);
+        let response = match tokio::time::timeout(inner.timeout, self.exchange(request)).await {
+            Ok(response) => response,
+            // Without a connection nothing was written: the call is as safe to repeat as a
+            // refused connection, whatever its method.
+            Err(_) if connection.connection_metadata().is_none() => Err(Error::Connect {
+                source: format!("no connection within {} ms", inner.timeout.as_millis()).into(),
+            }),
+            Err(_) => Err(Error::Timeout {
                 timeout: inner.timeout,
-            })?;
+            }),
+        };
         let response = match response {
             Ok(response) => response,
             Err(error) => {
@@ -197,7 +215,28 @@ impl Client {
         };
         tracing::Span::current().record("status", response.status().as_u16());
         tracing::debug!(status = response.status().as_u16(), "response");
-        Ok(parse_response::<E>(&response)?)
+        parse_response::<E>(&response)
+            .map_err(|e| self.redact::<E>(e, token, response.body()).into())
+    }
+
+    /// Keeps the secrets this client holds out of an error made from the portal's answer (a
+    /// page that echoes the request, a message that quotes it), and, for an endpoint whose
+    /// answers carry credentials, the decoder's reason, which may quote the answer.
+    fn redact<E: Endpoint>(
+        &self,
+        error: ResponseError,
+        token: Option<&Token>,
+        body: &[u8],
+    ) -> ResponseError {
+        let mut secrets: Vec<&str> = token.map(Token::expose).into_iter().collect();
+        match &self.inner.auth {
+            AuthMode::Anonymous => {}
+            AuthMode::Token(fixed) => secrets.push(fixed.expose()),
+            AuthMode::Credentials { credentials, .. } => {
+                secrets.push(credentials.password.expose());
+            }
+        }
+        error::redact(error, E::SENSITIVE, &secrets, body)
     }
 
     /// The token to send: the fixed one, or the session's, signing in first when there is none
@@ -428,7 +467,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The deadline of one call, covering connecting, sending and reading the whole body.
+    /// The deadline of one call, covering connecting, sending and reading the whole body. It
+    /// is not renewed by progress: a body that trickles in a byte at a time still ends at it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

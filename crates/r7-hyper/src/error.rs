@@ -4,7 +4,7 @@ use std::error::Error as StdError;
 use std::time::Duration;
 
 use http::StatusCode;
-use r7_proto::{ApiError, BuildError, ResponseError};
+use r7_proto::{ApiError, BodySnippet, BuildError, ResponseError};
 
 /// A boxed error from the HTTP stack.
 pub type BoxError = Box<dyn StdError + Send + Sync>;
@@ -28,7 +28,8 @@ pub enum Error {
     /// The request could not be built from the endpoint's parameters; nothing was sent.
     #[error("request not sent: {0}")]
     Build(#[from] BuildError),
-    /// No connection to the portal could be made; nothing was sent.
+    /// No connection to the portal could be made (refused, unreachable, TLS handshake failed,
+    /// or none within the deadline); nothing was sent.
     #[error("request not sent: could not connect to the portal: {}", chain(source.as_ref()))]
     Connect {
         /// The underlying error.
@@ -97,9 +98,11 @@ impl Error {
         }
     }
 
-    /// Whether the portal reports that the object does not exist (or is hidden from the caller).
+    /// Whether the portal reports that the object does not exist (or is hidden from the caller):
+    /// HTTP 404, or an error envelope whose `statusCode` is 404 whatever the HTTP status.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
+            || self.api().and_then(|api| api.status_code) == Some(404)
     }
 
     /// Whether repeating the request is safe whatever its method: it never reached the portal
@@ -143,4 +146,146 @@ fn chain(error: &(dyn StdError + 'static)) -> String {
         next = source.source();
     }
     out
+}
+
+/// What stands in for a secret in an error.
+const REDACTED: &str = "<redacted>";
+
+/// Secrets shorter than this are not searched for: they cannot be told from ordinary words of a
+/// message, and real portal tokens are far longer.
+const MIN_SECRET_CHARS: usize = 6;
+
+/// Removes `secrets` (the token, the password) from an error made from the portal's answer
+/// `body`, and, when the endpoint is `sensitive` (its answer carries credentials), the
+/// decoder's reason, which may quote the answer.
+pub(crate) fn redact(
+    error: ResponseError,
+    sensitive: bool,
+    secrets: &[&str],
+    body: &[u8],
+) -> ResponseError {
+    let secrets: Vec<&str> = secrets
+        .iter()
+        .copied()
+        .filter(|s| s.chars().count() >= MIN_SECRET_CHARS)
+        .collect();
+    let scrub = |text: &mut String| {
+        for secret in &secrets {
+            if text.contains(secret) {
+                *text = text.replace(secret, REDACTED);
+            }
+        }
+    };
+    match error {
+        ResponseError::Http {
+            status,
+            content_type,
+            snippet,
+        } => {
+            // The snippet of an answer that carries credentials is withheld already.
+            let snippet = if !sensitive && secrets.iter().any(|s| contains(body, s.as_bytes())) {
+                let mut cleaned = body.to_vec();
+                for secret in &secrets {
+                    cleaned = replace(&cleaned, secret.as_bytes(), REDACTED.as_bytes());
+                }
+                BodySnippet::new(&cleaned)
+            } else {
+                snippet
+            };
+            let mut content_type = content_type;
+            scrub(&mut content_type);
+            ResponseError::Http {
+                status,
+                content_type,
+                snippet,
+            }
+        }
+        ResponseError::Api(mut api) => {
+            for text in [&mut api.message, &mut api.kind].into_iter().flatten() {
+                scrub(text);
+            }
+            ResponseError::Api(api)
+        }
+        ResponseError::RateLimited {
+            retry_after,
+            mut message,
+        } => {
+            if let Some(text) = &mut message {
+                scrub(text);
+            }
+            ResponseError::RateLimited {
+                retry_after,
+                message,
+            }
+        }
+        ResponseError::Decode {
+            format,
+            status,
+            mut path,
+            mut reason,
+        } => {
+            if sensitive {
+                reason = "the answer does not have the expected form (details withheld: it \
+                          carries credentials)"
+                    .to_owned();
+            } else {
+                scrub(&mut reason);
+            }
+            if let Some(text) = &mut path {
+                scrub(text);
+            }
+            ResponseError::Decode {
+                format,
+                status,
+                path,
+                reason,
+            }
+        }
+        other => other,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `haystack` with every occurrence of `needle` replaced by `with`.
+fn replace(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    if needle.is_empty() {
+        return haystack.to_vec();
+    }
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_every_occurrence_and_nothing_else() {
+        assert_eq!(replace(b"xSECRETySECRET", b"SECRET", b"<r>"), b"x<r>y<r>");
+        assert_eq!(replace(b"abc", b"", b"<r>"), b"abc");
+        assert_eq!(replace(b"SECRE", b"SECRET", b"<r>"), b"SECRE");
+        assert!(contains(b"a SECRET b", b"SECRET"));
+        assert!(!contains(b"abc", b""));
+    }
+
+    #[test]
+    fn short_secrets_are_left_alone() {
+        let error = ResponseError::Http {
+            status: StatusCode::BAD_GATEWAY,
+            content_type: "text/html".into(),
+            snippet: BodySnippet::new(b"Bad Gateway"),
+        };
+        let redacted = redact(error, false, &["a"], b"Bad Gateway");
+        assert!(redacted.to_string().contains("Bad Gateway"), "{redacted}");
+    }
 }
