@@ -423,7 +423,10 @@ async fn serve_connection(
     let connection = http1::Builder::new()
         .keep_alive(true)
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30))
+        // hyper also runs this timer while an idle keep-alive connection waits for its next
+        // request; it must outlast the client's pool idle timeout (50 s), or a client could
+        // reuse a connection at the moment the emulator closes it and see a spurious failure.
+        .header_read_timeout(Duration::from_secs(120))
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {
