@@ -132,7 +132,10 @@ impl ApiDateTime {
         if offset_minutes.unsigned_abs() > 23 * 60 + 59 {
             return Err(ParseDateTimeError::new("UTC offset out of range ±23:59"));
         }
-        let local = nanos + i128::from(offset_minutes) * 60 * 1_000_000_000;
+        // Checked: an instant at the ends of the i128 range must be refused, not overflow.
+        let local = nanos
+            .checked_add(i128::from(offset_minutes) * 60 * 1_000_000_000)
+            .ok_or_else(|| ParseDateTimeError::new("instant out of range"))?;
         let seconds = local.div_euclid(1_000_000_000);
         let sub_nanos = local.rem_euclid(1_000_000_000);
         let seconds =
@@ -599,6 +602,26 @@ mod tests {
             ApiDateTime::from_unix_nanos(early.unix_nanos(), -60).unwrap(),
             early
         );
+    }
+
+    #[test]
+    fn instants_beyond_the_range_are_refused_not_overflowed() {
+        // Found while writing the Unix-time property: the offset was added unchecked, which
+        // overflowed i128 at the ends of its range (a panic in debug builds).
+        for (nanos, offset) in [
+            (i128::MAX, 60),
+            (i128::MIN, -60),
+            (i128::MAX, 0),
+            (i128::MIN, 0),
+        ] {
+            assert!(
+                ApiDateTime::from_unix_nanos(nanos, offset).is_err(),
+                "{nanos} {offset}"
+            );
+        }
+        let last = parse("9999-12-31T23:59:59.9999999Z");
+        assert_eq!(ApiDateTime::from_unix_nanos(last.unix_nanos(), 0), Ok(last));
+        assert!(ApiDateTime::from_unix_nanos(last.unix_nanos() + 100, 0).is_err());
     }
 
     #[test]
