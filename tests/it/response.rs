@@ -172,3 +172,34 @@ fn xml_errors_name_the_element_or_the_byte() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[test]
+fn a_malformed_sign_in_answer_never_quotes_its_value() {
+    // A token where an object belongs: serde's own message would quote it.
+    let body = r#"{"status":0,"statusCode":201,"response":"sekret-token-value-123"}"#;
+    for content_type in ["application/json", "text/xml"] {
+        let body = if content_type == "text/xml" {
+            "<result><status>0</status><response><token><x>sekret-token-value-123</x></token><expires>sekret-token-value-123</expires></response></result>"
+        } else {
+            body
+        };
+        let err =
+            parse_response::<r7_proto::Authenticate>(&response(201, Some(content_type), body))
+                .expect_err("not an Authentication");
+        assert!(
+            matches!(err, ResponseError::Decode { .. }),
+            "{content_type}: {err:?}"
+        );
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("sekret"), "{content_type}: {text}");
+        }
+    }
+    // Other endpoints keep the decoder's reason, which names what was wrong.
+    let err = parse(response(
+        200,
+        Some("application/json"),
+        r#"{"status":0,"response":"just text"}"#,
+    ))
+    .expect_err("not a deal");
+    assert!(err.to_string().contains("just text"), "{err}");
+}

@@ -60,13 +60,13 @@ impl Token {
     /// The `Authorization` header value for `scheme`, marked sensitive so that HTTP libraries
     /// leave it out of their logs.
     pub(crate) fn header_value(&self, scheme: AuthScheme) -> HeaderValue {
-        let text = match scheme {
-            AuthScheme::Raw => self.expose().to_owned(),
-            AuthScheme::Bearer => format!("Bearer {}", self.expose()),
+        // `Token::new` admits only visible ASCII, which is always a valid header value. The raw
+        // scheme copies the token once (into the header), not twice.
+        let value = match scheme {
+            AuthScheme::Raw => HeaderValue::from_str(self.expose()),
+            AuthScheme::Bearer => HeaderValue::from_str(&format!("Bearer {}", self.expose())),
         };
-        // `Token::new` admits only visible ASCII, which is always a valid header value.
-        let mut value =
-            HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""));
+        let mut value = value.unwrap_or_else(|_| HeaderValue::from_static(""));
         value.set_sensitive(true);
         value
     }
