@@ -1,5 +1,6 @@
 //! Project automation for r7, run as `cargo xtask <command>`.
 
+mod bench;
 mod codegen;
 mod diff;
 mod spec;
@@ -16,6 +17,9 @@ USAGE:
 COMMANDS:
     codegen           Generate crates/r7-proto/src/generated/crm.rs from spec/crm.toml
     codegen --check   Check the spec and fail if the generated file is stale
+    bench             Run the benchmarks (package `bench`) and print a table of ratios
+                      [--write: also into BENCHMARKS.md] [--rounds N] [--quick]
+                      [--report-only: the table of the last run, without measuring]
     help              Print this message
 ";
 
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         }
         ["codegen"] => generate(&root()),
         ["codegen", "--check"] => check(&root()),
+        ["bench", rest @ ..] => bench::Options::parse(rest).and_then(|o| bench::run(&root(), &o)),
         _ => {
             eprintln!("cargo xtask: unknown arguments {args:?}\n\n{HELP}");
             return ExitCode::from(2);

@@ -1,0 +1,249 @@
+//! The XML floor's target types: the model's deal types as quick-xml's serde deserializer can
+//! fill them.
+//!
+//! quick-xml cannot decode the server's XML into the model types as they are: the model's
+//! integer enums (`ShareType`, `BidType`, `StageType`, `CustomFieldType`) read themselves with
+//! `deserialize_any`, to accept a number or a name, and quick-xml answers `deserialize_any` on an
+//! element such as `<shareType>1</shareType>` with a map (`{"$text": "1"}`), not with its text.
+//! These mirrors have the model's fields, names, aliases, defaults and `null` handling, and the
+//! same field types (`Employee`, `Currency`, `Uuid`, dates, strings, numbers), except that each
+//! integer enum is read as an `i32` and turned into the model's enum with `from_i32`, and a
+//! self-closed `<currency />` is made `None` as the model reads it. A mirror
+//! converts into the model type by moving its fields, so the floor ends with the same
+//! `Vec<Opportunity>` that `r7_proto` returns, and the two are checked to be equal.
+
+use r7_model::{
+    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, DealStage, Employee,
+    Opportunity, ShareType, StageType,
+};
+use serde::{Deserialize, Deserializer};
+
+/// `null` (a self-closed element) and a missing member as the type's default, as the model's
+/// own `nullable`.
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// quick-xml reads a self-closed element such as `<currency />` (the server's `null`) as a value
+/// with every member missing; the model reads it as `None`. An all-default value is `None` here.
+fn null_element<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default + PartialEq>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(Option::<T>::deserialize(deserializer)?.filter(|value| *value != T::default()))
+}
+
+macro_rules! int_enum_field {
+    ($($name:ident => $ty:ty,)*) => {$(
+        /// The enum's number from the element's text, or the default for an empty element.
+        fn $name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<$ty, D::Error> {
+            Ok(Option::<i32>::deserialize(deserializer)?
+                .map(<$ty>::from_i32)
+                .unwrap_or_default())
+        }
+    )*};
+}
+
+int_enum_field! {
+    share_type => ShareType,
+    bid_type => BidType,
+    stage_type => StageType,
+    field_type => CustomFieldType,
+}
+
+/// [`Opportunity`] as quick-xml can decode it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlOpportunity {
+    #[serde(alias = "CreateBy")]
+    create_by: Option<Employee>,
+    #[serde(alias = "Created", with = "r7_model::datetime::optional")]
+    created: Option<ApiDateTime>,
+    #[serde(alias = "Members", deserialize_with = "nullable")]
+    members: Vec<XmlContactBase>,
+    #[serde(alias = "Contact")]
+    contact: Option<XmlContactBase>,
+    #[serde(alias = "Title", deserialize_with = "nullable")]
+    title: String,
+    #[serde(alias = "Description", deserialize_with = "nullable")]
+    description: String,
+    #[serde(alias = "Responsible")]
+    responsible: Option<Employee>,
+    #[serde(alias = "BidType", deserialize_with = "bid_type")]
+    bid_type: BidType,
+    #[serde(alias = "BidValue", deserialize_with = "nullable")]
+    bid_value: f64,
+    #[serde(alias = "BidCurrency")]
+    bid_currency: Option<Currency>,
+    #[serde(alias = "PerPeriodValue", deserialize_with = "nullable")]
+    per_period_value: i32,
+    #[serde(alias = "Stage")]
+    stage: Option<XmlDealStage>,
+    #[serde(alias = "SuccessProbability", deserialize_with = "nullable")]
+    success_probability: i32,
+    #[serde(alias = "ActualCloseDate", with = "r7_model::datetime::optional")]
+    actual_close_date: Option<ApiDateTime>,
+    #[serde(alias = "ExpectedCloseDate", with = "r7_model::datetime::optional")]
+    expected_close_date: Option<ApiDateTime>,
+    #[serde(alias = "IsPrivate", deserialize_with = "nullable")]
+    is_private: bool,
+    #[serde(alias = "AccessList", deserialize_with = "nullable")]
+    access_list: Vec<Employee>,
+    #[serde(alias = "CanEdit", deserialize_with = "nullable")]
+    can_edit: bool,
+    #[serde(alias = "CustomFields", deserialize_with = "nullable")]
+    custom_fields: Vec<XmlCustomField>,
+    #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
+    id: i64,
+}
+
+/// [`ContactBase`] as quick-xml can decode it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlContactBase {
+    #[serde(alias = "SmallFotoUrl", deserialize_with = "nullable")]
+    small_foto_url: String,
+    #[serde(alias = "MediumFotoUrl", deserialize_with = "nullable")]
+    medium_foto_url: String,
+    #[serde(alias = "DisplayName", deserialize_with = "nullable")]
+    display_name: String,
+    #[serde(alias = "IsCompany", deserialize_with = "nullable")]
+    is_company: bool,
+    #[serde(alias = "AccessList", deserialize_with = "nullable")]
+    access_list: Vec<Employee>,
+    #[serde(alias = "IsPrivate", deserialize_with = "nullable")]
+    is_private: bool,
+    #[serde(alias = "IsShared", deserialize_with = "nullable")]
+    is_shared: bool,
+    #[serde(alias = "ShareType", deserialize_with = "share_type")]
+    share_type: ShareType,
+    #[serde(alias = "Currency", deserialize_with = "null_element")]
+    currency: Option<Currency>,
+    #[serde(alias = "CanEdit", deserialize_with = "nullable")]
+    can_edit: bool,
+    #[serde(alias = "CanDelete", deserialize_with = "nullable")]
+    can_delete: bool,
+    #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
+    id: i64,
+}
+
+/// [`DealStage`] as quick-xml can decode it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlDealStage {
+    #[serde(alias = "RelativeItemsCount", deserialize_with = "nullable")]
+    relative_items_count: i64,
+    #[serde(alias = "SuccessProbability", deserialize_with = "nullable")]
+    success_probability: i32,
+    #[serde(alias = "StageType", deserialize_with = "stage_type")]
+    stage_type: StageType,
+    #[serde(alias = "Title", deserialize_with = "nullable")]
+    title: String,
+    #[serde(alias = "Description", deserialize_with = "nullable")]
+    description: String,
+    #[serde(alias = "Color", deserialize_with = "nullable")]
+    color: String,
+    #[serde(alias = "SortOrder", deserialize_with = "nullable")]
+    sort_order: i32,
+    #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
+    id: i64,
+}
+
+/// [`CustomField`] as quick-xml can decode it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlCustomField {
+    #[serde(alias = "RelativeItemsCount", deserialize_with = "nullable")]
+    relative_items_count: i64,
+    #[serde(alias = "EntityId", deserialize_with = "nullable")]
+    entity_id: i64,
+    #[serde(alias = "Label", deserialize_with = "nullable")]
+    label: String,
+    #[serde(alias = "FieldValue", deserialize_with = "nullable")]
+    field_value: String,
+    #[serde(alias = "FieldType", deserialize_with = "field_type")]
+    field_type: CustomFieldType,
+    #[serde(alias = "Position", deserialize_with = "nullable")]
+    position: i64,
+    #[serde(alias = "Mask", deserialize_with = "nullable")]
+    mask: String,
+    #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
+    id: i64,
+}
+
+impl From<XmlOpportunity> for Opportunity {
+    fn from(d: XmlOpportunity) -> Self {
+        Opportunity {
+            create_by: d.create_by,
+            created: d.created,
+            members: d.members.into_iter().map(ContactBase::from).collect(),
+            contact: d.contact.map(ContactBase::from),
+            title: d.title,
+            description: d.description,
+            responsible: d.responsible,
+            bid_type: d.bid_type,
+            bid_value: d.bid_value,
+            bid_currency: d.bid_currency,
+            per_period_value: d.per_period_value,
+            stage: d.stage.map(DealStage::from),
+            success_probability: d.success_probability,
+            actual_close_date: d.actual_close_date,
+            expected_close_date: d.expected_close_date,
+            is_private: d.is_private,
+            access_list: d.access_list,
+            can_edit: d.can_edit,
+            custom_fields: d.custom_fields.into_iter().map(CustomField::from).collect(),
+            id: d.id,
+        }
+    }
+}
+
+impl From<XmlContactBase> for ContactBase {
+    fn from(c: XmlContactBase) -> Self {
+        ContactBase {
+            small_foto_url: c.small_foto_url,
+            medium_foto_url: c.medium_foto_url,
+            display_name: c.display_name,
+            is_company: c.is_company,
+            access_list: c.access_list,
+            is_private: c.is_private,
+            is_shared: c.is_shared,
+            share_type: c.share_type,
+            currency: c.currency,
+            can_edit: c.can_edit,
+            can_delete: c.can_delete,
+            id: c.id,
+        }
+    }
+}
+
+impl From<XmlDealStage> for DealStage {
+    fn from(s: XmlDealStage) -> Self {
+        DealStage {
+            relative_items_count: s.relative_items_count,
+            success_probability: s.success_probability,
+            stage_type: s.stage_type,
+            title: s.title,
+            description: s.description,
+            color: s.color,
+            sort_order: s.sort_order,
+            id: s.id,
+        }
+    }
+}
+
+impl From<XmlCustomField> for CustomField {
+    fn from(f: XmlCustomField) -> Self {
+        CustomField {
+            relative_items_count: f.relative_items_count,
+            entity_id: f.entity_id,
+            label: f.label,
+            field_value: f.field_value,
+            field_type: f.field_type,
+            position: f.position,
+            mask: f.mask,
+            id: f.id,
+        }
+    }
+}
