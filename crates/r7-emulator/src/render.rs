@@ -412,6 +412,12 @@ impl serde_json::ser::Formatter for ServerFormatter {
     where
         W: ?Sized + io::Write,
     {
+        // Most text has nothing to escape: a byte scan (which the compiler vectorises) spares
+        // it the walk char by char. Every character escaped below contains `/` or a byte of
+        // 0xEF or above (U+FFFE/U+FFFF start with 0xEF, characters beyond the BMP with 0xF0+).
+        if !fragment.bytes().any(|b| b == b'/' || b >= 0xEF) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut plain_from = 0;
         for (at, c) in fragment.char_indices() {
             let needs_escape = c == '/' || c > '\u{FFFF}' || c == '\u{FFFE}' || c == '\u{FFFF}';
