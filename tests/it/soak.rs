@@ -11,7 +11,7 @@
 //! * `R7_SOAK_SECS` — how long the clients run (default 5 s; the ignored long variant: 120 s).
 //! * `R7_SOAK_SEED` — the seed of the operation mix (decimal or `0x` hex); the run prints it.
 //!
-//! The manual long run (figures in `RELIABILITY-soak.md`):
+//! The manual long run (figures in `RELIABILITY.md`):
 //!
 //! ```sh
 //! cargo test -p r7-tests --test it soak::long -- --ignored --nocapture
