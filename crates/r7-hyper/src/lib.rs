@@ -3,6 +3,9 @@
 //! [`Client`] sends the typed endpoints of [`r7_proto`] and returns their typed output. It
 //! speaks https through rustls (with the `ring` provider and the Mozilla roots) and plain http for
 //! local portals, and it keeps one deadline per call that covers the whole response body.
+//! [`Client::items`] streams every item of a paged list, and
+//! [`Client::bulk_delete_opportunities`] deletes many deals with a bounded number of requests in
+//! flight, reporting one [`DeleteOutcome`] per id.
 //!
 //! ```no_run
 //! use r7_hyper::Client;
