@@ -5,7 +5,6 @@
 //! share one name, which is how the server writes an array.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::fmt;
 
 use serde::de::value::StrDeserializer;
@@ -294,6 +293,9 @@ impl<'de> SeqAccess<'de> for Seq<'_> {
     }
 }
 
+/// How many distinct child names [`Map::new`] scans linearly before it builds an index.
+const LINEAR_SCAN_LIMIT: usize = 32;
+
 /// The children of an element, grouped by name in the order each name first appears.
 struct Map<'p> {
     groups: std::vec::IntoIter<(&'p str, Vec<&'p Node>)>,
@@ -304,17 +306,29 @@ struct Map<'p> {
 impl<'p> Map<'p> {
     fn new(children: &'p [(String, Node)], path: &'p Path<'p>) -> Self {
         let mut groups: Vec<(&str, Vec<&Node>)> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        // Elements have a few distinct child names (a deal about twenty), where a linear scan
+        // beats hashing; past LINEAR_SCAN_LIMIT names an index keeps hostile documents with
+        // thousands of distinct siblings from turning the scan quadratic.
+        let mut index: Option<HashMap<&str, usize>> = None;
         for (name, node) in children {
-            match index.entry(name) {
-                Entry::Occupied(seen) => {
-                    if let Some((_, nodes)) = groups.get_mut(*seen.get()) {
-                        nodes.push(node);
-                    }
-                }
-                Entry::Vacant(new) => {
-                    new.insert(groups.len());
+            let seen = match &index {
+                Some(index) => index.get(name.as_str()).copied(),
+                None => groups.iter().position(|(seen, _)| *seen == name),
+            };
+            match seen.and_then(|at| groups.get_mut(at)) {
+                Some((_, nodes)) => nodes.push(node),
+                None => {
                     groups.push((name, vec![node]));
+                    match &mut index {
+                        Some(index) => {
+                            index.insert(name, groups.len() - 1);
+                        }
+                        None if groups.len() > LINEAR_SCAN_LIMIT => {
+                            let by_name = groups.iter().enumerate().map(|(at, (n, _))| (*n, at));
+                            index = Some(by_name.collect());
+                        }
+                        None => {}
+                    }
                 }
             }
         }

@@ -221,3 +221,19 @@ fn content_errors_name_the_element() {
     let err = error_of::<Envelope<i32>>(&format!("<result><status>{long}</status></result>"));
     assert!(err.len() < 200, "{err}");
 }
+
+#[test]
+fn repeated_children_group_the_same_past_many_distinct_names() {
+    // Forty distinct names (beyond the linear scan's limit), then repeats of the first and the
+    // last: each name's elements must come together as one array, wherever they appear.
+    let mut xml = String::from("<result>");
+    for i in 0..40 {
+        xml.push_str(&format!("<n{i}>a{i}</n{i}>"));
+    }
+    xml.push_str("<n0>b0</n0><n39>b39</n39><n0>c0</n0></result>");
+    let map: std::collections::BTreeMap<String, Vec<String>> = from_str(&xml).unwrap();
+    assert_eq!(map.len(), 40);
+    assert_eq!(map["n0"], ["a0", "b0", "c0"]);
+    assert_eq!(map["n39"], ["a39", "b39"]);
+    assert_eq!(map["n20"], ["a20"]);
+}
