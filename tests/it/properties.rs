@@ -13,8 +13,6 @@
 //! shrunk input, and `PROPTEST_RNG_SEED=<u64>` fixes the otherwise random seed. No regression
 //! files are written: found cases are kept as plain tests (below, or in the owning crate).
 
-use std::io;
-
 use bytes::Bytes;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -328,120 +326,14 @@ fn opportunity() -> impl Strategy<Value = Opportunity> {
 // ---------------------------------------------------------------------------------------------
 // The server's two forms of a response
 
-/// Compact JSON with the server's string escaping (as `r7-emulator` writes it): `/` as `\/`,
-/// control characters as `\u00xx`, characters outside the BMP as surrogate pairs, U+FFFE and
-/// U+FFFF escaped, other non-ASCII raw.
+/// The server's JSON form of `value`, exactly as the emulator writes it.
 fn server_json(value: &impl Serialize) -> Vec<u8> {
-    struct ServerFormatter;
-
-    impl serde_json::ser::Formatter for ServerFormatter {
-        fn write_string_fragment<W>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()>
-        where
-            W: ?Sized + io::Write,
-        {
-            let mut plain_from = 0;
-            for (at, c) in fragment.char_indices() {
-                if c == '/' || c > '\u{FFFF}' || c == '\u{FFFE}' || c == '\u{FFFF}' {
-                    writer.write_all(&fragment.as_bytes()[plain_from..at])?;
-                    plain_from = at + c.len_utf8();
-                    if c == '/' {
-                        writer.write_all(b"\\/")?;
-                    } else {
-                        for unit in c.encode_utf16(&mut [0u16; 2]) {
-                            write!(writer, "\\u{unit:04x}")?;
-                        }
-                    }
-                }
-            }
-            writer.write_all(&fragment.as_bytes()[plain_from..])
-        }
-
-        fn write_char_escape<W>(
-            &mut self,
-            writer: &mut W,
-            escape: serde_json::ser::CharEscape,
-        ) -> io::Result<()>
-        where
-            W: ?Sized + io::Write,
-        {
-            use serde_json::ser::CharEscape;
-            let control = match escape {
-                CharEscape::Quote => return writer.write_all(b"\\\""),
-                CharEscape::ReverseSolidus => return writer.write_all(b"\\\\"),
-                CharEscape::Solidus => return writer.write_all(b"\\/"),
-                CharEscape::Backspace => 0x08,
-                CharEscape::FormFeed => 0x0c,
-                CharEscape::LineFeed => 0x0a,
-                CharEscape::CarriageReturn => 0x0d,
-                CharEscape::Tab => 0x09,
-                CharEscape::AsciiControl(byte) => byte,
-            };
-            write!(writer, "\\u{control:04x}")
-        }
-    }
-
-    let mut out = Vec::new();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, ServerFormatter);
-    value.serialize(&mut serializer).expect("serializes");
-    out
+    r7_emulator::wire::to_json(value).expect("serializes")
 }
 
-/// The XML that Json.NET's `XmlNodeConverter` makes of a JSON document, as `r7-emulator`
-/// renders it (its converter is private to that crate): root `<result>`, an array as repeated
-/// elements of the member's name (none for an empty array), `null` and `{}` as `<x />`, scalars
-/// as text with `&`, `<`, `>` escaped, doubles in .NET's shortest form.
+/// The server's XML form of a JSON document, exactly as the emulator writes it.
 fn server_xml(json: &[u8]) -> String {
-    fn element(out: &mut String, name: &str, value: &serde_json::Value) {
-        use serde_json::Value;
-        match value {
-            Value::Array(items) => items.iter().for_each(|item| element(out, name, item)),
-            Value::Null => out.push_str(&format!("<{name} />")),
-            Value::Object(members) if members.is_empty() => out.push_str(&format!("<{name} />")),
-            Value::Object(members) => {
-                out.push_str(&format!("<{name}>"));
-                for (member, value) in members {
-                    element(out, member, value);
-                }
-                out.push_str(&format!("</{name}>"));
-            }
-            Value::Bool(v) => out.push_str(&format!("<{name}>{v}</{name}>")),
-            Value::Number(n) => {
-                let text = match n.as_f64() {
-                    Some(v) if n.is_f64() => dotnet_double(v),
-                    _ => n.to_string(),
-                };
-                out.push_str(&format!("<{name}>{text}</{name}>"));
-            }
-            Value::String(s) => {
-                let escaped = s
-                    .replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;");
-                out.push_str(&format!("<{name}>{escaped}</{name}>"));
-            }
-        }
-    }
-    let root: serde_json::Value = serde_json::from_slice(json).expect("JSON");
-    let mut out = String::new();
-    element(&mut out, "result", &root);
-    out
-}
-
-/// `XmlConvert.ToString(double)`: shortest round-trip digits, `E+15` / `E-05` outside the plain
-/// range.
-fn dotnet_double(v: f64) -> String {
-    if v == 0.0 || (1e-5..1e15).contains(&v.abs()) {
-        return v.to_string();
-    }
-    let scientific = format!("{v:E}");
-    match scientific.split_once('E') {
-        Some((mantissa, exponent)) => match exponent.parse::<i32>() {
-            Ok(e) if e < 0 => format!("{mantissa}E-{:02}", -e),
-            Ok(e) => format!("{mantissa}E+{e:02}"),
-            Err(_) => scientific,
-        },
-        None => scientific,
-    }
+    r7_emulator::wire::json_to_xml(json).expect("JSON")
 }
 
 const JSON: &str = "application/json; charset=UTF-8";

@@ -77,6 +77,31 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+/// The bodies the emulator writes, for tests that check a decoder against its exact output.
+pub mod wire {
+    use serde::Serialize;
+
+    /// `value` as compact JSON with the server's string escaping: `/` as `\/`, control
+    /// characters as `\u00xx`, characters outside the BMP as surrogate pairs.
+    ///
+    /// # Errors
+    ///
+    /// When `value`'s `Serialize` fails (a map with non-string keys, say).
+    pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+        crate::render::to_server_json(value)
+    }
+
+    /// The XML the server makes of a JSON document (Json.NET's conversion): root `<result>`,
+    /// an array as repeated elements of its member's name, `null` and `{}` as `<x />`.
+    ///
+    /// # Errors
+    ///
+    /// When `json` is not a JSON document.
+    pub fn json_to_xml(json: &[u8]) -> Result<String, serde_json::Error> {
+        crate::render::json_to_xml(json)
+    }
+}
+
 pub use seed::{
     CURRENT_USER_ID, current_user, seed_contacts, seed_custom_fields, seed_deal_tags,
     seed_opportunities, seed_stages,
