@@ -5,8 +5,6 @@
 //! its status, and nothing is sent to the address in `Location`, so the token (or, for a
 //! sign-in, the password) never reaches another origin.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::{Method, StatusCode};
@@ -18,6 +16,7 @@ use r7_proto::{
 };
 
 use crate::faults::{DEAL_ID, RawServer, Received, Step, answer};
+use crate::support::Captured;
 
 const TOKEN: &str = "Tk-SECRET-0123456789";
 const PASSWORD: &str = "Pw-SECRET-9876543210";
@@ -506,30 +505,6 @@ async fn redirects_are_not_followed_and_carry_no_secret_elsewhere() {
         0,
         "something reached the other origin"
     );
-}
-
-/// A `tracing` writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Every way `error` can be printed: `Display`, `Debug`, pretty `Debug`, and the same for each

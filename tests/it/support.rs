@@ -1,5 +1,8 @@
 //! Helpers shared by the test modules.
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
 use bytes::Bytes;
 
 /// Reads a fixture file below `tests/fixtures/`.
@@ -21,4 +24,29 @@ pub(crate) fn response(
         builder = builder.header("content-type", content_type);
     }
     builder.body(body.into()).expect("valid response")
+}
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+pub(crate) struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

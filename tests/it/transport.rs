@@ -1,8 +1,6 @@
 //! The transport against a portal that misbehaves: sign-in and re-sign-in, safe retries, rate
 //! limits, deadlines, size caps, and secrets kept out of errors and logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use r7_emulator::{
@@ -10,6 +8,8 @@ use r7_emulator::{
 };
 use r7_hyper::{Client, ClientBuilder, Delivery, Error, RetryPolicy};
 use r7_proto::{Credentials, DeleteOpportunity, GetOpportunity, ResponseError, Token};
+
+use crate::support::Captured;
 
 const OTHER_DEAL: i64 = 1235;
 
@@ -247,23 +247,6 @@ async fn an_oversized_body_is_refused() {
     );
 }
 
-/// A `tracing` writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_name_the_template_and_never_a_secret() {
     let captured = Captured::default();
@@ -296,8 +279,7 @@ async fn logs_name_the_template_and_never_a_secret() {
         .expect("client");
     let _ = bad.send(&GetOpportunity::new(SEED_OPPORTUNITY_ID)).await;
 
-    let text =
-        String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    let text = captured.text();
     assert!(text.contains("r7.request"), "{text}");
     assert!(
         text.contains("api/2.0/crm/opportunity/{opportunityid}"),
