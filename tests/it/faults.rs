@@ -310,7 +310,7 @@ async fn a_stall_before_the_headers_hits_the_deadline() {
     let client = client(&server);
     let (err, took) = fails(&client).await;
     assert!(
-        matches!(err, Error::Timeout { timeout } if timeout == DEADLINE),
+        matches!(err, Error::Timeout { timeout, attempts: 1 } if timeout == DEADLINE),
         "{err:?}"
     );
     assert_eq!(err.delivery(), Delivery::MaybeSent);
@@ -329,7 +329,7 @@ async fn a_stall_in_the_middle_of_the_body_hits_the_deadline() {
     let client = client(&server);
     let (err, took) = fails(&client).await;
     assert!(
-        matches!(err, Error::Timeout { timeout } if timeout == DEADLINE),
+        matches!(err, Error::Timeout { timeout, attempts: 1 } if timeout == DEADLINE),
         "{err:?}"
     );
     assert_eq!(err.delivery(), Delivery::MaybeSent);
@@ -654,7 +654,7 @@ async fn a_slow_drip_hits_the_whole_call_deadline() {
     for place in ["head", "body"] {
         let (err, took) = fails(&client).await;
         assert!(
-            matches!(err, Error::Timeout { timeout } if timeout == DEADLINE),
+            matches!(err, Error::Timeout { timeout, attempts: 1 } if timeout == DEADLINE),
             "{place}: {err:?}"
         );
         assert_eq!(err.delivery(), Delivery::MaybeSent);
@@ -956,12 +956,15 @@ async fn a_timed_out_get_is_repeated_and_a_timed_out_delete_is_not() {
         vec![Step::Hold],
     ])
     .await;
+    // Each attempt may take DEADLINE, the call as a whole three times that.
     let client = builder(&server)
         .retry_policy(
             RetryPolicy::default()
                 .max_retries(1)
                 .backoff(Duration::from_millis(50), Duration::from_millis(50)),
         )
+        .timeout(DEADLINE * 3)
+        .attempt_timeout(DEADLINE)
         .build()
         .expect("client");
 

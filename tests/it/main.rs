@@ -1,6 +1,7 @@
 //! Workspace-level integration tests: one binary, one module per concern.
 
 mod bulk;
+mod deadline;
 mod e2e;
 mod endpoints;
 mod faults;
@@ -12,6 +13,7 @@ mod request;
 mod response;
 mod security;
 mod shapes;
+mod sign_in;
 mod soak;
 mod support;
 mod tls;

@@ -188,13 +188,14 @@ async fn a_token_from_the_portal_that_would_break_a_header_is_refused() {
             .send(&GetOpportunity::new(DEAL_ID))
             .await
             .expect_err("refused");
-        match &err {
-            Error::Response(ResponseError::Decode { path, .. }) => {
+        // The call was not sent: its sign-in was answered with a token it could not use.
+        assert_eq!(err.delivery(), Delivery::NotSent);
+        match err.sign_in_error() {
+            Some(Error::Response(ResponseError::Decode { path, .. })) => {
                 assert_eq!(path.as_deref(), Some("response.token"), "{token:?}");
             }
             other => panic!("{token:?}: unexpected {other:?}"),
         }
-        assert_eq!(err.delivery(), Delivery::Answered);
         let text = format!("{err} {err:?}");
         assert!(
             !text.contains("X-Injected") && !text.contains(token),
@@ -488,10 +489,10 @@ async fn redirects_are_not_followed_and_carry_no_secret_elsewhere() {
         .send(&GetOpportunity::new(DEAL_ID))
         .await
         .expect_err("redirected sign-in");
-    match &err {
-        Error::Response(ResponseError::Http {
+    match err.sign_in_error() {
+        Some(Error::Response(ResponseError::Http {
             status, snippet, ..
-        }) => {
+        })) => {
             assert_eq!(*status, StatusCode::TEMPORARY_REDIRECT);
             assert_eq!(snippet.as_str(), "<redacted>");
         }
@@ -711,6 +712,11 @@ async fn no_error_message_or_log_line_shows_a_secret() {
 
     // Each case failed the way it was meant to, so that each path was really taken.
     for (case, err) in &errors {
+        // A call whose sign-in failed carries the sign-in's error.
+        let err = match err {
+            Error::SignIn(sign_in) => sign_in.as_ref(),
+            other => other,
+        };
         let expected = match *case {
             "connect refused" => matches!(err, Error::Connect { .. }),
             "timeout" => matches!(err, Error::Timeout { .. }),
@@ -749,8 +755,8 @@ async fn no_error_message_or_log_line_shows_a_secret() {
         by_case("proxy page echoing the request")
     );
     // An answer to a sign-in keeps no snippet at all, echo or not.
-    match by_case("sign-in answered by a page echoing the body") {
-        Error::Response(ResponseError::Http { snippet, .. }) => {
+    match by_case("sign-in answered by a page echoing the body").sign_in_error() {
+        Some(Error::Response(ResponseError::Http { snippet, .. })) => {
             assert_eq!(snippet.as_str(), "<redacted>");
         }
         other => panic!("unexpected {other:?}"),

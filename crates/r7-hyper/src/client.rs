@@ -13,21 +13,17 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::{HttpConnector, capture_connection};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use r7_proto::model::ApiDateTime;
 use r7_proto::{
     Auth, AuthScheme, Authenticate, BaseUrl, Credentials, Endpoint, Format, InvalidBaseUrl,
     RequestContext, ResponseError, Token, build_request, parse_response,
 };
-use tokio::sync::Mutex;
 use tracing::Instrument;
 
 use crate::error::{self, Error};
+use crate::options::{CallOptions, Deadline};
 use crate::retry::RetryPolicy;
+use crate::session::{Next, Report, Sessions};
 use crate::tls::{self, TlsError, TlsOptions};
-
-/// A token is renewed this long before the expiry the portal announced, so that it does not
-/// run out while a request is on its way.
-const EXPIRY_MARGIN_NANOS: i128 = 60 * 1_000_000_000;
 
 type Transport = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
@@ -67,6 +63,7 @@ struct Inner {
     format: Format,
     auth_scheme: AuthScheme,
     timeout: Duration,
+    attempt_timeout: Option<Duration>,
     max_response_bytes: usize,
 }
 
@@ -76,26 +73,8 @@ enum AuthMode {
     Anonymous,
     /// A fixed token from the caller.
     Token(Token),
-    /// Sign in with these credentials on first use and whenever the token is refused.
-    Credentials {
-        credentials: Credentials,
-        /// The current token; the lock also makes concurrent calls wait for one sign-in.
-        session: Mutex<Option<Session>>,
-    },
-}
-
-/// A token obtained by signing in.
-struct Session {
-    token: Token,
-    expires: Option<ApiDateTime>,
-}
-
-impl Session {
-    fn is_fresh(&self) -> bool {
-        self.expires.is_none_or(|expires| {
-            expires.unix_nanos() - EXPIRY_MARGIN_NANOS > ApiDateTime::now_utc().unix_nanos()
-        })
-    }
+    /// Sign in with credentials on first use and whenever the token is refused.
+    Credentials(Sessions),
 }
 
 impl Client {
@@ -115,17 +94,34 @@ impl Client {
         self.inner.format
     }
 
-    /// Sends `endpoint` and returns its typed output.
+    /// Sends `endpoint` and returns its typed output, with the client's deadline and retry
+    /// policy.
     ///
-    /// One deadline ([`ClientBuilder::timeout`]) covers connecting, sending and reading the whole
-    /// body of each attempt, and the body is read up to [`ClientBuilder::max_response_bytes`].
-    /// When the deadline passes before a connection was made, nothing was sent and the error is
-    /// [`Error::Connect`]; after that, it is [`Error::Timeout`]. Failures are repeated as the
+    /// One deadline ([`ClientBuilder::timeout`]) bounds the whole call: signing in (or waiting
+    /// for another call's sign-in), every attempt with its whole response body, and the waits
+    /// between attempts; a repeat whose wait would pass it is not started. An optional
+    /// [`ClientBuilder::attempt_timeout`] bounds each attempt within it. The body is read up to
+    /// [`ClientBuilder::max_response_bytes`]. When time runs out before a connection was made,
+    /// nothing was sent and the error is [`Error::Connect`]; after that, it is
+    /// [`Error::Timeout`], which says how many attempts were made. Failures are repeated as the
     /// [`RetryPolicy`] allows (never a POST, PUT or DELETE that may have reached the portal).
     /// With credentials, the client signs in on first use and, when the portal refuses the token
     /// (401), signs in again once and repeats the call once. The error says whether the request
     /// was not sent, may have been sent, or was answered ([`Error::delivery`]).
+    ///
+    /// Decoding the received body is not interrupted by the deadline: it is bounded by the size
+    /// limit instead.
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        self.send_with(endpoint, &CallOptions::default()).await
+    }
+
+    /// Sends `endpoint` as [`Client::send`] does, with `options` overriding the client's
+    /// deadline, per-attempt timeout or retry policy for this call only.
+    pub async fn send_with<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        options: &CallOptions,
+    ) -> Result<E::Output, Error> {
         let span = tracing::debug_span!(
             "r7.request",
             method = %E::METHOD,
@@ -133,57 +129,83 @@ impl Client {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.send_with_retries(endpoint).instrument(span).await
+        self.call(endpoint, options).instrument(span).await
     }
 
-    async fn send_with_retries<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output, Error> {
+    async fn call<E: Endpoint>(
+        &self,
+        endpoint: &E,
+        options: &CallOptions,
+    ) -> Result<E::Output, Error> {
+        let inner = &*self.inner;
+        let deadline = Deadline::after(options.timeout.unwrap_or(inner.timeout));
+        let attempt_timeout = options.attempt_timeout.or(inner.attempt_timeout);
+        let retry = options.retry.unwrap_or(inner.retry);
         let needs_token = E::AUTH == Auth::Required;
         let mut token = if needs_token {
-            self.token().await?
+            self.token(None, &deadline).await?
         } else {
             None
         };
         let mut signed_in_again = false;
         let mut retries = 0;
-        let mut attempt = 1u32;
+        let mut attempts = 0u32;
         loop {
-            tracing::Span::current().record("attempt", attempt);
-            let result = self.attempt(endpoint, token.as_ref()).await;
-            let error = match result {
+            // A timer that is already due may still let a fast answer through: check first.
+            if deadline.remaining().is_some_and(|left| left.is_zero()) {
+                return Err(Error::Timeout {
+                    timeout: deadline.duration,
+                    attempts,
+                });
+            }
+            attempts += 1;
+            tracing::Span::current().record("attempt", attempts);
+            let limit = match (deadline.remaining(), attempt_timeout) {
+                (Some(left), Some(each)) if each < left => Deadline::after(each),
+                (None, Some(each)) => Deadline::after(each),
+                _ => deadline,
+            };
+            let error = match self
+                .attempt(endpoint, token.as_ref(), &limit, attempts)
+                .await
+            {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            attempt += 1;
             if needs_token && error.is_unauthorized() && !signed_in_again {
                 if let Some(stale) = &token {
-                    if let Some(fresh) = self.sign_in_again(stale).await? {
+                    if matches!(inner.auth, AuthMode::Credentials(_)) {
+                        token = self.token(Some(stale), &deadline).await?;
                         tracing::debug!("token refused; signed in again, repeating the call");
-                        token = Some(fresh);
                         signed_in_again = true;
                         continue;
                     }
                 }
             }
-            match self.inner.retry.delay(&error, E::IDEMPOTENT, retries) {
-                Some(delay) => {
-                    tracing::debug!(
-                        error = %error,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
-                    retries += 1;
-                    tokio::time::sleep(delay).await;
-                }
-                None => return Err(error),
+            let Some(delay) = retry.delay(&error, E::IDEMPOTENT, retries) else {
+                return Err(error);
+            };
+            if !deadline.allows(delay) {
+                tracing::debug!(
+                    error = %error,
+                    delay_ms = delay.as_millis() as u64,
+                    "not retrying: the wait would pass the call's deadline"
+                );
+                return Err(error);
             }
+            tracing::debug!(error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+            retries += 1;
+            tokio::time::sleep(delay).await;
         }
     }
 
-    /// One attempt: build, send within the deadline, read and parse.
+    /// One attempt, the `attempts`-th: build, send within `limit`, read and parse.
     async fn attempt<E: Endpoint>(
         &self,
         endpoint: &E,
         token: Option<&Token>,
+        limit: &Deadline,
+        attempts: u32,
     ) -> Result<E::Output, Error> {
         let inner = &*self.inner;
         let context = RequestContext {
@@ -195,15 +217,16 @@ impl Client {
         let mut request = build_request(endpoint, &context)?.map(Full::new);
         // Set once the request has a connection (new or pooled), just before it is written.
         let connection = capture_connection(&mut request);
-        let response = match tokio::time::timeout(inner.timeout, self.exchange(request)).await {
-            Ok(response) => response,
+        let response = match limit.run(self.exchange(request)).await {
+            Some(response) => response,
             // Without a connection nothing was written: the call is as safe to repeat as a
             // refused connection, whatever its method.
-            Err(_) if connection.connection_metadata().is_none() => Err(Error::Connect {
-                source: format!("no connection within {} ms", inner.timeout.as_millis()).into(),
+            None if connection.connection_metadata().is_none() => Err(Error::Connect {
+                source: format!("no connection within {} ms", limit.duration.as_millis()).into(),
             }),
-            Err(_) => Err(Error::Timeout {
-                timeout: inner.timeout,
+            None => Err(Error::Timeout {
+                timeout: limit.duration,
+                attempts,
             }),
         };
         let response = match response {
@@ -232,78 +255,82 @@ impl Client {
         match &self.inner.auth {
             AuthMode::Anonymous => {}
             AuthMode::Token(fixed) => secrets.push(fixed.expose()),
-            AuthMode::Credentials { credentials, .. } => {
-                secrets.push(credentials.password.expose());
+            AuthMode::Credentials(sessions) => {
+                secrets.push(sessions.credentials().password.expose());
             }
         }
         error::redact(error, E::SENSITIVE, &secrets, body)
     }
 
-    /// The token to send: the fixed one, or the session's, signing in first when there is none
-    /// or it is about to expire.
-    async fn token(&self) -> Result<Option<Token>, Error> {
-        match &self.inner.auth {
-            AuthMode::Anonymous => Ok(None),
-            AuthMode::Token(token) => Ok(Some(token.clone())),
-            AuthMode::Credentials {
-                credentials,
-                session,
-            } => {
-                let mut session = session.lock().await;
-                if let Some(current) = session.as_ref().filter(|s| s.is_fresh()) {
-                    return Ok(Some(current.token.clone()));
-                }
-                let fresh = self.sign_in(credentials).await?;
-                let token = fresh.token.clone();
-                *session = Some(fresh);
-                Ok(Some(token))
-            }
-        }
-    }
-
-    /// After the portal refused `stale`: a new token, or `None` when the client has no
-    /// credentials to sign in with. When another call already signed in again, its token is
-    /// used instead of signing in twice.
-    async fn sign_in_again(&self, stale: &Token) -> Result<Option<Token>, Error> {
-        let AuthMode::Credentials {
-            credentials,
-            session,
-        } = &self.inner.auth
-        else {
-            return Ok(None);
+    /// The token to send: the fixed one, or the session's. With credentials, signs in first
+    /// when there is no token, when it is about to expire, or when the portal has just refused
+    /// `refused`; a sign-in already in flight is joined instead of starting another. Waiting
+    /// ends at `deadline`, the sign-in itself goes on for the calls that still wait.
+    async fn token(
+        &self,
+        refused: Option<&Token>,
+        deadline: &Deadline,
+    ) -> Result<Option<Token>, Error> {
+        let sessions = match &self.inner.auth {
+            AuthMode::Anonymous => return Ok(None),
+            AuthMode::Token(token) => return Ok(Some(token.clone())),
+            AuthMode::Credentials(sessions) => sessions,
         };
-        let mut session = session.lock().await;
-        if let Some(current) = session.as_ref().filter(|s| &s.token != stale) {
-            return Ok(Some(current.token.clone()));
+        // A sign-in task that ends without reporting (its runtime is shutting down) is
+        // started once more, then given up on.
+        for _ in 0..2 {
+            let mut pending = match sessions.next(refused) {
+                Next::Token(token) => return Ok(Some(token)),
+                Next::Refused(error) => return Err(Error::SignIn(error)),
+                Next::Wait(pending) => pending,
+                Next::Start(report, pending) => {
+                    tokio::spawn(self.clone().sign_in(report));
+                    pending
+                }
+            };
+            let waited = deadline.run(pending.wait_for(Option::is_some)).await;
+            let Some(outcome) = waited else {
+                return Err(Error::Timeout {
+                    timeout: deadline.duration,
+                    attempts: 0,
+                });
+            };
+            if let Ok(outcome) = outcome {
+                if let Some(outcome) = outcome.as_ref() {
+                    return outcome.clone().map(Some).map_err(Error::SignIn);
+                }
+            }
         }
-        let fresh = self.sign_in(credentials).await?;
-        let token = fresh.token.clone();
-        *session = Some(fresh);
-        Ok(Some(token))
+        Err(Error::SignIn(std::sync::Arc::new(Error::Transport {
+            source: "the sign-in was cancelled (is the runtime shutting down?)".into(),
+        })))
     }
 
-    /// `POST api/2.0/authentication`, through [`Client::send`] like any call (so with its
-    /// deadline, retry policy and tracing; as a POST it is repeated only when not sent or
-    /// rate-limited).
+    /// `POST api/2.0/authentication`, through [`Client::send`] like any call (so with the
+    /// client's deadline, retry policy and tracing; as a POST it is repeated only when not sent
+    /// or rate-limited), reporting to every call that waits for it.
     ///
-    /// Boxed with an explicit `Send` because `send` may call `sign_in`: the future type would
+    /// Boxed with an explicit `Send` because `send` may start `sign_in`: the future type would
     /// otherwise contain itself.
-    fn sign_in<'a>(
-        &'a self,
-        credentials: &'a Credentials,
-    ) -> Pin<Box<dyn Future<Output = Result<Session, Error>> + Send + 'a>> {
+    fn sign_in(self, report: Report) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(async move {
-            let answer = self.send(&Authenticate::new(credentials.clone())).await?;
-            match answer.token {
-                Some(token) => {
-                    tracing::debug!("signed in");
-                    Ok(Session {
-                        token,
-                        expires: answer.expires,
-                    })
-                }
-                None => Err(Error::SecondFactorRequired),
-            }
+            let AuthMode::Credentials(sessions) = &self.inner.auth else {
+                return;
+            };
+            let answer = self
+                .send(&Authenticate::new(sessions.credentials().clone()))
+                .await;
+            let result = match answer {
+                Ok(answer) => match answer.token {
+                    Some(token) => {
+                        tracing::debug!("signed in");
+                        Ok((token, answer.expires))
+                    }
+                    None => Err(Error::SecondFactorRequired),
+                },
+                Err(error) => Err(error),
+            };
+            sessions.finish(report, result);
         })
     }
 
@@ -359,9 +386,9 @@ impl fmt::Debug for AuthMode {
         match self {
             AuthMode::Anonymous => f.write_str("Anonymous"),
             AuthMode::Token(_) => f.write_str("Token(<redacted>)"),
-            AuthMode::Credentials { credentials, .. } => f
+            AuthMode::Credentials(sessions) => f
                 .debug_struct("Credentials")
-                .field("user_name", &credentials.user_name)
+                .field("user_name", &sessions.credentials().user_name)
                 .field("password", &"<redacted>")
                 .finish_non_exhaustive(),
         }
@@ -378,6 +405,7 @@ pub struct ClientBuilder {
     format: Format,
     auth_scheme: AuthScheme,
     timeout: Duration,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Duration,
     pool_idle_timeout: Duration,
     max_response_bytes: usize,
@@ -405,8 +433,11 @@ pub enum ConfigError {
 }
 
 impl ClientBuilder {
-    /// Default deadline of one call: sending the request and reading the whole response.
+    /// Default deadline of one whole call: signing in, every attempt and the waits between.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The longest duration any setting accepts: a year. Longer ones are refused by
+    /// [`ClientBuilder::build`], as timers that far out overflow the clock.
+    pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
     /// Default time allowed to open a connection.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     /// Default time an unused pooled connection is kept. Shorter than the keep-alive of common
@@ -425,6 +456,7 @@ impl ClientBuilder {
             format: Format::Json,
             auth_scheme: AuthScheme::Raw,
             timeout: Self::DEFAULT_TIMEOUT,
+            attempt_timeout: None,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             pool_idle_timeout: Self::DEFAULT_POOL_IDLE_TIMEOUT,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
@@ -467,10 +499,22 @@ impl ClientBuilder {
         self
     }
 
-    /// The deadline of one call, covering connecting, sending and reading the whole body. It
-    /// is not renewed by progress: a body that trickles in a byte at a time still ends at it.
+    /// The deadline of one whole call ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set): signing
+    /// in or waiting for a sign-in, connecting, sending and reading the whole body of every
+    /// attempt, and the waits between attempts. Nothing is started that would end after it: a
+    /// repeat whose wait (backoff or `Retry-After`) would pass it is not made, and the last
+    /// error is returned instead. It is not renewed by progress: a body that trickles in a byte
+    /// at a time still ends at it. [`crate::CallOptions::timeout`] overrides it for one call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest one attempt may take (connecting, sending, reading the whole body), within
+    /// the call's [`ClientBuilder::timeout`]; unset, an attempt may take all the time left. Set
+    /// it below the deadline so that a stalled GET is repeated in time.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -519,11 +563,26 @@ impl ClientBuilder {
     /// not when it is built.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = BaseUrl::parse(&self.base_url)?;
-        if self.timeout.is_zero() {
-            return Err(ConfigError::Setting {
-                name: "timeout",
-                reason: "must be greater than zero",
-            });
+        let durations = [
+            ("timeout", Some(self.timeout)),
+            ("attempt_timeout", self.attempt_timeout),
+            ("connect_timeout", Some(self.connect_timeout)),
+            ("pool_idle_timeout", Some(self.pool_idle_timeout)),
+        ];
+        for (name, duration) in durations {
+            let Some(duration) = duration else { continue };
+            if duration.is_zero() && name != "pool_idle_timeout" {
+                return Err(ConfigError::Setting {
+                    name,
+                    reason: "must be greater than zero",
+                });
+            }
+            if duration > Self::MAX_DURATION {
+                return Err(ConfigError::Setting {
+                    name,
+                    reason: "must be at most a year (ClientBuilder::MAX_DURATION)",
+                });
+            }
         }
         if self.max_response_bytes == 0 {
             return Err(ConfigError::Setting {
@@ -548,10 +607,7 @@ impl ClientBuilder {
             .build(https);
         let auth = match (self.token, self.credentials) {
             (Some(token), _) => AuthMode::Token(token),
-            (None, Some(credentials)) => AuthMode::Credentials {
-                credentials,
-                session: Mutex::new(None),
-            },
+            (None, Some(credentials)) => AuthMode::Credentials(Sessions::new(credentials)),
             (None, None) => AuthMode::Anonymous,
         };
         Ok(Client {
@@ -563,6 +619,7 @@ impl ClientBuilder {
                 format: self.format,
                 auth_scheme: self.auth_scheme,
                 timeout: self.timeout,
+                attempt_timeout: self.attempt_timeout,
                 max_response_bytes: self.max_response_bytes,
             }),
         })
@@ -579,6 +636,7 @@ impl fmt::Debug for ClientBuilder {
             .field("format", &self.format)
             .field("auth_scheme", &self.auth_scheme)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("max_response_bytes", &self.max_response_bytes)

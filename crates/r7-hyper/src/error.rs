@@ -1,6 +1,7 @@
 //! [`Error`]: what can go wrong with one call, and whether the request reached the portal.
 
 use std::error::Error as StdError;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
@@ -43,12 +44,15 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
-    /// No complete response arrived within the deadline, which covers sending the request and
-    /// reading the whole body.
-    #[error("no complete response within {} ms; the request may have reached the portal", timeout.as_millis())]
+    /// The call's deadline (or the per-attempt timeout) passed before a complete response
+    /// arrived. With `attempts` 0 it passed while the client was signing in, before the request
+    /// was sent.
+    #[error("{}", describe_timeout(*timeout, *attempts))]
     Timeout {
-        /// The deadline that passed.
+        /// The deadline or per-attempt timeout that passed.
         timeout: Duration,
+        /// How many times the request was sent, the last one included.
+        attempts: u32,
     },
     /// The response body is larger than the client's limit; it was not read to the end.
     #[error("the portal's response (HTTP {status}) is larger than the {limit}-byte limit")]
@@ -64,36 +68,81 @@ pub enum Error {
         "the portal requires a second factor (SMS or app code) to sign in; use a token instead"
     )]
     SecondFactorRequired,
+    /// Signing in failed, so the call itself was not sent. The error is the sign-in's, shared
+    /// by every call that waited for that sign-in. A sign-in the portal refused (wrong password,
+    /// second factor) is not tried again for a short while: calls in that time get the same
+    /// error at once, so that a busy program cannot lock the account out.
+    #[error("request not sent: signing in failed: {0}")]
+    SignIn(Arc<Error>),
+    /// Walking the pages of a list stopped because the portal (or a cache in front of it)
+    /// made no progress: it answered another offset than the one asked for, or the same items
+    /// again, so the walk would never end.
+    #[error("paging stopped at startIndex {start_index}: {problem}")]
+    Paging {
+        /// The offset that was asked for.
+        start_index: u64,
+        /// What was wrong with the answer.
+        problem: &'static str,
+    },
     /// The portal answered, with an error or with something that is not the expected value.
     #[error(transparent)]
     Response(#[from] ResponseError),
+}
+
+fn describe_timeout(timeout: Duration, attempts: u32) -> String {
+    let ms = timeout.as_millis();
+    match attempts {
+        0 => format!(
+            "the call's deadline of {ms} ms passed while signing in; the request was not sent"
+        ),
+        1 => {
+            format!("no complete response within {ms} ms; the request may have reached the portal")
+        }
+        n => format!(
+            "no complete response within {ms} ms, after {n} attempts; the request may have reached the portal"
+        ),
+    }
 }
 
 impl Error {
     /// Whether the request reached the portal.
     pub fn delivery(&self) -> Delivery {
         match self {
-            Error::Build(_) | Error::Connect { .. } => Delivery::NotSent,
+            Error::Build(_) | Error::Connect { .. } | Error::SignIn(_) => Delivery::NotSent,
+            Error::Timeout { attempts: 0, .. } => Delivery::NotSent,
             Error::Transport { .. } | Error::Timeout { .. } => Delivery::MaybeSent,
-            Error::BodyTooLarge { .. } | Error::Response(_) | Error::SecondFactorRequired => {
-                Delivery::Answered
-            }
+            Error::BodyTooLarge { .. }
+            | Error::Response(_)
+            | Error::SecondFactorRequired
+            | Error::Paging { .. } => Delivery::Answered,
         }
     }
 
-    /// The HTTP status of the portal's answer, if it answered.
+    /// The HTTP status of the portal's answer, if it answered (for [`Error::SignIn`], the
+    /// answer to the sign-in).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Response(e) => Some(e.status()),
             Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::SignIn(e) => e.status(),
             _ => None,
         }
     }
 
-    /// The portal's error envelope, if it sent one.
+    /// The portal's error envelope, if it sent one (for [`Error::SignIn`], the sign-in's, such
+    /// as 500 `User authentication failed`).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Response(e) => e.api(),
+            Error::SignIn(e) => e.api(),
+            _ => None,
+        }
+    }
+
+    /// The error of the failed sign-in, when the call was not sent because signing in failed.
+    pub fn sign_in_error(&self) -> Option<&Error> {
+        match self {
+            Error::SignIn(e) => Some(e),
             _ => None,
         }
     }
@@ -101,18 +150,24 @@ impl Error {
     /// Whether the portal reports that the object does not exist (or is hidden from the caller):
     /// HTTP 404, or an error envelope whose `statusCode` is 404 whatever the HTTP status.
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(StatusCode::NOT_FOUND)
-            || self.api().and_then(|api| api.status_code) == Some(404)
+        !matches!(self, Error::SignIn(_))
+            && (self.status() == Some(StatusCode::NOT_FOUND)
+                || self.api().and_then(|api| api.status_code) == Some(404))
     }
 
     /// Whether repeating the request is safe whatever its method: it never reached the portal
     /// (no connection), or the portal's rate limiter refused it before it ran (HTTP 503 with
     /// `Retry-After`; wait that long first).
+    ///
+    /// A call whose sign-in failed was not sent either; it counts as retryable when the
+    /// sign-in failed on the way (no connection, a timeout, a proxy), not when the portal
+    /// refused the credentials.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Error::Connect { .. } | Error::Response(ResponseError::RateLimited { .. })
-        )
+        match self {
+            Error::Connect { .. } | Error::Response(ResponseError::RateLimited { .. }) => true,
+            Error::SignIn(e) => e.is_retryable_if_idempotent(),
+            _ => false,
+        }
     }
 
     /// Whether repeating could succeed, although the failed attempt may have taken effect (lost

@@ -26,13 +26,16 @@
 mod bulk;
 mod client;
 mod error;
+mod options;
 mod paging;
 mod retry;
+mod session;
 mod tls;
 
 pub use bulk::{BulkDelete, BulkReport, DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DeleteOutcome};
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{BoxError, Delivery, Error};
+pub use options::CallOptions;
 pub use paging::MAX_PAGE_SIZE;
 pub use r7_proto;
 pub use retry::RetryPolicy;

@@ -127,6 +127,7 @@ mod tests {
         };
         let timeout = Error::Timeout {
             timeout: Duration::from_secs(1),
+            attempts: 1,
         };
         // Not sent: any method.
         assert!(policy.delay(&connect, false, 0).is_some());
