@@ -8,6 +8,7 @@ mod faults;
 mod golden;
 mod layers;
 mod lifecycle;
+mod paging;
 mod properties;
 mod request;
 mod response;

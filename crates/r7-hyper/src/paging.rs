@@ -17,6 +17,11 @@ impl Client {
     /// received (the server's `nextIndex` is one too high). It stops after a short or empty
     /// page, or once `total` is reached. An error ends the stream after it is yielded.
     ///
+    /// A portal, or a cache in front of it, that ignores `startIndex` would make the walk go on
+    /// for ever. The walk stops with [`Error::Paging`] when an answer names another
+    /// `startIndex` than the one asked for, or when a full page begins and ends with the same
+    /// items, in the same number, as the page before it.
+    ///
     /// ```no_run
     /// use futures_util::TryStreamExt;
     /// use r7_proto::ListOpportunities;
@@ -35,27 +40,52 @@ impl Client {
     ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static
     where
         E: Paged<Output = Page<T>> + Send + Sync + 'static,
-        T: Send + 'static,
+        T: Clone + PartialEq + Send + 'static,
     {
         let size = endpoint
             .page_size()
             .unwrap_or(page_size)
             .clamp(1, MAX_PAGE_SIZE);
         let start = endpoint.page_start().unwrap_or(0);
-        let state = Some((self.clone(), endpoint, start));
-        stream::try_unfold(state, move |state| async move {
-            let Some((client, endpoint, start)) = state else {
+        let walk = Walk {
+            client: self.clone(),
+            endpoint,
+            start,
+            previous: None,
+        };
+        stream::try_unfold(Some(walk), move |walk| async move {
+            let Some(mut walk) = walk else {
                 return Ok(None);
             };
-            let page = client.send(&endpoint.with_page(start, size)).await?;
+            let start = walk.start;
+            let page = walk
+                .client
+                .send(&walk.endpoint.with_page(start, size))
+                .await?;
+            if page.start_index.is_some_and(|answered| answered != start) {
+                return Err(Error::Paging {
+                    start_index: start,
+                    problem: "the answer is for another startIndex (a cache that ignores the query?)",
+                });
+            }
+            let ends = Ends::of(&page.items);
+            if ends.is_some() && ends == walk.previous {
+                return Err(Error::Paging {
+                    start_index: start,
+                    problem: "the answer repeats the previous page (a portal that ignores startIndex?)",
+                });
+            }
             let received = page.items.len() as u64;
-            let next = start + received;
-            let more = received == size && page.total.is_none_or(|total| next < total);
-            let state = more.then_some((client, endpoint, next));
             if received == 0 {
                 return Ok(None);
             }
-            Ok(Some((page, state)))
+            // No next offset past u64::MAX: nothing more can be asked for.
+            let next = start.checked_add(received);
+            let more = received == size
+                && next.is_some_and(|next| page.total.is_none_or(|total| next < total));
+            walk.start = next.unwrap_or(u64::MAX);
+            walk.previous = ends;
+            Ok(Some((page, more.then_some(walk))))
         })
     }
 
@@ -67,10 +97,39 @@ impl Client {
     ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
     where
         E: Paged<Output = Page<T>> + Send + Sync + 'static,
-        T: Send + 'static,
+        T: Clone + PartialEq + Send + 'static,
     {
         self.pages(endpoint, page_size)
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
+    }
+}
+
+/// Where a walk through the pages is.
+struct Walk<E, T> {
+    client: Client,
+    endpoint: E,
+    /// The offset of the next page to ask for.
+    start: u64,
+    /// The ends of the page before, to notice an answer that repeats it.
+    previous: Option<Ends<T>>,
+}
+
+/// The first and last items of a page and how many it had: enough to tell a page that repeats
+/// the one before, without keeping a copy of it.
+#[derive(PartialEq)]
+struct Ends<T> {
+    first: T,
+    last: T,
+    len: usize,
+}
+
+impl<T: Clone> Ends<T> {
+    fn of(items: &[T]) -> Option<Self> {
+        Some(Ends {
+            first: items.first()?.clone(),
+            last: items.last()?.clone(),
+            len: items.len(),
+        })
     }
 }
