@@ -832,3 +832,76 @@ fn debug_output_never_shows_a_secret() {
         "{texts:#?}"
     );
 }
+
+/// A real-length token (they are 100–200 characters) with the two characters that serde's
+/// escaping used to hide from the scrubber.
+const LONG_TOKEN: &str = concat!(
+    "Lg\"Tk\\0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOPQRSTUVWXYZ-",
+    "9876543210-zyxwvutsrqponmlkjihgfedcba-ZYXWVUTSRQPONMLKJIHGFEDCBA-tail\"\\end"
+);
+
+#[tokio::test]
+async fn no_piece_of_a_long_token_reaches_an_error_in_either_format() {
+    let xml_token = LONG_TOKEN.replace('&', "&amp;").replace('"', "&quot;");
+    let json_token = serde_json::to_string(LONG_TOKEN).expect("a JSON string");
+    let json_token = json_token.trim_matches('"');
+    let scripts = [
+        // The XML decoder quotes the first 64 characters of a value it cannot read.
+        vec![Step::Write(answer(
+            "200 OK",
+            &["Content-Type: text/xml; charset=utf-8"],
+            format!("<result><status>0</status><response><id>{xml_token}</id></response></result>"),
+        ))],
+        // serde quotes the value with its escapes: `\"` and `\\`.
+        vec![Step::Write(answer(
+            "200 OK",
+            &["Content-Type: application/json; charset=utf-8"],
+            format!(r#"{{"status":0,"response":{{"id":"{json_token}"}}}}"#),
+        ))],
+        // A message that quotes a cut-off piece of the token.
+        vec![Step::Write(answer(
+            "404 Not Found",
+            &["Content-Type: application/json; charset=utf-8"],
+            format!(
+                r#"{{"status":1,"statusCode":404,"error":{{"message":"no session {}..."}}}}"#,
+                &json_token[20..60]
+            ),
+        ))],
+        // A proxy page whose snippet is cut in the middle of the token.
+        vec![Step::Write(answer(
+            "502 Bad Gateway",
+            &["Content-Type: text/html"],
+            format!(
+                "<html>{}Authorization: {LONG_TOKEN}</html>",
+                "x".repeat(125)
+            ),
+        ))],
+    ];
+    let server = RawServer::start(scripts).await;
+    let client = Client::builder(server.base_url())
+        .token(Token::new(LONG_TOKEN).expect("token"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let escaped = format!("{LONG_TOKEN:?}");
+    for case in ["xml decode", "json decode", "api message", "proxy page"] {
+        let err = client
+            .send(&GetOpportunity::new(DEAL_ID))
+            .await
+            .expect_err(case);
+        for text in renderings(&err) {
+            for form in [
+                LONG_TOKEN,
+                escaped.trim_matches('"'),
+                json_token,
+                &xml_token,
+            ] {
+                for piece in form.as_bytes().windows(8) {
+                    let piece = std::str::from_utf8(piece).expect("ASCII");
+                    assert!(!text.contains(piece), "{case}: {piece:?} shown in {text}");
+                }
+            }
+        }
+        assert!(err.to_string().contains("<redacted>"), "{case}: {err}");
+    }
+}

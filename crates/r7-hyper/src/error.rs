@@ -210,27 +210,33 @@ const REDACTED: &str = "<redacted>";
 /// message, and real portal tokens are far longer.
 const MIN_SECRET_CHARS: usize = 6;
 
+/// The shortest piece of a secret that is redacted on its own: error messages quote cut-off
+/// values (the XML decoder keeps 64 characters, snippets 160), so a secret may appear only in
+/// part. Shorter pieces cannot be told from ordinary text.
+const MIN_FRAGMENT_BYTES: usize = 8;
+
+/// How much of a body can reach a snippet ([`BodySnippet::MAX_CHARS`] characters of up to four
+/// bytes), with room for a fragment that straddles the cut.
+const SNIPPET_SOURCE_BYTES: usize = BodySnippet::MAX_CHARS * 4 + 64;
+
 /// Removes `secrets` (the token, the password) from an error made from the portal's answer
 /// `body`, and, when the endpoint is `sensitive` (its answer carries credentials), the
 /// decoder's reason, which may quote the answer.
+///
+/// Every piece of a secret of [`MIN_FRAGMENT_BYTES`] or more is redacted, as written or as the
+/// decoders and the server escape it (`\"`, `\\`, `\/`, `&amp;`, ...), wherever an error
+/// quotes the answer: its snippet, content type, message, type, decode reason and path.
 pub(crate) fn redact(
     error: ResponseError,
     sensitive: bool,
     secrets: &[&str],
     body: &[u8],
 ) -> ResponseError {
-    let secrets: Vec<&str> = secrets
-        .iter()
-        .copied()
-        .filter(|s| s.chars().count() >= MIN_SECRET_CHARS)
-        .collect();
-    let scrub = |text: &mut String| {
-        for secret in &secrets {
-            if text.contains(secret) {
-                *text = text.replace(secret, REDACTED);
-            }
-        }
-    };
+    let redactor = Redactor::new(secrets);
+    if redactor.is_empty() && !sensitive {
+        return error;
+    }
+    let scrub = |text: &mut String| redactor.scrub_text(text);
     match error {
         ResponseError::Http {
             status,
@@ -238,14 +244,22 @@ pub(crate) fn redact(
             snippet,
         } => {
             // The snippet of an answer that carries credentials is withheld already.
-            let snippet = if !sensitive && secrets.iter().any(|s| contains(body, s.as_bytes())) {
-                let mut cleaned = body.to_vec();
-                for secret in &secrets {
-                    cleaned = replace(&cleaned, secret.as_bytes(), REDACTED.as_bytes());
-                }
-                BodySnippet::new(&cleaned)
-            } else {
+            let snippet = if sensitive {
                 snippet
+            } else {
+                let head = &body[..body.len().min(SNIPPET_SOURCE_BYTES)];
+                let cleaned = redactor.scrub(head);
+                if cleaned.len() == head.len() && cleaned == head {
+                    snippet
+                } else if head.len() < body.len() {
+                    // Keep the snippet's mark that the body went on.
+                    let mut long = cleaned;
+                    long.resize(long.len().max(SNIPPET_SOURCE_BYTES) + 1, b' ');
+                    long.push(b'.');
+                    BodySnippet::new(&long)
+                } else {
+                    BodySnippet::new(&cleaned)
+                }
             };
             let mut content_type = content_type;
             scrub(&mut content_type);
@@ -300,37 +314,195 @@ pub(crate) fn redact(
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+/// Finds the pieces of secrets in text: every run of [`MIN_FRAGMENT_BYTES`] bytes of a secret,
+/// in each of the forms it may be written in.
+struct Redactor {
+    /// Every window of [`MIN_FRAGMENT_BYTES`] bytes of every form of every secret, and every
+    /// secret shorter than that whole.
+    pieces: std::collections::HashSet<Vec<u8>>,
+    /// The lengths in `pieces`, longest first.
+    lengths: Vec<usize>,
 }
 
-/// `haystack` with every occurrence of `needle` replaced by `with`.
-fn replace(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    if needle.is_empty() {
-        return haystack.to_vec();
+impl Redactor {
+    fn new(secrets: &[&str]) -> Self {
+        let mut pieces = std::collections::HashSet::new();
+        for secret in secrets
+            .iter()
+            .filter(|s| s.chars().count() >= MIN_SECRET_CHARS)
+        {
+            for form in written_forms(secret) {
+                let form = form.into_bytes();
+                if form.len() < MIN_FRAGMENT_BYTES {
+                    pieces.insert(form);
+                } else {
+                    for window in form.windows(MIN_FRAGMENT_BYTES) {
+                        pieces.insert(window.to_vec());
+                    }
+                }
+            }
+        }
+        let mut lengths: Vec<usize> = pieces.iter().map(Vec::len).collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
+        Redactor { pieces, lengths }
     }
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
-    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(with);
-        rest = &rest[at + needle.len()..];
+
+    fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
     }
-    out.extend_from_slice(rest);
-    out
+
+    /// `text` with every run covered by pieces of secrets replaced by [`REDACTED`], widened to
+    /// whole UTF-8 characters.
+    fn scrub(&self, text: &[u8]) -> Vec<u8> {
+        let mut covered: Vec<(usize, usize)> = Vec::new();
+        for &len in &self.lengths {
+            for (at, window) in text.windows(len).enumerate() {
+                if self.pieces.contains(window) {
+                    match covered.last_mut() {
+                        Some((_, end)) if at <= *end => *end = (*end).max(at + len),
+                        _ => covered.push((at, at + len)),
+                    }
+                }
+            }
+        }
+        if covered.is_empty() {
+            return text.to_vec();
+        }
+        covered.sort_unstable();
+        let mut out = Vec::with_capacity(text.len());
+        let mut next = 0;
+        for (start, end) in covered {
+            let start = char_start(text, start).max(next);
+            let end = char_end(text, end);
+            if end <= next {
+                continue;
+            }
+            out.extend_from_slice(&text[next..start]);
+            if !out.ends_with(REDACTED.as_bytes()) {
+                out.extend_from_slice(REDACTED.as_bytes());
+            }
+            next = end;
+        }
+        out.extend_from_slice(&text[next..]);
+        out
+    }
+
+    fn scrub_text(&self, text: &mut String) {
+        let cleaned = self.scrub(text.as_bytes());
+        if cleaned != text.as_bytes() {
+            // Cuts fall on character boundaries, so the text stays UTF-8.
+            *text = String::from_utf8_lossy(&cleaned).into_owned();
+        }
+    }
+}
+
+/// The forms in which a secret may stand in an answer or an error message: as is, escaped as
+/// Rust's `{:?}` and serde's messages write strings, as JSON writes it (also with `\/`), and
+/// as XML writes it.
+fn written_forms(secret: &str) -> Vec<String> {
+    let debug: String = secret.escape_debug().collect();
+    let mut json = String::new();
+    for c in secret.chars() {
+        match c {
+            '"' => json.push_str("\\\""),
+            '\\' => json.push_str("\\\\"),
+            c if c.is_control() => json.push_str(&format!("\\u{:04x}", c as u32)),
+            c => json.push(c),
+        }
+    }
+    let json_slashes = json.replace('/', "\\/");
+    let mut xml = String::new();
+    for c in secret.chars() {
+        match c {
+            '&' => xml.push_str("&amp;"),
+            '<' => xml.push_str("&lt;"),
+            '>' => xml.push_str("&gt;"),
+            '"' => xml.push_str("&quot;"),
+            '\'' => xml.push_str("&apos;"),
+            c => xml.push(c),
+        }
+    }
+    let mut forms = vec![secret.to_owned(), debug, json, json_slashes, xml];
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// The start of the UTF-8 character that byte `at` belongs to.
+fn char_start(text: &[u8], mut at: usize) -> usize {
+    while at > 0 && at < text.len() && text[at] & 0xC0 == 0x80 {
+        at -= 1;
+    }
+    at
+}
+
+/// The end of the UTF-8 character that byte `end - 1` belongs to.
+fn char_end(text: &[u8], mut end: usize) -> usize {
+    while end < text.len() && text[end] & 0xC0 == 0x80 {
+        end += 1;
+    }
+    end
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const TOKEN: &str = "Zm9vYmFyLXRva2VuLTAxMjM0NTY3ODk-abcdefghijklmnopqrstuvwxyz-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ-end";
+
+    fn scrubbed(secret: &str, text: &str) -> String {
+        let mut text = text.to_owned();
+        Redactor::new(&[secret]).scrub_text(&mut text);
+        text
+    }
+
     #[test]
-    fn replaces_every_occurrence_and_nothing_else() {
-        assert_eq!(replace(b"xSECRETySECRET", b"SECRET", b"<r>"), b"x<r>y<r>");
-        assert_eq!(replace(b"abc", b"", b"<r>"), b"abc");
-        assert_eq!(replace(b"SECRE", b"SECRET", b"<r>"), b"SECRE");
-        assert!(contains(b"a SECRET b", b"SECRET"));
-        assert!(!contains(b"abc", b""));
+    fn every_piece_of_a_secret_is_redacted_and_nothing_else() {
+        assert_eq!(
+            scrubbed("SECRET-VALUE", "xSECRET-VALUEySECRET-VALUE"),
+            "x<redacted>y<redacted>"
+        );
+        // A cut-off start, a cut-off end, a piece from the middle.
+        let head = &TOKEN[..64];
+        let tail = &TOKEN[TOKEN.len() - 20..];
+        let middle = &TOKEN[30..42];
+        for piece in [head, tail, middle] {
+            let text = format!("expected a number, found \"{piece}…\"");
+            assert_eq!(
+                scrubbed(TOKEN, &text),
+                "expected a number, found \"<redacted>…\""
+            );
+        }
+        // Pieces too short to tell from ordinary text stay.
+        assert_eq!(scrubbed(TOKEN, "found abc"), "found abc");
+        assert_eq!(scrubbed(TOKEN, "Bad Gateway"), "Bad Gateway");
+    }
+
+    #[test]
+    fn escaped_forms_of_a_secret_are_redacted() {
+        let secret = r#"pa"ss\wo/rd&<more>"#;
+        for text in [
+            r#"found "pa\"ss\\wo/rd&<more>""#.to_owned(),
+            r#"{"p":"pa\"ss\\wo\/rd&<more>"}"#.to_owned(),
+            "<p>pa&quot;ss\\wo/rd&amp;&lt;more&gt;</p>".to_owned(),
+        ] {
+            let out = scrubbed(secret, &text);
+            assert!(out.contains("<redacted>"), "{text} -> {out}");
+            for form in written_forms(secret) {
+                for piece in form.as_bytes().windows(MIN_FRAGMENT_BYTES) {
+                    let piece = String::from_utf8_lossy(piece);
+                    assert!(!out.contains(piece.as_ref()), "{piece} in {out}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cuts_fall_on_character_boundaries() {
+        let secret = "пароль-секрет";
+        let out = scrubbed(secret, "ошибка: пароль-секр…");
+        assert_eq!(out, "ошибка: <redacted>…");
     }
 
     #[test]
@@ -342,5 +514,26 @@ mod tests {
         };
         let redacted = redact(error, false, &["a"], b"Bad Gateway");
         assert!(redacted.to_string().contains("Bad Gateway"), "{redacted}");
+    }
+
+    #[test]
+    fn a_snippet_keeps_its_mark_that_the_body_went_on() {
+        let body = format!("<html>{TOKEN}{}</html>", "x".repeat(5_000));
+        let error = ResponseError::Http {
+            status: StatusCode::BAD_GATEWAY,
+            content_type: "text/html".into(),
+            snippet: BodySnippet::new(body.as_bytes()),
+        };
+        let redacted = redact(error, false, &[TOKEN], body.as_bytes());
+        match redacted {
+            ResponseError::Http { snippet, .. } => {
+                assert!(
+                    snippet.as_str().starts_with("<html><redacted>xxx"),
+                    "{snippet:?}"
+                );
+                assert!(snippet.is_truncated());
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
