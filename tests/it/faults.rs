@@ -991,3 +991,64 @@ async fn a_timed_out_get_is_repeated_and_a_timed_out_delete_is_not() {
     assert_eq!(received[2].method(), "DELETE");
     still_works(&client).await;
 }
+
+/// `data` gzip-compressed.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).expect("compress");
+    encoder.finish().expect("compress")
+}
+
+#[tokio::test]
+async fn a_gzip_answer_is_decoded_and_a_decompression_bomb_is_refused() {
+    let headers = [
+        "Content-Type: application/json; charset=utf-8",
+        "Content-Encoding: gzip",
+    ];
+    // 8 MiB of spaces before the envelope compress to about 8 KiB, far below the 1 MiB cap.
+    let mut bomb = vec![b' '; 8 << 20];
+    bomb.extend_from_slice(DEAL.as_bytes());
+    let server = RawServer::start([
+        vec![Step::Write(answer(
+            "200 OK",
+            &headers,
+            gzip(DEAL.as_bytes()),
+        ))],
+        vec![Step::Write(answer("200 OK", &headers, gzip(&bomb)))],
+        vec![Step::Write(answer(
+            "200 OK",
+            &["Content-Type: application/json", "Content-Encoding: br"],
+            "\u{1b}\u{3}",
+        ))],
+    ])
+    .await;
+    let client = builder(&server)
+        .max_response_bytes(1 << 20)
+        .build()
+        .expect("client");
+    let deal = client
+        .send(&GetOpportunity::new(DEAL_ID))
+        .await
+        .expect("decoded");
+    assert_eq!(deal.title, "Hotel catalogue");
+    assert_eq!(
+        server.received()[0].header("accept-encoding"),
+        Some("gzip, deflate")
+    );
+
+    let (err, took) = fails(&client).await;
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit, .. } if limit == 1 << 20),
+        "{err:?}"
+    );
+    assert_eq!(err.delivery(), Delivery::Answered);
+    in_time(took);
+
+    let (err, _) = fails(&client).await;
+    assert!(
+        matches!(&err, Error::ContentEncoding { encoding, .. } if encoding == "br"),
+        "{err:?}"
+    );
+    still_works(&client).await;
+}

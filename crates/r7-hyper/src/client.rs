@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::CONTENT_LENGTH;
+use http::HeaderValue;
+use http::header::{ACCEPT_ENCODING, CONTENT_LENGTH};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
@@ -19,6 +20,7 @@ use r7_proto::{
 };
 use tracing::Instrument;
 
+use crate::encoding;
 use crate::error::{self, Error};
 use crate::options::{CallOptions, Deadline};
 use crate::retry::RetryPolicy;
@@ -215,6 +217,10 @@ impl Client {
             auth_scheme: inner.auth_scheme,
         };
         let mut request = build_request(endpoint, &context)?.map(Full::new);
+        request.headers_mut().insert(
+            ACCEPT_ENCODING,
+            HeaderValue::from_static(encoding::ACCEPT_ENCODING),
+        );
         // Set once the request has a connection (new or pooled), just before it is written.
         let connection = capture_connection(&mut request);
         let response = match limit.run(self.exchange(request)).await {
@@ -364,7 +370,8 @@ impl Client {
                 Error::Transport { source: e }
             }
         })?;
-        Ok(http::Response::from_parts(parts, body.to_bytes()))
+        let body = encoding::decode(&parts.headers, status, body.to_bytes(), limit)?;
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 

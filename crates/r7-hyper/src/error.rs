@@ -62,6 +62,15 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The answer came in a content coding the client cannot undo (it asks for gzip or
+    /// deflate), or its compressed bytes are broken.
+    #[error("the portal's answer is `{encoding}`-encoded, which {problem}")]
+    ContentEncoding {
+        /// The coding named by `Content-Encoding`.
+        encoding: String,
+        /// What went wrong.
+        problem: String,
+    },
     /// Signing in needs a second factor (an SMS or app code), which this client cannot give;
     /// build the client with a token instead.
     #[error(
@@ -112,6 +121,7 @@ impl Error {
             Error::Timeout { attempts: 0, .. } => Delivery::NotSent,
             Error::Transport { .. } | Error::Timeout { .. } => Delivery::MaybeSent,
             Error::BodyTooLarge { .. }
+            | Error::ContentEncoding { .. }
             | Error::Response(_)
             | Error::SecondFactorRequired
             | Error::Paging { .. } => Delivery::Answered,

@@ -25,6 +25,7 @@
 
 mod bulk;
 mod client;
+mod encoding;
 mod error;
 mod options;
 mod paging;
