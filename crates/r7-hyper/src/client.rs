@@ -144,10 +144,14 @@ impl Client {
         let attempt_timeout = options.attempt_timeout.or(inner.attempt_timeout);
         let retry = options.retry.unwrap_or(inner.retry);
         let needs_token = E::AUTH == Auth::Required;
-        let mut token = if needs_token {
-            self.token(None, &deadline).await?
-        } else {
-            None
+        // A fixed token is lent, a session's is held for the call (it may be renewed).
+        let sessions = match &inner.auth {
+            AuthMode::Credentials(sessions) if needs_token => Some(sessions),
+            _ => None,
+        };
+        let mut session_token = match sessions {
+            Some(sessions) => Some(self.session_token(sessions, None, &deadline).await?),
+            None => None,
         };
         let mut signed_in_again = false;
         let mut retries = 0;
@@ -167,21 +171,21 @@ impl Client {
                 (None, Some(each)) => Deadline::after(each),
                 _ => deadline,
             };
-            let error = match self
-                .attempt(endpoint, token.as_ref(), &limit, attempts)
-                .await
-            {
+            let token = match &inner.auth {
+                AuthMode::Token(token) if needs_token => Some(token),
+                _ => session_token.as_ref(),
+            };
+            let error = match self.attempt(endpoint, token, &limit, attempts).await {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            if needs_token && error.is_unauthorized() && !signed_in_again {
-                if let Some(stale) = &token {
-                    if matches!(inner.auth, AuthMode::Credentials(_)) {
-                        token = self.token(Some(stale), &deadline).await?;
-                        tracing::debug!("token refused; signed in again, repeating the call");
-                        signed_in_again = true;
-                        continue;
-                    }
+            if let (Some(sessions), Some(stale)) = (sessions, &session_token) {
+                if error.is_unauthorized() && !signed_in_again {
+                    let fresh = self.session_token(sessions, Some(stale), &deadline).await?;
+                    session_token = Some(fresh);
+                    tracing::debug!("token refused; signed in again, repeating the call");
+                    signed_in_again = true;
+                    continue;
                 }
             }
             let Some(delay) = retry.delay(&error, E::IDEMPOTENT, retries) else {
@@ -268,25 +272,21 @@ impl Client {
         error::redact(error, E::SENSITIVE, &secrets, body)
     }
 
-    /// The token to send: the fixed one, or the session's. With credentials, signs in first
-    /// when there is no token, when it is about to expire, or when the portal has just refused
-    /// `refused`; a sign-in already in flight is joined instead of starting another. Waiting
-    /// ends at `deadline`, the sign-in itself goes on for the calls that still wait.
-    async fn token(
+    /// The session's token: signs in first when there is none, when it is about to expire,
+    /// or when the portal has just refused `refused`; a sign-in already in flight is joined
+    /// instead of starting another. Waiting ends at `deadline`; the sign-in itself goes on for
+    /// the calls that still wait.
+    async fn session_token(
         &self,
+        sessions: &Sessions,
         refused: Option<&Token>,
         deadline: &Deadline,
-    ) -> Result<Option<Token>, Error> {
-        let sessions = match &self.inner.auth {
-            AuthMode::Anonymous => return Ok(None),
-            AuthMode::Token(token) => return Ok(Some(token.clone())),
-            AuthMode::Credentials(sessions) => sessions,
-        };
+    ) -> Result<Token, Error> {
         // A sign-in task that ends without reporting (its runtime is shutting down) is
         // started once more, then given up on.
         for _ in 0..2 {
             let mut pending = match sessions.next(refused) {
-                Next::Token(token) => return Ok(Some(token)),
+                Next::Token(token) => return Ok(token),
                 Next::Refused(error) => return Err(Error::SignIn(error)),
                 Next::Wait(pending) => pending,
                 Next::Start(report, pending) => {
@@ -303,7 +303,7 @@ impl Client {
             };
             if let Ok(outcome) = outcome {
                 if let Some(outcome) = outcome.as_ref() {
-                    return outcome.clone().map(Some).map_err(Error::SignIn);
+                    return outcome.clone().map_err(Error::SignIn);
                 }
             }
         }
