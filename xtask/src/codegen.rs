@@ -101,11 +101,34 @@ impl Field {
     }
 }
 
+/// Writes `text` as doc comment lines; a line longer than [`DOC_WIDTH`] is wrapped at spaces,
+/// since neither rustfmt nor prettyplease wraps comments. Shorter lines are kept as they are,
+/// indentation included.
 fn doc_lines(out: &mut String, text: &str) {
     for line in text.trim().lines() {
-        let _ = writeln!(out, "/// {}", line.trim_end());
+        if line.trim_end().chars().count() <= DOC_WIDTH {
+            let _ = writeln!(out, "/// {}", line.trim_end());
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.trim_end().split(' ') {
+            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > DOC_WIDTH
+            {
+                let _ = writeln!(out, "/// {current}");
+                current.clear();
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        let _ = writeln!(out, "/// {current}");
     }
 }
+
+/// The longest doc comment text of a generated line: 100 columns for an item's `/// `, as the
+/// spec's own text is wrapped.
+const DOC_WIDTH: usize = 96;
 
 fn fields_of(endpoint: &Endpoint) -> Vec<Field> {
     let mut fields: Vec<Field> = endpoint.param.iter().map(Field::from_param).collect();

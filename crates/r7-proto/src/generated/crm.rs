@@ -158,7 +158,8 @@ pub struct SetOpportunityAccessByFilter {
     pub stage_id: Option<i64>,
     /// Only deals that carry all these tags (`tags`).
     pub tags: Vec<String>,
-    /// Only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this contact (`contactid`).
+    /// Only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this
+    /// contact (`contactid`).
     pub contact_id: Option<i64>,
     /// Only deals in stages of this type (`stageType`).
     pub stage_type: Option<StageType>,
@@ -207,7 +208,8 @@ impl SetOpportunityAccessByFilter {
         self.tags = tags.into_iter().collect();
         self
     }
-    /// Sets only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this contact.
+    /// Sets only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this
+    /// contact.
     pub fn contact_id(mut self, contact_id: i64) -> Self {
         self.contact_id = Some(contact_id);
         self
@@ -507,7 +509,8 @@ pub struct ListOpportunities {
     pub start_index: Option<u64>,
     /// Page size (`count`); the server caps it at 1000 (`count`).
     pub count: Option<u64>,
-    /// Sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`, `id` (`sortBy`).
+    /// Sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`, `id`
+    /// (`sortBy`).
     pub sort_by: Option<String>,
     /// Sort direction (`sortOrder`) (`sortOrder`).
     pub sort_order: Option<SortOrder>,
@@ -586,7 +589,8 @@ impl ListOpportunities {
         self.count = Some(count);
         self
     }
-    /// Sets sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`, `id`.
+    /// Sets sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`,
+    /// `id`.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.sort_by = Some(sort_by.into());
         self
@@ -726,7 +730,8 @@ pub struct CreateOpportunity {
     pub actual_close_date: Option<ApiDateTime>,
     /// When the deal is expected to close (`expectedCloseDate`).
     pub expected_close_date: Option<ApiDateTime>,
-    /// Custom field values; empty values and unknown fields are skipped by the server (`customFieldList`).
+    /// Custom field values; empty values and unknown fields are skipped by the server
+    /// (`customFieldList`).
     pub custom_fields: Vec<CustomFieldValue>,
     /// Whether only the access list may see the deal (`isPrivate`).
     pub is_private: Option<bool>,
@@ -1246,7 +1251,8 @@ pub struct ListOpportunitiesByPrefix {
     pub prefix: String,
     /// Limit the search to this contact's deals (see `internal_search`) (`contactID`).
     pub contact_id: Option<i64>,
-    /// With `contact_id`: search the contact's deals (true) or the others (false, the default) (`internalSearch`).
+    /// With `contact_id`: search the contact's deals (true) or the others (false, the default)
+    /// (`internalSearch`).
     pub internal_search: Option<bool>,
 }
 impl ListOpportunitiesByPrefix {
