@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use r7_emulator::{Config, Emulator, SEED_OPPORTUNITY_ID};
 use r7_hyper::{Client, ClientBuilder, Delivery, Error, RetryPolicy};
-use r7_proto::{BuildError, DeleteOpportunity, Format, GetOpportunity, ResponseError, Token};
+use r7_proto::{
+    BuildError, DeleteOpportunitiesByFilter, DeleteOpportunity, Format, GetOpportunity,
+    ResponseError, SetOpportunityAccessByFilter, Token,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -143,6 +146,75 @@ async fn no_token_and_bad_ids_are_refused_without_a_request() {
         assert_eq!(err.delivery(), Delivery::NotSent);
     }
     assert_eq!(emulator.requests_served(), 0, "nothing reached the portal");
+}
+
+/// A by-filter request with no effective filter would act on every deal; it is refused
+/// before anything reaches the portal, and `all()` is how to mean every deal.
+#[tokio::test]
+async fn an_unfiltered_delete_by_filter_sends_nothing_unless_all_is_asked_for() {
+    let emulator = emulator().await;
+    let client = client(&emulator, Format::Json);
+    let before = emulator.opportunity_ids();
+    assert!(before.len() > 2, "the seed has deals to lose: {before:?}");
+
+    let from = r7_model::ApiDateTime::parse("2024-01-01T00:00:00Z").expect("date");
+    for (what, request) in [
+        ("new()", DeleteOpportunitiesByFilter::new()),
+        (
+            "blank text",
+            DeleteOpportunitiesByFilter::new().filter_value("  "),
+        ),
+        (
+            "lone fromDate",
+            DeleteOpportunitiesByFilter::new().from_date(from),
+        ),
+    ] {
+        let err = client.send(&request).await.expect_err(what);
+        assert!(
+            matches!(err, Error::Build(BuildError::InvalidArgument { .. })),
+            "{what}: {err:?}"
+        );
+        assert_eq!(err.delivery(), Delivery::NotSent, "{what}");
+    }
+    let err = client
+        .send(&DeleteOpportunitiesByFilter::new())
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("`DeleteOpportunitiesByFilter::all()` to mean everything"),
+        "{err}"
+    );
+    let err = client
+        .send(&SetOpportunityAccessByFilter::new(true))
+        .await
+        .expect_err("refused");
+    assert_eq!(err.delivery(), Delivery::NotSent);
+    assert_eq!(emulator.requests_served(), 0, "nothing reached the portal");
+    assert_eq!(emulator.opportunity_ids(), before, "no deal was touched");
+
+    // A real filter deletes only what it matches.
+    let deleted = client
+        .send(&DeleteOpportunitiesByFilter::new().filter_value("hotel"))
+        .await
+        .expect("deleted by filter");
+    let deleted: Vec<i64> = deleted.items.iter().map(|d| d.id).collect();
+    assert_eq!(deleted, [SEED_OPPORTUNITY_ID]);
+    let rest: Vec<i64> = before
+        .iter()
+        .copied()
+        .filter(|id| *id != SEED_OPPORTUNITY_ID)
+        .collect();
+    assert_eq!(emulator.opportunity_ids(), rest);
+
+    // The explicit opt-in deletes every deal.
+    let deleted = client
+        .send(&DeleteOpportunitiesByFilter::all())
+        .await
+        .expect("deleted all");
+    assert_eq!(deleted.items.len(), rest.len());
+    assert!(emulator.opportunity_ids().is_empty());
+    assert_eq!(emulator.requests_served(), 2);
 }
 
 #[tokio::test]

@@ -303,6 +303,184 @@ fn values_the_server_would_refuse_are_refused_before_sending() {
     }
 }
 
+/// The error `endpoint` is refused with, or a panic naming what was built instead.
+#[track_caller]
+fn refusal<E: Endpoint + std::fmt::Debug>(endpoint: &E) -> (String, String) {
+    let base = BaseUrl::parse("https://portal.example.com/").expect("base");
+    let token = Token::new("tok").expect("token");
+    match build_request(endpoint, &RequestContext::new(&base, Some(&token))) {
+        Err(BuildError::InvalidArgument { name, reason }) => (name, reason),
+        Err(other) => panic!("{endpoint:?}: unexpected {other:?}"),
+        Ok(request) => panic!("{endpoint:?} was built: {}", request.uri()),
+    }
+}
+
+/// The refusal of a request that would act on every deal: it says how to mean that.
+#[track_caller]
+fn assert_no_filter<E: Endpoint + std::fmt::Debug>(endpoint: &E, opt_in: &str) {
+    let (name, reason) = refusal(endpoint);
+    assert_eq!(name, "filter", "{endpoint:?}");
+    assert!(reason.contains("no filter is set"), "{reason}");
+    assert!(reason.contains(opt_in), "{reason} names {opt_in}");
+}
+
+#[test]
+fn by_filter_requests_without_a_filter_are_refused_and_name_the_opt_in() {
+    const DELETE_ALL: &str = "`DeleteOpportunitiesByFilter::all()`";
+    const ACCESS_ALL: &str = "`SetOpportunityAccessByFilter::all()`";
+    assert_no_filter(&DeleteOpportunitiesByFilter::new(), DELETE_ALL);
+    assert_no_filter(&DeleteOpportunitiesByFilter::default(), DELETE_ALL);
+    assert_no_filter(&SetOpportunityAccessByFilter::new(true), ACCESS_ALL);
+    let (_, reason) = refusal(&DeleteOpportunitiesByFilter::new());
+    assert!(
+        reason.contains("delete every deal the caller may delete"),
+        "{reason}"
+    );
+
+    // Values the server takes for "no filter" (an empty text, the nil GUID), or that select
+    // nothing a caller can have meant (blank text or tags), are no filter either.
+    for blank in ["", " ", "\t \n"] {
+        assert_no_filter(
+            &DeleteOpportunitiesByFilter::new().filter_value(blank),
+            DELETE_ALL,
+        );
+        assert_no_filter(
+            &SetOpportunityAccessByFilter::new(false).filter_value(blank),
+            ACCESS_ALL,
+        );
+    }
+    assert_no_filter(
+        &DeleteOpportunitiesByFilter::new().responsible_id(Uuid::nil()),
+        DELETE_ALL,
+    );
+    assert_no_filter(
+        &DeleteOpportunitiesByFilter::new().tags(["".to_owned(), "  ".to_owned()]),
+        DELETE_ALL,
+    );
+}
+
+#[test]
+fn by_filter_parameters_the_server_would_ignore_are_refused() {
+    let from = date("2024-01-01T00:00:00Z");
+    let to = date("2024-12-31T00:00:00Z");
+    // The server applies fromDate and toDate only as a pair (DealDao.GetCrudeDeals): alone
+    // it ignores them, so next to another filter more deals would be deleted than asked.
+    let cases = [
+        (
+            refusal(&DeleteOpportunitiesByFilter::new().from_date(from)),
+            "fromDate",
+            "toDate",
+        ),
+        (
+            refusal(&DeleteOpportunitiesByFilter::new().to_date(to)),
+            "toDate",
+            "fromDate",
+        ),
+        (
+            refusal(
+                &DeleteOpportunitiesByFilter::new()
+                    .stage_id(3)
+                    .from_date(from),
+            ),
+            "fromDate",
+            "toDate",
+        ),
+        (
+            refusal(&DeleteOpportunitiesByFilter::all().from_date(from)),
+            "fromDate",
+            "toDate",
+        ),
+        (
+            refusal(
+                &SetOpportunityAccessByFilter::new(true)
+                    .tags(["vip".to_owned()])
+                    .to_date(to),
+            ),
+            "toDate",
+            "fromDate",
+        ),
+        (
+            refusal(&DeleteOpportunitiesByFilter::new().contact_also_is_participant(true)),
+            "contactAlsoIsParticipant",
+            "contactid",
+        ),
+    ];
+    for ((name, reason), expected, partner) in cases {
+        assert_eq!(name, expected, "{reason}");
+        assert!(
+            reason.contains(&format!("only together with `{partner}`")),
+            "{reason}"
+        );
+    }
+    // The server reads filterValue only up to its first comma: ",x" would be no filter at all,
+    // "x,y" a wider one.
+    for text in [",Hotel", "hotel,catalogue", "  ,"] {
+        let (name, reason) = refusal(&DeleteOpportunitiesByFilter::new().filter_value(text));
+        assert_eq!(name, "filterValue");
+        assert!(reason.contains("comma"), "{reason}");
+        let (name, _) = refusal(&SetOpportunityAccessByFilter::all(true).filter_value(text));
+        assert_eq!(name, "filterValue");
+    }
+}
+
+#[test]
+fn by_filter_requests_send_exactly_their_filter_or_none_when_all() {
+    wire(
+        &DeleteOpportunitiesByFilter::new().filter_value("hotel"),
+        "DELETE",
+        "api/2.0/crm/opportunity/filter.json?filterValue=hotel",
+        "",
+    );
+    wire(
+        &DeleteOpportunitiesByFilter::new()
+            .responsible_id(uuid(USER))
+            .from_date(date("2024-01-01T00:00:00Z"))
+            .to_date(date("2024-02-01T00:00:00Z")),
+        "DELETE",
+        "api/2.0/crm/opportunity/filter.json?responsibleid=4a515a15-d4d6-4b8e-828e-e0586f18f3a3\
+         &fromDate=2024-01-01T00%3A00%3A00.0000000Z&toDate=2024-02-01T00%3A00%3A00.0000000Z",
+        "",
+    );
+    wire(
+        &DeleteOpportunitiesByFilter::new().tags(["vip".to_owned()]),
+        "DELETE",
+        "api/2.0/crm/opportunity/filter.json?tags=vip",
+        "",
+    );
+    wire(
+        &DeleteOpportunitiesByFilter::new().stage_type(StageType::Open),
+        "DELETE",
+        "api/2.0/crm/opportunity/filter.json?stageType=Open",
+        "",
+    );
+    wire(
+        &SetOpportunityAccessByFilter::new(true).responsible_id(uuid(OTHER)),
+        "PUT",
+        "api/2.0/crm/opportunity/filter/access.json",
+        "responsibleid=1f3b2c4d-0000-4000-8000-00000000abcd&isPrivate=true",
+    );
+    // The explicit opt-in goes without any filter, and the flag itself is not sent.
+    wire(
+        &DeleteOpportunitiesByFilter::all(),
+        "DELETE",
+        "api/2.0/crm/opportunity/filter.json",
+        "",
+    );
+    wire(
+        &SetOpportunityAccessByFilter::all(false),
+        "PUT",
+        "api/2.0/crm/opportunity/filter/access.json",
+        "isPrivate=false",
+    );
+    // Filters set on top of all() still apply.
+    wire(
+        &DeleteOpportunitiesByFilter::all().stage_id(3),
+        "DELETE",
+        "api/2.0/crm/opportunity/filter.json?opportunityStagesid=3",
+        "",
+    );
+}
+
 #[test]
 fn the_table_lists_every_endpoint_once_with_its_route() {
     assert_eq!(ENDPOINTS.len(), 25);

@@ -249,6 +249,17 @@ async fn base_addresses_that_would_break_the_request_are_refused() {
         format!("http://evil.example\r\n@{addr}/"),
         format!("http://user:{PASSWORD}@{addr}/"),
         format!("http://{addr}/?x=1"),
+        // `http::Uri` reads these ports as "no port", which would send the token to port 80.
+        format!("http://{}:99999/", addr.ip()),
+        format!("http://{}:65536/", addr.ip()),
+        format!("http://{}:/", addr.ip()),
+        format!("http://{}:0/", addr.ip()),
+        // Dot segments, plain and percent-encoded, could climb out of the portal's path.
+        format!("http://{addr}/portal/../"),
+        format!("http://{addr}/./"),
+        format!("http://{addr}/portal/%2e%2e/"),
+        format!("http://{addr}/portal/%2E%2e/"),
+        format!("http://{addr}/portal/.%2e/"),
     ] {
         let err = Client::builder(base.clone())
             .token(Token::new(TOKEN).expect("token"))
@@ -258,6 +269,23 @@ async fn base_addresses_that_would_break_the_request_are_refused() {
         assert!(!format!("{err} {err:?}").contains(PASSWORD), "{err:?}");
     }
     assert_eq!(server.connections(), 0);
+}
+
+#[test]
+fn an_ipv6_base_address_keeps_its_host_and_port() {
+    let base = BaseUrl::parse("http://[::1]:8092/portal").expect("an IPv6 literal is accepted");
+    let token = Token::new(TOKEN).expect("token");
+    let request = build_request(
+        &GetOpportunity::new(DEAL_ID),
+        &RequestContext::new(&base, Some(&token)),
+    )
+    .expect("builds");
+    assert_eq!(request.uri().host(), Some("[::1]"));
+    assert_eq!(request.uri().port_u16(), Some(8092));
+    assert_eq!(
+        request.uri().path(),
+        format!("/portal/api/2.0/crm/opportunity/{DEAL_ID}.json")
+    );
 }
 
 /// An endpoint with a string path parameter, as a caller may define one: the generated

@@ -101,11 +101,34 @@ impl Field {
     }
 }
 
+/// Writes `text` as doc comment lines; a line longer than [`DOC_WIDTH`] is wrapped at spaces,
+/// since neither rustfmt nor prettyplease wraps comments. Shorter lines are kept as they are,
+/// indentation included.
 fn doc_lines(out: &mut String, text: &str) {
     for line in text.trim().lines() {
-        let _ = writeln!(out, "/// {}", line.trim_end());
+        if line.trim_end().chars().count() <= DOC_WIDTH {
+            let _ = writeln!(out, "/// {}", line.trim_end());
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.trim_end().split(' ') {
+            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > DOC_WIDTH
+            {
+                let _ = writeln!(out, "/// {current}");
+                current.clear();
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        let _ = writeln!(out, "/// {current}");
     }
 }
+
+/// The longest doc comment text of a generated line: 100 columns for an item's `/// `, as the
+/// spec's own text is wrapped.
+const DOC_WIDTH: usize = 96;
 
 fn fields_of(endpoint: &Endpoint) -> Vec<Field> {
     let mut fields: Vec<Field> = endpoint.param.iter().map(Field::from_param).collect();
@@ -172,6 +195,17 @@ fn render_endpoint(out: &mut String, endpoint: &Endpoint) {
         doc_lines(out, &with_wire_name(&field.doc, &field.wire));
         let _ = writeln!(out, "pub {}: {},", field.name, field.declared());
     }
+    if let Some(effect) = &endpoint.destructive_filter {
+        doc_lines(
+            out,
+            &format!(
+                "Whether the request is meant to go without a filter, as [`Self::all`] makes it; \
+                 never sent.\n\nWithout it, a request with no filter is refused before sending, \
+                 because the portal would then {effect}."
+            ),
+        );
+        out.push_str("pub all: bool,\n");
+    }
     out.push_str("}\n");
 
     // Constructor and builder methods.
@@ -181,6 +215,12 @@ fn render_endpoint(out: &mut String, endpoint: &Endpoint) {
         .collect();
     let _ = writeln!(out, "impl {name} {{");
     out.push_str("/// The request with its required parameters; the others are unset.\n");
+    if endpoint.destructive_filter.is_some() {
+        out.push_str(
+            "///\n/// It has no filter yet: set one before sending, or it is refused; [`Self::all`] \
+             makes\n/// the request that goes without one.\n",
+        );
+    }
     let arguments: Vec<String> = required
         .iter()
         .map(|f| format!("{}: {}", f.name, f.argument().0))
@@ -204,7 +244,30 @@ fn render_endpoint(out: &mut String, endpoint: &Endpoint) {
             let _ = writeln!(out, "{}: {value},", field.name);
         }
     }
+    if endpoint.destructive_filter.is_some() {
+        out.push_str("all: false,\n");
+    }
     out.push_str("} }\n");
+    if let Some(effect) = &endpoint.destructive_filter {
+        // A constructor rather than a builder flag: the intent is stated where the request is
+        // made, reads as what it does, and cannot be picked up later in a chain by accident.
+        doc_lines(
+            out,
+            &format!(
+                "The request with no filter, meant for everything: the portal will {effect}.\n\n\
+                 Going without a filter must be asked for by name like this: a request from \
+                 [`Self::new`] with no filter is refused before sending. Filters set afterwards \
+                 still apply."
+            ),
+        );
+        let names: Vec<&str> = required.iter().map(|f| f.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "pub fn all({}) -> Self {{ {name} {{ all: true, ..Self::new({}) }} }}",
+            arguments.join(", "),
+            names.join(", ")
+        );
+    }
     for field in fields
         .iter()
         .filter(|f| !required.iter().any(|r| r.name == f.name))
@@ -260,6 +323,47 @@ fn render_endpoint(out: &mut String, endpoint: &Endpoint) {
                 param.name
             );
         }
+    }
+    for param in &endpoint.param {
+        if let Some(partner) = &param.with {
+            let partner_field = endpoint
+                .param
+                .iter()
+                .find(|p| &p.name == partner)
+                .map_or_else(String::new, Param::field);
+            let _ = writeln!(
+                checks,
+                "check::together({:?}, self.{}.is_some(), {partner:?}, self.{partner_field}.is_some())?;",
+                param.name,
+                param.field()
+            );
+        }
+        if param.comma_cut {
+            let _ = writeln!(
+                checks,
+                "check::no_comma({:?}, &self.{})?;",
+                param.name,
+                param.field()
+            );
+        }
+    }
+    if let Some(effect) = &endpoint.destructive_filter {
+        let filters: Vec<&Param> = endpoint.param.iter().filter(|p| p.filter).collect();
+        let narrowing: Vec<String> = filters
+            .iter()
+            .map(|p| format!("check::narrows(&self.{})", p.field()))
+            .collect();
+        let listed: Vec<String> = filters.iter().map(|p| format!("`{}`", p.field())).collect();
+        let reason = format!(
+            "no filter is set (one of {}), and without one the portal would {effect}; \
+             set a filter, or build the request with `{name}::all()` to mean everything",
+            listed.join(", ")
+        );
+        let _ = writeln!(
+            checks,
+            "check::some_filter(self.all, &[{}], {reason:?})?;",
+            narrowing.join(", ")
+        );
     }
     if let Some(keys) = &endpoint.sort_by {
         let _ = writeln!(

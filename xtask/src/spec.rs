@@ -29,6 +29,9 @@ pub(crate) struct Endpoint {
     #[serde(default)]
     pub(crate) paged: bool,
     pub(crate) sort_by: Option<Vec<String>>,
+    /// What the endpoint does when no filter is set, e.g. "delete every deal the caller may
+    /// delete": marks an endpoint that acts on everything its filter matches.
+    pub(crate) destructive_filter: Option<String>,
     pub(crate) doc: String,
     #[serde(default)]
     pub(crate) param: Vec<Param>,
@@ -50,6 +53,11 @@ pub(crate) struct Param {
     pub(crate) nonempty: bool,
     pub(crate) allowed: Option<Vec<String>>,
     pub(crate) path_too: Option<String>,
+    #[serde(default)]
+    pub(crate) filter: bool,
+    pub(crate) with: Option<String>,
+    #[serde(default)]
+    pub(crate) comma_cut: bool,
     pub(crate) doc: String,
 }
 
@@ -82,6 +90,11 @@ pub(crate) const TYPES: &[(&str, &str, bool)] = &[
     ("strings", "String", true),
     ("custom_fields", "CustomFieldValue", true),
 ];
+
+/// The types a `filter` parameter may have: those whose "set to a value the server applies"
+/// the generated code can tell (`check::Narrows` in r7-proto).
+pub(crate) const FILTER_TYPES: &[&str] =
+    &["id", "guid", "string", "strings", "datetime", "StageType"];
 
 /// The output types: (spec name, Rust type).
 pub(crate) const OUTPUTS: &[(&str, &str)] = &[
@@ -266,6 +279,28 @@ fn validate(spec: &Spec, text: &str) -> Vec<SpecError> {
         if endpoint.sort_by.is_some() && !endpoint.paged {
             fail("sort_by needs paged = true".into());
         }
+        // The server's routes that act on "everything that matches" are the non-GET ones with a
+        // `filter` segment (opportunity/filter, contact/filter/access, case/filter/taglist, ...):
+        // each must say so, so that an empty filter is refused before it acts on everything.
+        let acts_on_matches =
+            endpoint.method != "GET" && endpoint.path.split('/').any(|s| s == "filter");
+        match &endpoint.destructive_filter {
+            None if acts_on_matches => fail(
+                "a non-GET route with a `filter` segment acts on everything that matches; \
+                 declare destructive_filter (what it does with no filter)"
+                    .into(),
+            ),
+            Some(_) if endpoint.method == "GET" => {
+                fail("destructive_filter is for endpoints that change or delete".into());
+            }
+            Some(effect) if effect.trim().is_empty() => {
+                fail("destructive_filter must say what happens with no filter".into());
+            }
+            Some(_) if !endpoint.param.iter().any(|p| p.filter) => {
+                fail("destructive_filter needs at least one parameter with filter = true".into());
+            }
+            _ => {}
+        }
 
         let placeholders: BTreeSet<String> = endpoint
             .placeholders()
@@ -326,6 +361,40 @@ fn validate(spec: &Spec, text: &str) -> Vec<SpecError> {
             if param.nonempty && !(param.ty == "string" || list) {
                 fail(format!("{what}: nonempty applies to strings and lists"));
             }
+            if endpoint.destructive_filter.is_some() && param.field() == "all" {
+                fail(format!(
+                    "{what}: the Rust field `all` is the opt-in of a destructive_filter endpoint"
+                ));
+            }
+            if param.filter {
+                if endpoint.destructive_filter.is_none() {
+                    fail(format!(
+                        "{what}: filter needs destructive_filter on the endpoint"
+                    ));
+                }
+                if param.required || !FILTER_TYPES.contains(&param.ty.as_str()) {
+                    fail(format!(
+                        "{what}: a filter must be optional and of type {}",
+                        FILTER_TYPES.join(", ")
+                    ));
+                }
+            }
+            if let Some(partner) = &param.with {
+                let single_optional =
+                    |p: &Param| !p.required && p.rust_type().is_some_and(|(_, list)| !list);
+                let found = endpoint.param.iter().find(|p| &p.name == partner);
+                if partner == &param.name
+                    || !single_optional(param)
+                    || !found.is_some_and(single_optional)
+                {
+                    fail(format!(
+                        "{what}: with must name another optional single-valued parameter"
+                    ));
+                }
+            }
+            if param.comma_cut && param.ty != "string" {
+                fail(format!("{what}: comma_cut applies to strings"));
+            }
         }
         if bound != placeholders {
             fail(format!(
@@ -355,6 +424,30 @@ required = true
 doc = "The id."
 "#;
 
+    const DESTRUCTIVE: &str = r#"
+[[endpoint]]
+name = "DeleteThings"
+method = "DELETE"
+path = "api/2.0/crm/thing/filter"
+output = "List<Opportunity>"
+destructive_filter = "delete every thing"
+doc = "Deletes things."
+[[endpoint.param]]
+name = "fromDate"
+in = "query"
+type = "datetime"
+filter = true
+with = "toDate"
+doc = "From."
+[[endpoint.param]]
+name = "toDate"
+in = "query"
+type = "datetime"
+filter = true
+with = "fromDate"
+doc = "To."
+"#;
+
     fn messages(text: &str) -> Vec<String> {
         match load(text) {
             Ok(_) => Vec::new(),
@@ -365,6 +458,66 @@ doc = "The id."
     #[test]
     fn a_good_spec_passes() {
         assert_eq!(messages(GOOD), Vec::<String>::new());
+        assert_eq!(messages(DESTRUCTIVE), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_route_that_acts_on_all_matches_declares_its_filter() {
+        let cases = [
+            (
+                DESTRUCTIVE.replace("destructive_filter = \"delete every thing\"\n", ""),
+                "declare destructive_filter",
+            ),
+            (
+                DESTRUCTIVE
+                    .replace("method = \"DELETE\"", "method = \"PUT\"")
+                    .replace("destructive_filter = \"delete every thing\"\n", ""),
+                "declare destructive_filter",
+            ),
+            (
+                DESTRUCTIVE.replace("filter = true\n", ""),
+                "at least one parameter with filter = true",
+            ),
+            (
+                DESTRUCTIVE.replace("\"delete every thing\"", "\" \""),
+                "must say what happens",
+            ),
+            (
+                DESTRUCTIVE.replace("method = \"DELETE\"", "method = \"GET\""),
+                "destructive_filter is for endpoints that change or delete",
+            ),
+            (
+                DESTRUCTIVE.replace("with = \"toDate\"", "with = \"tooDate\""),
+                "with must name another",
+            ),
+            (
+                DESTRUCTIVE.replace("with = \"toDate\"", "with = \"fromDate\""),
+                "with must name another",
+            ),
+            (
+                DESTRUCTIVE.replacen("type = \"datetime\"", "type = \"bool\"", 1),
+                "a filter must be optional and of type",
+            ),
+            (
+                DESTRUCTIVE.replacen("doc = \"From.\"", "doc = \"From.\"\ncomma_cut = true", 1),
+                "comma_cut applies to strings",
+            ),
+            (
+                GOOD.replace("required = true", "required = true\nfilter = true"),
+                "filter needs destructive_filter",
+            ),
+            (
+                DESTRUCTIVE.replacen("with = \"toDate\"", "rust = \"all\"", 1),
+                "the Rust field `all` is the opt-in",
+            ),
+        ];
+        for (text, expected) in cases {
+            let found = messages(&text);
+            assert!(
+                found.iter().any(|m| m.contains(expected)),
+                "expected {expected:?} in {found:?}"
+            );
+        }
     }
 
     #[test]

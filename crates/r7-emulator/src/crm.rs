@@ -75,13 +75,42 @@ pub(crate) struct DealFilter {
     pub(crate) tags: Vec<String>,
     /// 0 (or less): any.
     pub(crate) contact_id: i64,
-    pub(crate) contact_also_participant: bool,
+    /// `None` when not sent: sent alone, even `false` counts as a parameter given.
+    pub(crate) contact_also_participant: Option<bool>,
     pub(crate) stage_type: Option<StageType>,
     /// Applied only when both are set.
     pub(crate) from: Option<ApiDateTime>,
     pub(crate) to: Option<ApiDateTime>,
     /// The search text: every word must start a word of the title or the description.
     pub(crate) search: Option<String>,
+}
+
+impl DealFilter {
+    /// Whether any parameter was given (`withParams` in `DealDao.GetCrudeDeals`).
+    fn is_given(&self) -> bool {
+        self.search.is_some()
+            || !self.responsible.is_nil()
+            || self.stage_id > 0
+            || !self.tags.is_empty()
+            || self.contact_id > 0
+            || self.stage_type.is_some()
+            || self.contact_also_participant.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+    }
+
+    /// Whether a parameter became a condition of the query (`DealDao.WhereConditional`); the
+    /// dates are a condition only as a pair, which the caller checks.
+    fn has_condition(&self) -> bool {
+        self.search
+            .as_deref()
+            .is_some_and(|text| !text.trim().is_empty())
+            || !self.responsible.is_nil()
+            || self.stage_id > 0
+            || !self.tags.is_empty()
+            || self.contact_id > 0
+            || self.stage_type.is_some()
+    }
 }
 
 /// The orders `opportunity/filter` sorts by in the database (`DealSortedByType`).
@@ -784,6 +813,12 @@ impl Crm {
     /// The deals that match a filter, in id order.
     pub(crate) fn matching(&self, filter: &DealFilter) -> Vec<&Opportunity> {
         let dates = filter.from.zip(filter.to);
+        if dates.is_none() && filter.is_given() && !filter.has_condition() {
+            // GetCrudeDeals: parameters were given but none became a condition (a lone date, a
+            // blank search text, a lone contactAlsoIsParticipant), so the server answers
+            // nothing rather than everything.
+            return Vec::new();
+        }
         self.deals
             .values()
             .filter(|d| {
@@ -797,7 +832,7 @@ impl Crm {
             .filter(|d| {
                 if filter.contact_id <= 0 {
                     true
-                } else if filter.contact_also_participant {
+                } else if filter.contact_also_participant == Some(true) {
                     d.members.iter().any(|m| m.id == filter.contact_id)
                 } else {
                     contact_id(d) == filter.contact_id
@@ -1199,7 +1234,7 @@ mod tests {
         assert_eq!(
             filter(DealFilter {
                 contact_id: 102,
-                contact_also_participant: true,
+                contact_also_participant: Some(true),
                 ..DealFilter::default()
             }),
             [1235, 1237]
@@ -1240,6 +1275,36 @@ mod tests {
                 ..DealFilter::default()
             }),
             [1235, 1236]
+        );
+        // Parameters that make no condition match nothing, unlike no parameters at all.
+        for given in [
+            DealFilter {
+                from: ApiDateTime::parse("2024-02-01T00:00:00Z").ok(),
+                ..DealFilter::default()
+            },
+            DealFilter {
+                to: ApiDateTime::parse("2024-05-01T00:00:00Z").ok(),
+                ..DealFilter::default()
+            },
+            DealFilter {
+                search: Some("  ".into()),
+                ..DealFilter::default()
+            },
+            DealFilter {
+                contact_also_participant: Some(false),
+                ..DealFilter::default()
+            },
+        ] {
+            assert_eq!(filter(given.clone()), Vec::<i64>::new(), "{given:?}");
+        }
+        assert_eq!(
+            filter(DealFilter {
+                stage_type: Some(StageType::ClosedAndLost),
+                from: ApiDateTime::parse("2024-02-01T00:00:00Z").ok(),
+                ..DealFilter::default()
+            }),
+            [1238],
+            "a lone date next to a condition is ignored"
         );
         let mut all = crm.matching(&DealFilter::default());
         crm.sort_deals(&mut all, Some(DealSort::BidValue), true);

@@ -142,7 +142,7 @@ fn bind_filter(crm: &Crm, call: &Call) -> Result<DealFilter, ApiError> {
         tags: p.strings("tags"),
         contact_id: p.int("contactid")?,
         stage_type: p.opt_stage_type("stageType")?,
-        contact_also_participant: p.opt_bool("contactAlsoIsParticipant")?.unwrap_or(false),
+        contact_also_participant: p.opt_bool("contactAlsoIsParticipant")?,
         from: p.date("fromDate", offset)?,
         to: p.date("toDate", offset)?,
         search: call.paging.filter_value.clone(),

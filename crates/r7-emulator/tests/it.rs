@@ -1745,7 +1745,32 @@ async fn list_filters_by_stage_search_and_more() {
         filter("fromDate=2024-02-01&toDate=2024-05-01T00:00:00.000Z").await,
         [1235, 1236]
     );
-    assert_eq!(filter("fromDate=2024-02-01").await.len(), 5, "needs both");
+    // Given alone, the dates make no condition, and the server then matches nothing.
+    assert_eq!(
+        filter("fromDate=2024-02-01").await,
+        Vec::<i64>::new(),
+        "needs both"
+    );
+    assert_eq!(
+        filter("toDate=2024-02-01").await,
+        Vec::<i64>::new(),
+        "needs both"
+    );
+    assert_eq!(
+        filter("filterValue=%20%20").await,
+        Vec::<i64>::new(),
+        "blank text"
+    );
+    assert_eq!(
+        filter("contactAlsoIsParticipant=false").await,
+        Vec::<i64>::new(),
+        "a lone participant flag"
+    );
+    assert_eq!(
+        filter("stageType=2&fromDate=2024-02-01").await,
+        [1238],
+        "a lone date next to a condition is ignored"
+    );
     let reply = get(&emulator, &format!("{CRM}/filter?toDate=2024-02-30")).await;
     assert_eq!(
         error_message(&reply, 400),

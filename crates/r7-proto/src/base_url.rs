@@ -10,8 +10,17 @@ use http::Uri;
 ///
 /// Endpoint paths (`api/2.0/...`) are appended to it, so a portal served under a sub-path
 /// works. Anything that would make requests go somewhere unexpected is refused up front: a
-/// missing scheme or host, a query, user info (credentials in the URL), or a path that already
-/// ends in `api/2.0`.
+/// missing scheme or host, a query, user info (credentials in the URL), a path that already
+/// ends in `api/2.0`, a port that is empty, not a number or outside 1..=65535 (the `http`
+/// crate reads such a port as "none", so the request, token included, would go to port 80
+/// or 443), and a path with a `.` or `..` segment.
+///
+/// Dot segments (`/portal/../`, `/./`, and their percent-encoded forms such as `%2e%2E`) are
+/// refused rather than resolved: the client sends the path as written, and a proxy or the
+/// server may or may not resolve it, decode `%2e` first, or climb above the portal's sub-path,
+/// so where the request lands would depend on software the caller cannot see. Refusing is
+/// simpler than RFC 3986 §5.2.4 resolution and cannot go wrong; the caller writes the
+/// resolved path.
 ///
 /// ```
 /// let base: r7_proto::BaseUrl = "https://portal.example.com/office".parse()?;
@@ -81,6 +90,8 @@ impl BaseUrl {
         if uri.query().is_some() {
             return Err(InvalidBaseUrl::new("it must not contain a query ('?')"));
         }
+        check_port(authority.as_str())?;
+        check_dot_segments(uri.path())?;
         let mut path = uri.path().to_owned();
         if !path.ends_with('/') {
             path.push('/');
@@ -111,6 +122,51 @@ impl BaseUrl {
     pub fn is_https(&self) -> bool {
         self.text.starts_with("https:")
     }
+}
+
+/// Refuses a port the connection could not use. `http::Uri` accepts `host:`, `host:99999`
+/// and `host:+80` but then reports no port at all, so the client would quietly connect to the
+/// scheme's default port instead.
+fn check_port(authority: &str) -> Result<(), InvalidBaseUrl> {
+    // In `[::1]:8092` the colons inside the brackets belong to the address, not the port.
+    let after_host = match authority.rfind(']') {
+        Some(end) => &authority[end + 1..],
+        None => authority,
+    };
+    let Some((_, port)) = after_host.rsplit_once(':') else {
+        return Ok(());
+    };
+    if port.is_empty() {
+        return Err(InvalidBaseUrl::new(
+            "it has a ':' but no port after it; write the port number, or leave out the ':' for the default port",
+        ));
+    }
+    match port.parse::<u16>() {
+        _ if !port.bytes().all(|b| b.is_ascii_digit()) => Err(InvalidBaseUrl::new(format!(
+            "port `{port}` is not a number; a port is a number from 1 to 65535"
+        ))),
+        Ok(0) => Err(InvalidBaseUrl::new(
+            "port 0 cannot be connected to; a port is a number from 1 to 65535",
+        )),
+        Ok(_) => Ok(()),
+        Err(_) => Err(InvalidBaseUrl::new(format!(
+            "port `{port}` is out of range; a port is a number from 1 to 65535"
+        ))),
+    }
+}
+
+/// Refuses a path segment that is `.` or `..`, written plainly or percent-encoded (`%2e`, in
+/// either case), for the reasons given on [`BaseUrl`].
+fn check_dot_segments(path: &str) -> Result<(), InvalidBaseUrl> {
+    for segment in path.split('/') {
+        let decoded = segment.replace("%2e", ".").replace("%2E", ".");
+        if decoded == "." || decoded == ".." {
+            return Err(InvalidBaseUrl::new(format!(
+                "its path has the segment `{segment}`; write the path without `.` or `..` segments"
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl FromStr for BaseUrl {
@@ -160,6 +216,24 @@ mod tests {
                 "http://127.0.0.1:8092/a/b/",
                 "/a/b/",
             ),
+            ("http://[::1]:8092/", "http://[::1]:8092/", "/"),
+            ("http://[::1]/", "http://[::1]/", "/"),
+            (
+                "https://[2001:db8::7]:65535/p",
+                "https://[2001:db8::7]:65535/p",
+                "/p/",
+            ),
+            (
+                "https://portal.example.com:1/",
+                "https://portal.example.com:1/",
+                "/",
+            ),
+            // Dots inside a segment are ordinary characters.
+            (
+                "https://h/a..b/.x/..y/%2e%2ex/",
+                "https://h/a..b/.x/..y/%2e%2ex/",
+                "/a..b/.x/..y/%2e%2ex/",
+            ),
         ] {
             let base = BaseUrl::parse(input).unwrap();
             assert_eq!(base.path(), path, "{input}");
@@ -188,5 +262,60 @@ mod tests {
         }
         let err = BaseUrl::parse("https://user:hunter2@portal.example.com/").unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
+    }
+
+    /// Ports `http::Uri` parses but reports as absent, so the request would go to 80 or 443.
+    #[test]
+    fn refuses_ports_that_would_fall_back_to_the_default_port() {
+        for (bad, reason) in [
+            (
+                "https://portal.example.com:99999/",
+                "port `99999` is out of range",
+            ),
+            (
+                "https://portal.example.com:65536/",
+                "port `65536` is out of range",
+            ),
+            ("http://[::1]:70000/", "port `70000` is out of range"),
+            ("https://portal.example.com:/", "no port after it"),
+            ("http://[::1]:/", "no port after it"),
+            (
+                "https://portal.example.com:0/",
+                "port 0 cannot be connected to",
+            ),
+            (
+                "https://portal.example.com:+80/",
+                "port `+80` is not a number",
+            ),
+        ] {
+            match BaseUrl::parse(bad) {
+                Err(err) => assert!(err.to_string().contains(reason), "{bad:?}: {err}"),
+                Ok(base) => panic!("{bad:?} was accepted as {base:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_dot_segments_plain_or_percent_encoded() {
+        for bad in [
+            "https://portal.example.com/portal/../",
+            "https://portal.example.com/portal/..",
+            "https://portal.example.com/./",
+            "https://portal.example.com/a/./b/",
+            "https://portal.example.com/../../etc/",
+            "https://portal.example.com/portal/%2e%2e/",
+            "https://portal.example.com/portal/%2E%2e/",
+            "https://portal.example.com/portal/.%2e/",
+            "https://portal.example.com/portal/%2E./",
+            "https://portal.example.com/%2e/",
+        ] {
+            match BaseUrl::parse(bad) {
+                Err(err) => assert!(
+                    err.to_string().contains("without `.` or `..` segments"),
+                    "{bad:?}: {err}"
+                ),
+                Ok(base) => panic!("{bad:?} was accepted as {base:?}"),
+            }
+        }
     }
 }

@@ -152,6 +152,8 @@ impl WireValue for Vec<CustomFieldValue> {
 
 /// Checks the generated endpoints run before building a request.
 pub(crate) mod check {
+    use r7_model::{ApiDateTime, StageType, Uuid};
+
     use crate::error::BuildError;
 
     /// Ids are C# `int`s the server refuses when `<= 0`.
@@ -206,6 +208,110 @@ pub(crate) mod check {
                 name: name.to_owned(),
                 reason: "must not be empty".to_owned(),
             })
+        }
+    }
+
+    /// Whether a filter value makes the server narrow what it acts on. The rules are the
+    /// server's (`DealDao.WhereConditional` and `GetCrudeDeals`): `Guid.Empty` and a blank search
+    /// text are no filter, and a blank tag is not one a caller means.
+    pub(crate) trait Narrows {
+        fn narrows(&self) -> bool;
+    }
+
+    /// Ids (`<= 0` is refused by [`ids`]), enums and dates (a date counts only with its partner,
+    /// which [`together`] makes sure of) narrow whenever they are set.
+    impl Narrows for Option<i64> {
+        fn narrows(&self) -> bool {
+            self.is_some()
+        }
+    }
+
+    impl Narrows for Option<StageType> {
+        fn narrows(&self) -> bool {
+            self.is_some()
+        }
+    }
+
+    impl Narrows for Option<ApiDateTime> {
+        fn narrows(&self) -> bool {
+            self.is_some()
+        }
+    }
+
+    /// The nil GUID is the server's "anyone".
+    impl Narrows for Option<Uuid> {
+        fn narrows(&self) -> bool {
+            self.is_some_and(|id| !id.is_nil())
+        }
+    }
+
+    /// An empty search text is the server's "anything"; one of spaces matches nothing. Neither is
+    /// a filter the caller can have meant.
+    impl Narrows for Option<String> {
+        fn narrows(&self) -> bool {
+            self.as_deref().is_some_and(|text| !text.trim().is_empty())
+        }
+    }
+
+    impl Narrows for Vec<String> {
+        fn narrows(&self) -> bool {
+            self.iter().any(|tag| !tag.trim().is_empty())
+        }
+    }
+
+    pub(crate) fn narrows(value: &impl Narrows) -> bool {
+        value.narrows()
+    }
+
+    /// Refuses a request that would act on everything when the caller did not ask for that
+    /// with the endpoint's `all()`: `filtered` holds whether each filter narrows.
+    pub(crate) fn some_filter(
+        all: bool,
+        filtered: &[bool],
+        reason: &str,
+    ) -> Result<(), BuildError> {
+        if all || filtered.contains(&true) {
+            Ok(())
+        } else {
+            Err(BuildError::InvalidArgument {
+                name: "filter".to_owned(),
+                reason: reason.to_owned(),
+            })
+        }
+    }
+
+    /// Refuses a parameter the server applies only together with another one, when that other
+    /// one is unset: alone it would be ignored, and the request would act on more than asked.
+    pub(crate) fn together(
+        name: &str,
+        is_set: bool,
+        partner: &str,
+        partner_is_set: bool,
+    ) -> Result<(), BuildError> {
+        if is_set && !partner_is_set {
+            Err(BuildError::InvalidArgument {
+                name: name.to_owned(),
+                reason: format!(
+                    "the portal applies it only together with `{partner}` and would ignore it \
+                     alone; set `{partner}` too, or leave both unset"
+                ),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Refuses a comma in a text the server cuts at its first comma (the framework's
+    /// `filterValue`): what follows would be dropped, so the request would match more than asked.
+    pub(crate) fn no_comma(name: &str, value: &Option<String>) -> Result<(), BuildError> {
+        match value {
+            Some(text) if text.contains(',') => Err(BuildError::InvalidArgument {
+                name: name.to_owned(),
+                reason: "contains a comma, and the portal reads only the text before the first \
+                         comma, so it would match more than asked; leave the comma out"
+                    .to_owned(),
+            }),
+            _ => Ok(()),
         }
     }
 

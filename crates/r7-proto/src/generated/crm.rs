@@ -145,11 +145,11 @@ impl Endpoint for SetOpportunityAccess {
 }
 /// `PUT api/2.0/crm/opportunity/filter/access`
 ///
-/// Sets the privacy of every deal that matches the filter; without a filter, of every deal the
-/// caller can see.
+/// Sets the privacy of every deal that matches the filter.
 ///
 /// Deals the caller did not create are skipped silently unless the caller is a CRM administrator;
-/// the answer lists the deals that were changed.
+/// the answer lists the deals that were changed. A request with no filter is refused before
+/// sending; [`Self::all`] makes one for every deal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetOpportunityAccessByFilter {
     /// Only deals this user is responsible for (`responsibleid`).
@@ -158,25 +158,38 @@ pub struct SetOpportunityAccessByFilter {
     pub stage_id: Option<i64>,
     /// Only deals that carry all these tags (`tags`).
     pub tags: Vec<String>,
-    /// Only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this contact (`contactid`).
+    /// Only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this
+    /// contact (`contactid`).
     pub contact_id: Option<i64>,
     /// Only deals in stages of this type (`stageType`).
     pub stage_type: Option<StageType>,
-    /// Match `contact_id` among the members too (`contactAlsoIsParticipant`).
+    /// Match `contact_id` among the members too; alone (without `contact_id`) it is refused
+    /// (`contactAlsoIsParticipant`).
     pub contact_also_is_participant: Option<bool>,
-    /// Close date from (applied only together with `to_date`) (`fromDate`).
+    /// Close date from; the portal applies it only together with `to_date`, so alone it is refused
+    /// (`fromDate`).
     pub from_date: Option<ApiDateTime>,
-    /// Close date to (applied only together with `from_date`) (`toDate`).
+    /// Close date to; the portal applies it only together with `from_date`, so alone it is refused
+    /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
-    /// Search text: every word must start a word of the title or description (`filterValue`).
+    /// Search text: every word must start a word of the title or description. The portal reads
+    /// only the text before a first comma, so a comma is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// Whether only the access list may see the deals (`isPrivate`).
     pub is_private: bool,
     /// The users who may see the private deals (`accessList`).
     pub access_list: Vec<Uuid>,
+    /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
+    ///
+    /// Without it, a request with no filter is refused before sending, because the portal would then
+    /// set the privacy of every deal the caller created (of every deal, for a CRM administrator).
+    pub all: bool,
 }
 impl SetOpportunityAccessByFilter {
     /// The request with its required parameters; the others are unset.
+    ///
+    /// It has no filter yet: set one before sending, or it is refused; [`Self::all`] makes
+    /// the request that goes without one.
     pub fn new(is_private: bool) -> Self {
         SetOpportunityAccessByFilter {
             responsible_id: None,
@@ -190,6 +203,18 @@ impl SetOpportunityAccessByFilter {
             filter_value: None,
             is_private,
             access_list: Vec::new(),
+            all: false,
+        }
+    }
+    /// The request with no filter, meant for everything: the portal will set the privacy of every deal
+    /// the caller created (of every deal, for a CRM administrator).
+    ///
+    /// Going without a filter must be asked for by name like this: a request from [`Self::new`] with no
+    /// filter is refused before sending. Filters set afterwards still apply.
+    pub fn all(is_private: bool) -> Self {
+        SetOpportunityAccessByFilter {
+            all: true,
+            ..Self::new(is_private)
         }
     }
     /// Sets only deals this user is responsible for.
@@ -207,7 +232,8 @@ impl SetOpportunityAccessByFilter {
         self.tags = tags.into_iter().collect();
         self
     }
-    /// Sets only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this contact.
+    /// Sets only deals whose primary contact (or, with `contact_also_is_participant`, a member) is this
+    /// contact.
     pub fn contact_id(mut self, contact_id: i64) -> Self {
         self.contact_id = Some(contact_id);
         self
@@ -217,7 +243,7 @@ impl SetOpportunityAccessByFilter {
         self.stage_type = Some(stage_type);
         self
     }
-    /// Sets match `contact_id` among the members too.
+    /// Sets match `contact_id` among the members too; alone (without `contact_id`) it is refused.
     pub fn contact_also_is_participant(
         mut self,
         contact_also_is_participant: bool,
@@ -225,17 +251,20 @@ impl SetOpportunityAccessByFilter {
         self.contact_also_is_participant = Some(contact_also_is_participant);
         self
     }
-    /// Sets close date from (applied only together with `to_date`).
+    /// Sets close date from; the portal applies it only together with `to_date`, so alone it is
+    /// refused.
     pub fn from_date(mut self, from_date: ApiDateTime) -> Self {
         self.from_date = Some(from_date);
         self
     }
-    /// Sets close date to (applied only together with `from_date`).
+    /// Sets close date to; the portal applies it only together with `from_date`, so alone it is
+    /// refused.
     pub fn to_date(mut self, to_date: ApiDateTime) -> Self {
         self.to_date = Some(to_date);
         self
     }
-    /// Sets search text: every word must start a word of the title or description.
+    /// Sets search text: every word must start a word of the title or description. The portal reads
+    /// only the text before a first comma, so a comma is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
         self
@@ -254,6 +283,39 @@ impl Endpoint for SetOpportunityAccessByFilter {
     fn validate(&self) -> Result<(), BuildError> {
         check::ids("opportunityStagesid", &self.stage_id)?;
         check::ids("contactid", &self.contact_id)?;
+        check::together(
+            "contactAlsoIsParticipant",
+            self.contact_also_is_participant.is_some(),
+            "contactid",
+            self.contact_id.is_some(),
+        )?;
+        check::together(
+            "fromDate",
+            self.from_date.is_some(),
+            "toDate",
+            self.to_date.is_some(),
+        )?;
+        check::together(
+            "toDate",
+            self.to_date.is_some(),
+            "fromDate",
+            self.from_date.is_some(),
+        )?;
+        check::no_comma("filterValue", &self.filter_value)?;
+        check::some_filter(
+            self.all,
+            &[
+                check::narrows(&self.responsible_id),
+                check::narrows(&self.stage_id),
+                check::narrows(&self.tags),
+                check::narrows(&self.contact_id),
+                check::narrows(&self.stage_type),
+                check::narrows(&self.from_date),
+                check::narrows(&self.to_date),
+                check::narrows(&self.filter_value),
+            ],
+            "no filter is set (one of `responsible_id`, `stage_id`, `tags`, `contact_id`, `stage_type`, `from_date`, `to_date`, `filter_value`), and without one the portal would set the privacy of every deal the caller created (of every deal, for a CRM administrator); set a filter, or build the request with `SetOpportunityAccessByFilter::all()` to mean everything",
+        )?;
         Ok(())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
@@ -364,7 +426,8 @@ impl Endpoint for DeleteOpportunities {
 ///
 /// Deletes every deal that matches the filter and returns the deleted ones.
 ///
-/// **Without any filter it deletes every deal the caller may delete.**
+/// Without any filter the portal deletes every deal the caller may delete, so a request with no
+/// filter is refused before sending; [`Self::all`] makes one that means it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteOpportunitiesByFilter {
     /// Only deals this user is responsible for (`responsibleid`).
@@ -377,17 +440,29 @@ pub struct DeleteOpportunitiesByFilter {
     pub contact_id: Option<i64>,
     /// Only deals in stages of this type (`stageType`).
     pub stage_type: Option<StageType>,
-    /// Match `contact_id` among the members too (`contactAlsoIsParticipant`).
+    /// Match `contact_id` among the members too; alone (without `contact_id`) it is refused
+    /// (`contactAlsoIsParticipant`).
     pub contact_also_is_participant: Option<bool>,
-    /// Close date from (applied only together with `to_date`) (`fromDate`).
+    /// Close date from; the portal applies it only together with `to_date`, so alone it is refused
+    /// (`fromDate`).
     pub from_date: Option<ApiDateTime>,
-    /// Close date to (applied only together with `from_date`) (`toDate`).
+    /// Close date to; the portal applies it only together with `from_date`, so alone it is refused
+    /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
-    /// Search text: every word must start a word of the title or description (`filterValue`).
+    /// Search text: every word must start a word of the title or description. The portal reads
+    /// only the text before a first comma, so a comma is refused (`filterValue`).
     pub filter_value: Option<String>,
+    /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
+    ///
+    /// Without it, a request with no filter is refused before sending, because the portal would then
+    /// delete every deal the caller may delete.
+    pub all: bool,
 }
 impl DeleteOpportunitiesByFilter {
     /// The request with its required parameters; the others are unset.
+    ///
+    /// It has no filter yet: set one before sending, or it is refused; [`Self::all`] makes
+    /// the request that goes without one.
     pub fn new() -> Self {
         DeleteOpportunitiesByFilter {
             responsible_id: None,
@@ -399,6 +474,18 @@ impl DeleteOpportunitiesByFilter {
             from_date: None,
             to_date: None,
             filter_value: None,
+            all: false,
+        }
+    }
+    /// The request with no filter, meant for everything: the portal will delete every deal the caller
+    /// may delete.
+    ///
+    /// Going without a filter must be asked for by name like this: a request from [`Self::new`] with no
+    /// filter is refused before sending. Filters set afterwards still apply.
+    pub fn all() -> Self {
+        DeleteOpportunitiesByFilter {
+            all: true,
+            ..Self::new()
         }
     }
     /// Sets only deals this user is responsible for.
@@ -426,7 +513,7 @@ impl DeleteOpportunitiesByFilter {
         self.stage_type = Some(stage_type);
         self
     }
-    /// Sets match `contact_id` among the members too.
+    /// Sets match `contact_id` among the members too; alone (without `contact_id`) it is refused.
     pub fn contact_also_is_participant(
         mut self,
         contact_also_is_participant: bool,
@@ -434,17 +521,20 @@ impl DeleteOpportunitiesByFilter {
         self.contact_also_is_participant = Some(contact_also_is_participant);
         self
     }
-    /// Sets close date from (applied only together with `to_date`).
+    /// Sets close date from; the portal applies it only together with `to_date`, so alone it is
+    /// refused.
     pub fn from_date(mut self, from_date: ApiDateTime) -> Self {
         self.from_date = Some(from_date);
         self
     }
-    /// Sets close date to (applied only together with `from_date`).
+    /// Sets close date to; the portal applies it only together with `from_date`, so alone it is
+    /// refused.
     pub fn to_date(mut self, to_date: ApiDateTime) -> Self {
         self.to_date = Some(to_date);
         self
     }
-    /// Sets search text: every word must start a word of the title or description.
+    /// Sets search text: every word must start a word of the title or description. The portal reads
+    /// only the text before a first comma, so a comma is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
         self
@@ -463,6 +553,39 @@ impl Endpoint for DeleteOpportunitiesByFilter {
     fn validate(&self) -> Result<(), BuildError> {
         check::ids("opportunityStagesid", &self.stage_id)?;
         check::ids("contactid", &self.contact_id)?;
+        check::together(
+            "contactAlsoIsParticipant",
+            self.contact_also_is_participant.is_some(),
+            "contactid",
+            self.contact_id.is_some(),
+        )?;
+        check::together(
+            "fromDate",
+            self.from_date.is_some(),
+            "toDate",
+            self.to_date.is_some(),
+        )?;
+        check::together(
+            "toDate",
+            self.to_date.is_some(),
+            "fromDate",
+            self.from_date.is_some(),
+        )?;
+        check::no_comma("filterValue", &self.filter_value)?;
+        check::some_filter(
+            self.all,
+            &[
+                check::narrows(&self.responsible_id),
+                check::narrows(&self.stage_id),
+                check::narrows(&self.tags),
+                check::narrows(&self.contact_id),
+                check::narrows(&self.stage_type),
+                check::narrows(&self.from_date),
+                check::narrows(&self.to_date),
+                check::narrows(&self.filter_value),
+            ],
+            "no filter is set (one of `responsible_id`, `stage_id`, `tags`, `contact_id`, `stage_type`, `from_date`, `to_date`, `filter_value`), and without one the portal would delete every deal the caller may delete; set a filter, or build the request with `DeleteOpportunitiesByFilter::all()` to mean everything",
+        )?;
         Ok(())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
@@ -507,7 +630,8 @@ pub struct ListOpportunities {
     pub start_index: Option<u64>,
     /// Page size (`count`); the server caps it at 1000 (`count`).
     pub count: Option<u64>,
-    /// Sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`, `id` (`sortBy`).
+    /// Sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`, `id`
+    /// (`sortBy`).
     pub sort_by: Option<String>,
     /// Sort direction (`sortOrder`) (`sortOrder`).
     pub sort_order: Option<SortOrder>,
@@ -586,7 +710,8 @@ impl ListOpportunities {
         self.count = Some(count);
         self
     }
-    /// Sets sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`, `id`.
+    /// Sets sort key (`sortBy`): one of `title`, `responsible`, `stage`, `bidvalue`, `dateandtime`,
+    /// `id`.
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.sort_by = Some(sort_by.into());
         self
@@ -726,7 +851,8 @@ pub struct CreateOpportunity {
     pub actual_close_date: Option<ApiDateTime>,
     /// When the deal is expected to close (`expectedCloseDate`).
     pub expected_close_date: Option<ApiDateTime>,
-    /// Custom field values; empty values and unknown fields are skipped by the server (`customFieldList`).
+    /// Custom field values; empty values and unknown fields are skipped by the server
+    /// (`customFieldList`).
     pub custom_fields: Vec<CustomFieldValue>,
     /// Whether only the access list may see the deal (`isPrivate`).
     pub is_private: Option<bool>,
@@ -1246,7 +1372,8 @@ pub struct ListOpportunitiesByPrefix {
     pub prefix: String,
     /// Limit the search to this contact's deals (see `internal_search`) (`contactID`).
     pub contact_id: Option<i64>,
-    /// With `contact_id`: search the contact's deals (true) or the others (false, the default) (`internalSearch`).
+    /// With `contact_id`: search the contact's deals (true) or the others (false, the default)
+    /// (`internalSearch`).
     pub internal_search: Option<bool>,
 }
 impl ListOpportunitiesByPrefix {
