@@ -29,10 +29,9 @@ pub fn encode_path_segment(value: &str) -> String {
     }
 }
 
-/// Renders `E::PATH_TEMPLATE` with the endpoint's encoded parameters.
-pub(crate) fn render_path<E: Endpoint>(endpoint: &E) -> Result<String, BuildError> {
+/// Appends `E::PATH_TEMPLATE` with the endpoint's encoded parameters to `out`.
+pub(crate) fn write_path<E: Endpoint>(out: &mut String, endpoint: &E) -> Result<(), BuildError> {
     let template = E::PATH_TEMPLATE;
-    let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -44,17 +43,34 @@ pub(crate) fn render_path<E: Endpoint>(endpoint: &E) -> Result<String, BuildErro
         let value = endpoint
             .path_param(name)
             .ok_or(BuildError::Template { template })?;
-        if value.is_empty() {
-            return Err(BuildError::InvalidArgument {
-                name: name.to_owned(),
-                reason: "must not be empty (it is a path segment)".to_owned(),
-            });
+        match value.as_str() {
+            "" => {
+                return Err(BuildError::InvalidArgument {
+                    name: name.to_owned(),
+                    reason: "must not be empty (it is a path segment)".to_owned(),
+                });
+            }
+            "." => out.push_str("%2E"),
+            ".." => out.push_str("%2E%2E"),
+            // Encoded straight into the request's URI: no string of its own per segment.
+            value => out.extend(utf8_percent_encode(value, PATH_SEGMENT)),
         }
-        out.push_str(&encode_path_segment(&value));
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(())
+}
+
+/// Appends query pairs to `out` as `a=1&b=2`.
+pub(crate) fn write_query(out: &mut String, pairs: &[(&'static str, String)]) {
+    for (at, (name, value)) in pairs.iter().enumerate() {
+        if at > 0 {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(name, QUERY_COMPONENT));
+        out.push('=');
+        out.extend(utf8_percent_encode(value, QUERY_COMPONENT));
+    }
 }
 
 /// Percent-encodes one query or form component.
@@ -65,14 +81,7 @@ pub(crate) fn encode_query_component(text: &str) -> String {
 /// Encodes query pairs as `a=1&b=2`.
 pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
     let mut out = String::new();
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.extend(utf8_percent_encode(name, QUERY_COMPONENT));
-        out.push('=');
-        out.extend(utf8_percent_encode(value, QUERY_COMPONENT));
-    }
+    write_query(&mut out, pairs);
     out
 }
 

@@ -2,11 +2,11 @@
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Request};
+use http::{HeaderValue, Request, Uri};
 
 use crate::endpoint::{Auth, Endpoint};
 use crate::error::BuildError;
-use crate::path::{encode_query, render_path};
+use crate::path::{write_path, write_query};
 use crate::{AuthScheme, BaseUrl, Format, Token};
 
 /// `User-Agent` of requests built here.
@@ -74,31 +74,36 @@ pub fn build_request<E: Endpoint>(
     let mut uri =
         String::with_capacity(context.base_url.as_str().len() + E::PATH_TEMPLATE.len() + 16);
     uri.push_str(context.base_url.as_str());
-    uri.push_str(&render_path(endpoint)?);
+    write_path(&mut uri, endpoint)?;
     uri.push_str(context.format.suffix());
     let query = endpoint.query();
     if !query.is_empty() {
         uri.push('?');
-        uri.push_str(&encode_query(&query));
+        write_query(&mut uri, &query);
     }
+    let uri = Uri::try_from(uri).map_err(http::Error::from)?;
 
-    let mut builder = Request::builder()
-        .method(E::METHOD)
-        .uri(uri)
-        .header(
-            ACCEPT,
-            HeaderValue::from_static(context.format.media_type()),
-        )
-        .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-    if let Some(token) = token {
-        builder = builder.header(AUTHORIZATION, token.header_value(context.auth_scheme));
-    }
-    let body = match endpoint.body()? {
-        Some(body) => {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
-            body.bytes
-        }
-        None => Bytes::new(),
+    // Filled in place rather than through `Request::builder`, which moves the whole request
+    // through a `Result` at every step: this is on the path of every call.
+    let (content_type, body) = match endpoint.body()? {
+        Some(body) => (Some(body.content_type), body.bytes),
+        None => (None, Bytes::new()),
     };
-    Ok(builder.body(body)?)
+    let mut request = Request::new(body);
+    *request.method_mut() = E::METHOD;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.reserve(4);
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_static(context.format.media_type()),
+    );
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    if let Some(token) = token {
+        headers.insert(AUTHORIZATION, token.header_value(context.auth_scheme));
+    }
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    Ok(request)
 }
