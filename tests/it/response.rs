@@ -203,3 +203,27 @@ fn a_malformed_sign_in_answer_never_quotes_its_value() {
     .expect_err("not a deal");
     assert!(err.to_string().contains("just text"), "{err}");
 }
+
+#[test]
+fn amounts_json_cannot_carry_are_refused_in_both_formats() {
+    // JSON has no infinity or NaN, and serde_json refuses a number out of f64's range; the XML
+    // form must not let through what the JSON form cannot say.
+    let json = r#"{"status":0,"response":{"bidValue":1e400,"id":1}}"#;
+    let err = parse(response(200, Some("application/json"), json)).expect_err("1e400");
+    assert!(matches!(err, ResponseError::Decode { .. }), "{err:?}");
+    for amount in ["inf", "NaN", "infinity", "1e400"] {
+        let xml = format!(
+            "<result><status>0</status><response><bidValue>{amount}</bidValue><id>1</id></response></result>"
+        );
+        match parse(response(200, Some("text/xml"), xml)).expect_err(amount) {
+            ResponseError::Decode { path, .. } => {
+                assert_eq!(
+                    path.as_deref(),
+                    Some("result/response/bidValue"),
+                    "{amount}"
+                );
+            }
+            other => panic!("{amount}: unexpected {other:?}"),
+        }
+    }
+}

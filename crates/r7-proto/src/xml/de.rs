@@ -113,6 +113,23 @@ macro_rules! numbers {
     )*};
 }
 
+/// Floats as JSON has them: Rust's `FromStr` also reads `inf`, `NaN`, `infinity` and turns
+/// `1e400` into infinity, none of which JSON can carry, so the two forms would disagree (and a
+/// value read from XML would not survive being written back as JSON).
+macro_rules! floats {
+    ($($method:ident $visit:ident $ty:ident,)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            let what = concat!("a finite number (", stringify!($ty), ")");
+            let value: $ty = self.parse(what)?;
+            if !value.is_finite() {
+                let text = self.text()?.trim();
+                return Err(self.error(format_args!("expected {what}, found {:?}", short(text))));
+            }
+            located(self.path, visitor.$visit(value))
+        }
+    )*};
+}
+
 macro_rules! forward {
     ($($method:ident($($arg:ident: $ty:ty),*) => $target:ident,)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Error> {
@@ -163,6 +180,9 @@ impl<'de> Deserializer<'de> for De<'_> {
         deserialize_u32 visit_u32 u32,
         deserialize_u64 visit_u64 u64,
         deserialize_u128 visit_u128 u128,
+    }
+
+    floats! {
         deserialize_f32 visit_f32 f32,
         deserialize_f64 visit_f64 f64,
     }

@@ -216,6 +216,19 @@ fn content_errors_name_the_element() {
     );
     assert!(err.contains("expected child elements"), "{err}");
 
+    // Floats JSON cannot carry are refused as JSON refuses them, at their element.
+    for amount in ["inf", "-inf", "NaN", "infinity", "1e400", "-1e400"] {
+        let xml = format!(
+            "<result><status>0</status><response><bidValue>{amount}</bidValue></response></result>"
+        );
+        let err = from_str::<Envelope<Opportunity>>(&xml).unwrap_err();
+        assert_eq!(err.path(), Some("result/response/bidValue"), "{amount}");
+        assert!(err.message().contains("finite"), "{amount}: {err}");
+    }
+    let xml = "<result><status>0</status><response><bidValue>1e300</bidValue></response></result>";
+    let deal: Envelope<Opportunity> = from_str(xml).unwrap();
+    assert_eq!(deal.response.bid_value, 1e300);
+
     // Messages quote a bounded snippet, not the whole value.
     let long = "9".repeat(10_000) + "x";
     let err = error_of::<Envelope<i32>>(&format!("<result><status>{long}</status></result>"));
