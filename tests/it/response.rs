@@ -227,3 +227,25 @@ fn amounts_json_cannot_carry_are_refused_in_both_formats() {
         }
     }
 }
+
+#[test]
+fn a_204_is_no_content_only_where_nothing_is_expected() {
+    use r7_proto::{NoContent, SetOpportunityCreationDate};
+    for content_type in [None, Some("application/json"), Some("text/xml")] {
+        let resp = response(204, content_type, "");
+        assert_eq!(
+            parse_response::<SetOpportunityCreationDate>(&resp).expect("204 is NoContent"),
+            NoContent
+        );
+        // An endpoint that returns a deal cannot make one out of nothing.
+        let err = parse(response(204, content_type, "")).expect_err("204 for a deal");
+        assert_eq!(err.status(), 204, "{err:?}");
+        assert!(
+            matches!(
+                err,
+                ResponseError::Http { .. } | ResponseError::Decode { .. }
+            ),
+            "{err:?}"
+        );
+    }
+}

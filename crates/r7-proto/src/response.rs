@@ -19,6 +19,8 @@ use crate::{Format, xml};
 /// requests that ask for XML. Then:
 ///
 /// * a successful envelope (`status` 0) gives the typed value;
+/// * HTTP 204 with an empty body gives [`NoContent`](crate::NoContent) to the endpoints that
+///   return it (and is an error for the others);
 /// * HTTP 401 gives [`ResponseError::Unauthorized`];
 /// * HTTP 503 with `Retry-After` gives [`ResponseError::RateLimited`];
 /// * an error envelope (`status` 1), whatever the HTTP status, gives [`ResponseError::Api`] with
@@ -67,6 +69,9 @@ pub fn parse_response<E: Endpoint>(
         };
     }
 
+    if status == StatusCode::NO_CONTENT && body.is_empty() {
+        return E::Output::from_no_content().ok_or_else(not_an_envelope);
+    }
     let Some(format) = format else {
         return Err(not_an_envelope());
     };
