@@ -249,3 +249,93 @@ fn a_204_is_no_content_only_where_nothing_is_expected() {
         );
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_allowed_before_either_format() {
+    let json = "\u{FEFF}{\"status\":0,\"response\":{\"title\":\"x\",\"id\":7}}";
+    let xml = "\u{FEFF}<result><status>0</status><response><title>x</title><id>7</id></response></result>";
+    for (content_type, body) in [
+        (Some("application/json"), json),
+        (None, json),
+        (Some("text/xml"), xml),
+        (None, xml),
+    ] {
+        let deal = parse(response(200, content_type, body)).expect("a BOM is no error");
+        assert_eq!((deal.id, deal.title.as_str()), (7, "x"), "{content_type:?}");
+    }
+}
+
+/// `text` in windows-1251 (Cyrillic letters and ASCII only).
+fn cp1251(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            'А'..='я' => (c as u32 - 'А' as u32 + 0xC0) as u8,
+            'Ё' => 0xA8,
+            'ё' => 0xB8,
+            c if c.is_ascii() => c as u8,
+            c => panic!("{c} is not in this test's windows-1251"),
+        })
+        .collect()
+}
+
+#[test]
+fn bodies_in_windows_1251_are_transcoded_not_misread() {
+    let title = "Поставка оборудования, этап Ё";
+    let json = format!(r#"{{"status":0,"response":{{"title":"{title}","id":7}}}}"#);
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?><result><status>0</status><response><title>{title}</title><id>7</id></response></result>"
+    );
+    for (content_type, body) in [
+        ("application/json; charset=windows-1251", cp1251(&json)),
+        ("text/xml; charset=windows-1251", cp1251(&xml)),
+        ("text/xml; charset=\"CP1251\"", cp1251(&xml)),
+    ] {
+        // Real windows-1251 bytes: not UTF-8, so nothing but transcoding can read them.
+        assert!(std::str::from_utf8(&body).is_err());
+        let deal = parse(response(200, Some(content_type), body)).expect(content_type);
+        assert_eq!(deal.title, title, "{content_type}");
+    }
+    // An error envelope's message too.
+    let error = r#"{"status":1,"statusCode":404,"error":{"message":"Сделка не найдена"}}"#;
+    let err = parse(response(
+        404,
+        Some("application/json; charset=windows-1251"),
+        cp1251(error),
+    ))
+    .expect_err("404");
+    assert_eq!(
+        err.api().and_then(|e| e.message.as_deref()),
+        Some("Сделка не найдена")
+    );
+}
+
+#[test]
+fn an_unknown_charset_is_refused_by_name() {
+    let body = r#"{"status":0,"response":{"title":"x","id":7}}"#;
+    for charset in ["x-klingon", "iso-2022-kr"] {
+        let content_type = format!("application/json; charset={charset}");
+        let err = parse(response(200, Some(&content_type), body)).expect_err(charset);
+        match &err {
+            ResponseError::Charset {
+                status,
+                charset: named,
+            } => {
+                assert_eq!((status.as_u16(), named.as_str()), (200, charset));
+            }
+            other => panic!("{charset}: unexpected {other:?}"),
+        }
+        assert_eq!(err.status(), 200);
+        assert!(err.to_string().contains(charset), "{err}");
+    }
+    // Bytes the charset does not define are a decode error, never replacement characters.
+    let err = parse(response(
+        200,
+        Some("application/json; charset=windows-1253"),
+        &b"{\"status\":0,\"response\":{\"title\":\"\xaa\",\"id\":7}}"[..],
+    ))
+    .expect_err("0xAA is not windows-1253");
+    assert!(
+        matches!(&err, ResponseError::Decode { reason, .. } if reason.contains("windows-1253")),
+        "{err:?}"
+    );
+}

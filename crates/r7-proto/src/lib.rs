@@ -34,6 +34,7 @@
 //! with `Retry-After`.
 
 mod base_url;
+mod charset;
 mod credentials;
 mod endpoint;
 mod endpoints;

@@ -1,11 +1,13 @@
 //! Turning an `http::Response` into an endpoint's output or a typed error.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderMap, Response, StatusCode};
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use crate::charset::{self, CharsetError};
 use crate::endpoint::Endpoint;
 use crate::envelope::{Envelope, EnvelopeStatus};
 use crate::error::{ApiError, BodySnippet, ResponseError};
@@ -22,6 +24,8 @@ use crate::{Format, xml};
 /// * HTTP 204 with an empty body gives [`NoContent`](crate::NoContent) to the endpoints that
 ///   return it (and is an error for the others);
 /// * HTTP 401 gives [`ResponseError::Unauthorized`];
+/// * a body in another `charset` than UTF-8 (`windows-1251`, `koi8-r`, ...) is transcoded
+///   first, and one in an unknown charset gives [`ResponseError::Charset`];
 /// * HTTP 503 with `Retry-After` gives [`ResponseError::RateLimited`];
 /// * an error envelope (`status` 1), whatever the HTTP status, gives [`ResponseError::Api`] with
 ///   the server's message;
@@ -32,13 +36,23 @@ pub fn parse_response<E: Endpoint>(
     response: &Response<impl AsRef<[u8]>>,
 ) -> Result<E::Output, ResponseError> {
     let status = response.status();
-    let body = response.body().as_ref();
+    let raw = response.body().as_ref();
     let headers = response.headers();
-    let format = detect_format(headers, body);
+    let format = detect_format(headers, raw);
 
     if status == StatusCode::UNAUTHORIZED {
         return Err(ResponseError::Unauthorized);
     }
+    // Only a body that will be decoded is transcoded; a proxy page keeps its bytes for the
+    // snippet whatever charset it claims.
+    let transcoded;
+    let body = match format {
+        Some(format) => {
+            transcoded = to_utf8(status, format, headers, raw)?;
+            &*transcoded
+        }
+        None => raw,
+    };
     let not_an_envelope = || ResponseError::Http {
         status,
         content_type: content_type(headers)
@@ -128,16 +142,22 @@ fn api_error<T>(status: StatusCode, envelope: Envelope<T>) -> ApiError {
     }
 }
 
-/// Decodes `body` as `T` in `format`, naming the place of a failure.
 /// The reason given for a decode error of an answer that carries credentials.
 const WITHHELD_REASON: &str =
     "not the expected shape (details withheld: the answer carries credentials)";
 
+/// The UTF-8 encoding of U+FEFF, which some servers put before a document.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes `body` as `T` in `format`, naming the place of a failure.
 pub(crate) fn decode<T: DeserializeOwned>(
     format: Format,
     status: StatusCode,
     body: &[u8],
 ) -> Result<T, ResponseError> {
+    // A UTF-8 byte order mark is allowed before either format (the sniffer skips it too);
+    // neither serde_json nor the XML reader accepts it as the first character.
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
     match format {
         Format::Json => {
             // Fast path: a plain decode. Path tracking (serde_path_to_error) allocates a String
@@ -178,6 +198,24 @@ pub(crate) fn decode<T: DeserializeOwned>(
     }
 }
 
+/// The body in UTF-8, by the charset of its `Content-Type`.
+fn to_utf8<'b>(
+    status: StatusCode,
+    format: Format,
+    headers: &HeaderMap,
+    body: &'b [u8],
+) -> Result<Cow<'b, [u8]>, ResponseError> {
+    charset::to_utf8(content_type(headers), body).map_err(|error| match error {
+        CharsetError::Unknown(charset) => ResponseError::Charset { status, charset },
+        CharsetError::Malformed(charset) => ResponseError::Decode {
+            format,
+            status,
+            path: None,
+            reason: format!("the body is not valid {charset} text, the charset it is declared in"),
+        },
+    })
+}
+
 fn content_type(headers: &HeaderMap) -> Option<&str> {
     headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
 }
@@ -204,7 +242,7 @@ fn detect_format(headers: &HeaderMap, body: &[u8]) -> Option<Format> {
             return None;
         }
     }
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
     let head = &body[start..body.len().min(start + 16)];
     match head.first() {
