@@ -7,6 +7,7 @@ mod faults;
 mod golden;
 mod layers;
 mod lifecycle;
+mod memory;
 mod properties;
 mod request;
 mod response;

@@ -34,6 +34,7 @@
 //! with `Retry-After`.
 
 mod base_url;
+mod budget;
 mod charset;
 mod credentials;
 mod endpoint;

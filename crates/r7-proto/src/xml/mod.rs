@@ -31,8 +31,10 @@
 //! ```
 //!
 //! The input is untrusted: a `<!DOCTYPE>` is refused (so no entity can be declared or expanded),
-//! only the five predefined entities and character references are accepted, and elements may nest
-//! at most 64 deep.
+//! only the five predefined entities and character references are accepted, elements may nest
+//! at most 64 deep, and decoding stops with an error once the values it builds would take far more
+//! memory than a real answer of the document's size (such as a list of deals made of thousands of
+//! `<response />`).
 
 mod de;
 mod tree;
@@ -43,6 +45,8 @@ mod tests;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+
+use crate::budget::{Budget, Budgeted};
 
 /// Longest message kept in an [`Error`]; serde and quick-xml messages may quote input.
 const MAX_MESSAGE_CHARS: usize = 256;
@@ -75,7 +79,8 @@ pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, Error> {
 pub fn from_str<T: DeserializeOwned>(xml: &str) -> Result<T, Error> {
     let (name, root) = tree::parse(xml)?;
     let path = de::Path::root(&name);
-    T::deserialize(de::De::new(&[&root], &path))
+    let budget = Budget::for_input(xml.len());
+    T::deserialize(Budgeted::new(de::De::new(&[&root], &path), &budget))
 }
 
 /// Why an XML document could not be decoded: what went wrong, and where.
