@@ -339,3 +339,44 @@ fn an_unknown_charset_is_refused_by_name() {
         "{err:?}"
     );
 }
+
+#[test]
+fn an_array_where_an_object_belongs_is_a_decode_error() {
+    // serde's derived structs also read a sequence of their fields in order; the server never
+    // writes that, so `[]` or `[1, "x"]` for a deal is a wrong answer, not a deal of defaults.
+    for (body, place) in [
+        (r#"{"status":0,"response":[]}"#, "response"),
+        (
+            r#"{"status":0,"response":[null,"2024-01-01T00:00:00",[],null,"x"]}"#,
+            "response",
+        ),
+        (
+            r#"{"status":0,"response":{"stage":[1,"x"],"id":1}}"#,
+            "response.stage",
+        ),
+        (
+            r#"{"status":0,"response":{"createBy":[],"id":1}}"#,
+            "response.createBy",
+        ),
+    ] {
+        match parse(response(200, Some("application/json"), body)).expect_err(body) {
+            ResponseError::Decode { path, reason, .. } => {
+                assert_eq!(path.as_deref(), Some(place), "{body}");
+                assert!(reason.contains("sequence"), "{body}: {reason}");
+            }
+            other => panic!("{body}: unexpected {other:?}"),
+        }
+    }
+    // XML has no sequence of one element: two where one deal belongs is refused by count.
+    let xml = "<result><status>0</status><response><id>1</id></response><response><id>2</id></response></result>";
+    let err = parse(response(200, Some("text/xml"), xml)).expect_err("two deals");
+    assert!(matches!(err, ResponseError::Decode { .. }), "{err:?}");
+    // A list answer is still a sequence.
+    let page = parse_response::<r7_proto::ListOpportunities>(&response(
+        200,
+        Some("application/json"),
+        r#"{"status":0,"response":[]}"#,
+    ))
+    .expect("an empty page");
+    assert!(page.is_empty());
+}

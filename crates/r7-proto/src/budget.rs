@@ -9,13 +9,18 @@
 //! budget, which [`Budget::for_input`] derives from the input's length. Strings need no charge:
 //! each is at most as long as the input it was read from. The charge is paid after the element
 //! was read, so an element's own lists are charged first, and nothing is charged twice.
+//!
+//! The wrapper also refuses a struct written as a sequence (`"response": []` or `[1, "x"]`
+//! where a deal belongs): serde's derived structs accept that form, which the server never
+//! writes, so it could only turn a wrong answer into a value of defaults.
 
 use std::cell::Cell;
 use std::fmt;
 use std::mem::size_of;
 
 use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Unexpected,
+    VariantAccess, Visitor,
 };
 
 /// Charge per element as a multiple of its size. A `Vec` holds up to twice its length while it
@@ -85,7 +90,8 @@ struct Wrap<'b, T> {
     inner: T,
     budget: &'b Budget,
     /// Set for what `deserialize_struct` hands out. The fields of a struct live in the struct,
-    /// whose size its container was charged, so its map entries cost nothing more.
+    /// whose size its container was charged, so its map entries cost nothing more; and a
+    /// sequence is refused rather than read as the fields in order.
     is_struct: bool,
 }
 
@@ -222,6 +228,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        if self.is_struct {
+            return Err(de::Error::invalid_type(Unexpected::Seq, &self));
+        }
         self.inner.visit_seq(Wrap::new(seq, self.budget))
     }
 
