@@ -131,9 +131,9 @@ fn repeat(item: &str, sep: &str, n: usize) -> String {
     out
 }
 
-/// About this many bytes of hostile body per case: enough that the bound's 1 MiB is small
-/// beside 16 times the body, small enough for a debug build.
-const SIZE: usize = 2 << 20;
+/// About this many bytes of hostile body per case: enough that 16 times the body is large
+/// beside the bound's 1 MiB, small enough for a debug build.
+const SIZE: usize = 1 << 20;
 
 fn json_list(item: &str) -> Vec<u8> {
     let n = SIZE / (item.len() + 1);
@@ -239,3 +239,172 @@ fn fixtures_decode_within_the_bound() {
 }
 
 const XML: &str = "text/xml; charset=UTF-8";
+
+fn xml_list(item: &str) -> Vec<u8> {
+    let n = SIZE / item.len();
+    format!("<result><status>0</status>{}</result>", item.repeat(n)).into_bytes()
+}
+
+fn xml_single(content: &str) -> Vec<u8> {
+    format!("<result><status>0</status><response>{content}</response></result>").into_bytes()
+}
+
+#[test]
+fn hostile_xml_stays_within_the_bound() {
+    use r7_proto::{
+        DeleteOpportunity, GetOpportunity, ListOpportunities, ListOpportunityContacts, ListStages,
+        SetOpportunityCreationDate,
+    };
+    let mut worst = 0f64;
+    let mut note = |(result, ratio): (Result<(), String>, f64)| {
+        worst = worst.max(ratio);
+        result
+    };
+    // Lists of self-closed elements: the budget must stop them.
+    for item in [
+        "<response/>",
+        "<response><members/><members/><members/><members/><members/><members/></response>",
+        "<response><customFields/><customFields/><customFields/></response>",
+    ] {
+        let result = note(decode::<ListOpportunities>(XML, xml_list(item)));
+        assert!(result.is_err_and(|e| e.contains("memory")), "{item}");
+    }
+    note(decode::<ListOpportunityContacts>(
+        XML,
+        xml_list("<response/>"),
+    ))
+    .unwrap_err();
+    note(decode::<ListStages>(XML, xml_list("<response/>"))).unwrap_err();
+    // Lists inside one deal.
+    for field in ["members", "customFields", "accessList"] {
+        let item = format!("<{field}/>");
+        let body = xml_single(&item.repeat(SIZE / item.len()));
+        note(decode::<GetOpportunity>(XML, body)).unwrap_err();
+    }
+    note(decode::<DeleteOpportunity>(
+        XML,
+        xml_single(&"<members/>".repeat(SIZE / 10)),
+    ))
+    .unwrap_err();
+    // The smallest elements there are, unknown to the model: only the tree costs.
+    note(decode::<GetOpportunity>(
+        XML,
+        xml_single(&"<a/>".repeat(SIZE / 4)),
+    ))
+    .unwrap();
+    // Elements that are never closed cost their tree only until the document fails.
+    note(decode::<GetOpportunity>(
+        XML,
+        "<a".repeat(SIZE / 2).into_bytes(),
+    ))
+    .unwrap_err();
+    // Deep but legal nesting (the limit is 64), many times.
+    let deep = format!("{}{}", "<x>".repeat(60), "</x>".repeat(60));
+    note(decode::<GetOpportunity>(
+        XML,
+        xml_single(&deep.repeat(SIZE / deep.len())),
+    ))
+    .unwrap();
+    // Many distinct sibling names, at the top and inside a deal.
+    let names: String = (0..SIZE / 10).map(|i| format!("<n{i}/>")).collect();
+    note(decode::<GetOpportunity>(XML, xml_single(&names))).unwrap();
+    // Long text, plain and with references.
+    note(decode::<GetOpportunity>(
+        XML,
+        xml_single(&format!("<title>{}</title>", "x".repeat(SIZE))),
+    ))
+    .unwrap();
+    let escaped = "&amp;".repeat(SIZE / 5);
+    note(decode::<GetOpportunity>(
+        XML,
+        xml_single(&format!("<title>{escaped}</title>")),
+    ))
+    .unwrap();
+    let cdata = "<![CDATA[x]]>".repeat(SIZE / 13);
+    note(decode::<GetOpportunity>(
+        XML,
+        xml_single(&format!("<title>{cdata}</title>")),
+    ))
+    .unwrap();
+    // A method that returns nothing ignores whatever it is sent.
+    note(decode::<SetOpportunityCreationDate>(
+        XML,
+        xml_list("<response/>"),
+    ))
+    .unwrap();
+    eprintln!("XML: worst peak {worst:.2} times the body");
+}
+
+/// Fragments the property combines: (JSON value, XML content of the element it becomes).
+const UNITS: [(&str, &str); 7] = [
+    ("{}", ""),
+    (r#"{"members":[{},{}]}"#, "<members/><members/>"),
+    (r#"{"id":1}"#, "<id>1</id>"),
+    (r#"{"title":"a&b"}"#, "<title>a&amp;b</title>"),
+    (r#"{"a":0,"b":1}"#, "<a/><b>1</b>"),
+    (r#"{"customFields":[{}]}"#, "<customFields/>"),
+    ("null", "<x><y><z/></y></x>"),
+];
+
+/// `units` repeated to `n` items, each an element named `name` in XML.
+fn body_of(xml: bool, units: &[usize], n: usize, wrap: usize) -> Vec<u8> {
+    let items: Vec<&(&str, &str)> = (0..n).map(|i| &UNITS[units[i % units.len()]]).collect();
+    let name = ["response", "members", "customFields"][wrap];
+    if xml {
+        let mut inner = String::new();
+        for (_, content) in items {
+            if content.is_empty() {
+                inner.push_str(&format!("<{name}/>"));
+            } else {
+                inner.push_str(&format!("<{name}>{content}</{name}>"));
+            }
+        }
+        let inner = if wrap == 0 {
+            inner
+        } else {
+            format!("<response>{inner}</response>")
+        };
+        format!("<result><status>0</status>{inner}</result>").into_bytes()
+    } else {
+        let list = items
+            .iter()
+            .map(|(json, _)| *json)
+            .collect::<Vec<_>>()
+            .join(",");
+        let response = match wrap {
+            0 => format!("[{list}]"),
+            1 => format!(r#"[{{"members":[{list}]}}]"#),
+            _ => format!(r#"{{"customFields":[{list}]}}"#),
+        };
+        format!(r#"{{"status":0,"response":{response}}}"#).into_bytes()
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 24,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Whatever the mix, decoding stays within the bound (decoded or refused).
+    #[test]
+    fn random_hostile_bodies_stay_within_the_bound(
+        xml: bool,
+        endpoint in 0..4usize,
+        units in proptest::collection::vec(0..UNITS.len(), 1..4),
+        n in 1usize..20_000,
+        wrap in 0..3usize,
+    ) {
+        use r7_proto::{GetOpportunity, ListOpportunities, ListOpportunityContacts, ListStages};
+        let content_type = if xml { XML } else { JSON };
+        let body = body_of(xml, &units, n, wrap);
+        // `decode` asserts the bound; the result may be a value or an error.
+        let _ = match endpoint {
+            0 => decode::<ListOpportunities>(content_type, body),
+            1 => decode::<ListOpportunityContacts>(content_type, body),
+            2 => decode::<ListStages>(content_type, body),
+            _ => decode::<GetOpportunity>(content_type, body),
+        };
+    }
+}

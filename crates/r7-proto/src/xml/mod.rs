@@ -77,10 +77,10 @@ pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, Error> {
 ///
 /// As [`from_slice`], except that a `&str` is UTF-8 already.
 pub fn from_str<T: DeserializeOwned>(xml: &str) -> Result<T, Error> {
-    let (name, root) = tree::parse(xml)?;
-    let path = de::Path::root(&name);
+    let doc = tree::parse(xml)?;
+    let path = de::Path::root(doc.name(0));
     let budget = Budget::for_input(xml.len());
-    T::deserialize(Budgeted::new(de::De::new(&[&root], &path), &budget))
+    T::deserialize(Budgeted::new(de::De::new(&doc, &[0], &path), &budget))
 }
 
 /// Why an XML document could not be decoded: what went wrong, and where.
