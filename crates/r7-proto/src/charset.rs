@@ -33,6 +33,10 @@ pub(crate) fn to_utf8<'b>(
     let Some(label) = content_type.and_then(charset) else {
         return Ok(Cow::Borrowed(body));
     };
+    // What the portal sends, answered without a look-up in the label table.
+    if label.eq_ignore_ascii_case("utf-8") {
+        return Ok(Cow::Borrowed(body));
+    }
     let encoding = match Encoding::for_label(label.as_bytes()) {
         Some(encoding) if encoding == REPLACEMENT => None,
         other => other,
