@@ -408,3 +408,43 @@ proptest::proptest! {
         };
     }
 }
+
+#[test]
+fn a_body_transcoded_from_another_charset_stays_within_the_bound_of_its_own_size() {
+    use r7_proto::{ListOpportunities, ListStages};
+    // 0x88 is the euro sign in windows-1251: one byte that becomes three in UTF-8. Most of the
+    // body is such a string, the rest a list of empty objects.
+    let mut worst = 0f64;
+    for (json, euros) in [
+        (true, SIZE * 9 / 10),
+        (false, SIZE * 9 / 10),
+        (true, SIZE / 2),
+    ] {
+        let list_bytes = SIZE - euros;
+        let mut body = Vec::with_capacity(SIZE + 100);
+        if json {
+            body.extend_from_slice(br#"{"status":0,"x":""#);
+            body.resize(body.len() + euros, 0x88);
+            body.extend_from_slice(br#"","response":["#);
+            body.extend_from_slice(repeat("{}", ",", list_bytes / 3).as_bytes());
+            body.extend_from_slice(b"]}");
+        } else {
+            body.extend_from_slice(b"<result><status>0</status><x>");
+            body.resize(body.len() + euros, 0x88);
+            body.extend_from_slice(b"</x>");
+            body.extend_from_slice("<response/>".repeat(list_bytes / 11).as_bytes());
+            body.extend_from_slice(b"</result>");
+        }
+        let content_type = if json {
+            "application/json; charset=windows-1251"
+        } else {
+            "text/xml; charset=windows-1251"
+        };
+        // Decoded or refused, within the bound (which `decode` asserts).
+        let (_, ratio) = decode::<ListStages>(content_type, body.clone());
+        worst = worst.max(ratio);
+        let (_, ratio) = decode::<ListOpportunities>(content_type, body);
+        worst = worst.max(ratio);
+    }
+    eprintln!("windows-1251: worst peak {worst:.2} times the body");
+}

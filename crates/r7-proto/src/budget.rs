@@ -47,7 +47,19 @@ pub(crate) struct Budget {
 impl Budget {
     /// The budget for a document of `len` bytes.
     pub(crate) fn for_input(len: usize) -> Self {
-        let limit = len.saturating_mul(PER_INPUT_BYTE).saturating_add(BASE);
+        Budget::for_body(len, len)
+    }
+
+    /// The budget for a body of `raw` bytes as it came, decoded from `utf8` bytes of UTF-8.
+    ///
+    /// A body transcoded to longer text (windows-1251 is one byte for a letter, UTF-8 two or
+    /// three) pays up front for its UTF-8 copy and for the strings made from it, so that the
+    /// bound holds for the body as it came, not only for its longer copy.
+    pub(crate) fn for_body(raw: usize, utf8: usize) -> Self {
+        let mut limit = raw.saturating_mul(PER_INPUT_BYTE).saturating_add(BASE);
+        if utf8 > raw {
+            limit = limit.saturating_sub(utf8.saturating_mul(2));
+        }
         Budget {
             left: Cell::new(limit),
             limit,

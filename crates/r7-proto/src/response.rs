@@ -68,7 +68,7 @@ pub fn parse_response<E: Endpoint>(
 
     if !status.is_success() {
         let envelope = format
-            .and_then(|f| decode::<Envelope<IgnoredAny>>(f, status, body).ok())
+            .and_then(|f| decode::<Envelope<IgnoredAny>>(f, status, body, raw.len()).ok())
             .filter(|e| e.status.is_some() || e.error.is_some());
         if status == StatusCode::SERVICE_UNAVAILABLE {
             if let Some(retry_after) = retry_after(headers) {
@@ -90,8 +90,8 @@ pub fn parse_response<E: Endpoint>(
     let Some(format) = format else {
         return Err(not_an_envelope());
     };
-    let envelope: Envelope<<E::Output as FromEnvelope>::Payload> = decode(format, status, body)
-        .map_err(|error| match error {
+    let envelope: Envelope<<E::Output as FromEnvelope>::Payload> =
+        decode(format, status, body, raw.len()).map_err(|error| match error {
             // The decoder's reason may quote the value it refused, which here is a credential.
             ResponseError::Decode {
                 format,
@@ -150,12 +150,15 @@ const WITHHELD_REASON: &str =
 /// The UTF-8 encoding of U+FEFF, which some servers put before a document.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Decodes `body` as `T` in `format`, naming the place of a failure.
+/// Decodes `body` (UTF-8, transcoded from `raw_len` bytes) as `T` in `format`, naming the
+/// place of a failure.
 pub(crate) fn decode<T: DeserializeOwned>(
     format: Format,
     status: StatusCode,
     body: &[u8],
+    raw_len: usize,
 ) -> Result<T, ResponseError> {
+    let budget = || Budget::for_body(raw_len, body.len());
     // A UTF-8 byte order mark is allowed before either format (the sniffer skips it too);
     // neither serde_json nor the XML reader accepts it as the first character.
     let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
@@ -166,15 +169,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
             // slower than serde_json alone; it runs only to describe a failure, and the same
             // input fails the same way again.
             let mut de = serde_json::Deserializer::from_slice(body);
-            let budget = Budget::for_input(body.len());
-            if let Ok(value) = T::deserialize(Budgeted::new(&mut de, &budget)) {
+            if let Ok(value) = T::deserialize(Budgeted::new(&mut de, &budget())) {
                 if de.end().is_ok() {
                     return Ok(value);
                 }
             }
             let mut de = serde_json::Deserializer::from_slice(body);
-            let budget = Budget::for_input(body.len());
-            let value = serde_path_to_error::deserialize(Budgeted::new(&mut de, &budget));
+            let value = serde_path_to_error::deserialize(Budgeted::new(&mut de, &budget()));
             let value = value.map_err(|e| {
                 let path = e.path().to_string();
                 ResponseError::Decode {
@@ -192,7 +193,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             })?;
             Ok(value)
         }
-        Format::Xml => xml::from_slice(body).map_err(|e| ResponseError::Decode {
+        Format::Xml => xml::from_slice_within(body, &budget()).map_err(|e| ResponseError::Decode {
             format,
             status,
             path: e.path().map(str::to_owned),
