@@ -4,11 +4,11 @@
 //! default deal of several hundred bytes from every three bytes of input, so a body well within
 //! the client's size cap could take gigabytes. [`Budgeted`] wraps a `Deserializer` (serde_json's
 //! or the XML one) and charges every element of every sequence and every entry of every map the
-//! size of the value it becomes, times [`GROWTH`] (except the fields of a struct, which the
-//! struct holds); decoding fails once the charges pass the
-//! budget, which [`Budget::for_input`] derives from the input's length. Strings need no charge:
-//! each is at most as long as the input it was read from. The charge is paid after the element
-//! was read, so an element's own lists are charged first, and nothing is charged twice.
+//! size of the value it becomes, times [`GROWTH`] (not the fields of a struct: the struct holds
+//! them); decoding fails once the charges pass the budget, which [`Budget::for_body`] derives
+//! from the body's length. Strings need no charge: each is at most as long as the input it was
+//! read from. The charge is paid after the element was read, so an element's own lists are
+//! charged first, and nothing is charged twice.
 //!
 //! The wrapper also refuses a struct written as a sequence (`"response": []` or `[1, "x"]`
 //! where a deal belongs): serde's derived structs accept that form, which the server never
