@@ -8,6 +8,7 @@ mod faults;
 mod golden;
 mod layers;
 mod lifecycle;
+mod memory;
 mod paging;
 mod properties;
 mod request;

@@ -203,3 +203,180 @@ fn a_malformed_sign_in_answer_never_quotes_its_value() {
     .expect_err("not a deal");
     assert!(err.to_string().contains("just text"), "{err}");
 }
+
+#[test]
+fn amounts_json_cannot_carry_are_refused_in_both_formats() {
+    // JSON has no infinity or NaN, and serde_json refuses a number out of f64's range; the XML
+    // form must not let through what the JSON form cannot say.
+    let json = r#"{"status":0,"response":{"bidValue":1e400,"id":1}}"#;
+    let err = parse(response(200, Some("application/json"), json)).expect_err("1e400");
+    assert!(matches!(err, ResponseError::Decode { .. }), "{err:?}");
+    for amount in ["inf", "NaN", "infinity", "1e400"] {
+        let xml = format!(
+            "<result><status>0</status><response><bidValue>{amount}</bidValue><id>1</id></response></result>"
+        );
+        match parse(response(200, Some("text/xml"), xml)).expect_err(amount) {
+            ResponseError::Decode { path, .. } => {
+                assert_eq!(
+                    path.as_deref(),
+                    Some("result/response/bidValue"),
+                    "{amount}"
+                );
+            }
+            other => panic!("{amount}: unexpected {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_204_is_no_content_only_where_nothing_is_expected() {
+    use r7_proto::{NoContent, SetOpportunityCreationDate};
+    for content_type in [None, Some("application/json"), Some("text/xml")] {
+        let resp = response(204, content_type, "");
+        assert_eq!(
+            parse_response::<SetOpportunityCreationDate>(&resp).expect("204 is NoContent"),
+            NoContent
+        );
+        // An endpoint that returns a deal cannot make one out of nothing.
+        let err = parse(response(204, content_type, "")).expect_err("204 for a deal");
+        assert_eq!(err.status(), 204, "{err:?}");
+        assert!(
+            matches!(
+                err,
+                ResponseError::Http { .. } | ResponseError::Decode { .. }
+            ),
+            "{err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_allowed_before_either_format() {
+    let json = "\u{FEFF}{\"status\":0,\"response\":{\"title\":\"x\",\"id\":7}}";
+    let xml = "\u{FEFF}<result><status>0</status><response><title>x</title><id>7</id></response></result>";
+    for (content_type, body) in [
+        (Some("application/json"), json),
+        (None, json),
+        (Some("text/xml"), xml),
+        (None, xml),
+    ] {
+        let deal = parse(response(200, content_type, body)).expect("a BOM is no error");
+        assert_eq!((deal.id, deal.title.as_str()), (7, "x"), "{content_type:?}");
+    }
+}
+
+/// `text` in windows-1251 (Cyrillic letters and ASCII only).
+fn cp1251(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            'А'..='я' => (c as u32 - 'А' as u32 + 0xC0) as u8,
+            'Ё' => 0xA8,
+            'ё' => 0xB8,
+            c if c.is_ascii() => c as u8,
+            c => panic!("{c} is not in this test's windows-1251"),
+        })
+        .collect()
+}
+
+#[test]
+fn bodies_in_windows_1251_are_transcoded_not_misread() {
+    let title = "Поставка оборудования, этап Ё";
+    let json = format!(r#"{{"status":0,"response":{{"title":"{title}","id":7}}}}"#);
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?><result><status>0</status><response><title>{title}</title><id>7</id></response></result>"
+    );
+    for (content_type, body) in [
+        ("application/json; charset=windows-1251", cp1251(&json)),
+        ("text/xml; charset=windows-1251", cp1251(&xml)),
+        ("text/xml; charset=\"CP1251\"", cp1251(&xml)),
+    ] {
+        // Real windows-1251 bytes: not UTF-8, so nothing but transcoding can read them.
+        assert!(std::str::from_utf8(&body).is_err());
+        let deal = parse(response(200, Some(content_type), body)).expect(content_type);
+        assert_eq!(deal.title, title, "{content_type}");
+    }
+    // An error envelope's message too.
+    let error = r#"{"status":1,"statusCode":404,"error":{"message":"Сделка не найдена"}}"#;
+    let err = parse(response(
+        404,
+        Some("application/json; charset=windows-1251"),
+        cp1251(error),
+    ))
+    .expect_err("404");
+    assert_eq!(
+        err.api().and_then(|e| e.message.as_deref()),
+        Some("Сделка не найдена")
+    );
+}
+
+#[test]
+fn an_unknown_charset_is_refused_by_name() {
+    let body = r#"{"status":0,"response":{"title":"x","id":7}}"#;
+    for charset in ["x-klingon", "iso-2022-kr"] {
+        let content_type = format!("application/json; charset={charset}");
+        let err = parse(response(200, Some(&content_type), body)).expect_err(charset);
+        match &err {
+            ResponseError::Charset {
+                status,
+                charset: named,
+            } => {
+                assert_eq!((status.as_u16(), named.as_str()), (200, charset));
+            }
+            other => panic!("{charset}: unexpected {other:?}"),
+        }
+        assert_eq!(err.status(), 200);
+        assert!(err.to_string().contains(charset), "{err}");
+    }
+    // Bytes the charset does not define are a decode error, never replacement characters.
+    let err = parse(response(
+        200,
+        Some("application/json; charset=windows-1253"),
+        &b"{\"status\":0,\"response\":{\"title\":\"\xaa\",\"id\":7}}"[..],
+    ))
+    .expect_err("0xAA is not windows-1253");
+    assert!(
+        matches!(&err, ResponseError::Decode { reason, .. } if reason.contains("windows-1253")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_array_where_an_object_belongs_is_a_decode_error() {
+    // serde's derived structs also read a sequence of their fields in order; the server never
+    // writes that, so `[]` or `[1, "x"]` for a deal is a wrong answer, not a deal of defaults.
+    for (body, place) in [
+        (r#"{"status":0,"response":[]}"#, "response"),
+        (
+            r#"{"status":0,"response":[null,"2024-01-01T00:00:00",[],null,"x"]}"#,
+            "response",
+        ),
+        (
+            r#"{"status":0,"response":{"stage":[1,"x"],"id":1}}"#,
+            "response.stage",
+        ),
+        (
+            r#"{"status":0,"response":{"createBy":[],"id":1}}"#,
+            "response.createBy",
+        ),
+    ] {
+        match parse(response(200, Some("application/json"), body)).expect_err(body) {
+            ResponseError::Decode { path, reason, .. } => {
+                assert_eq!(path.as_deref(), Some(place), "{body}");
+                assert!(reason.contains("sequence"), "{body}: {reason}");
+            }
+            other => panic!("{body}: unexpected {other:?}"),
+        }
+    }
+    // XML has no sequence of one element: two where one deal belongs is refused by count.
+    let xml = "<result><status>0</status><response><id>1</id></response><response><id>2</id></response></result>";
+    let err = parse(response(200, Some("text/xml"), xml)).expect_err("two deals");
+    assert!(matches!(err, ResponseError::Decode { .. }), "{err:?}");
+    // A list answer is still a sequence.
+    let page = parse_response::<r7_proto::ListOpportunities>(&response(
+        200,
+        Some("application/json"),
+        r#"{"status":0,"response":[]}"#,
+    ))
+    .expect("an empty page");
+    assert!(page.is_empty());
+}

@@ -103,6 +103,18 @@ pub enum ResponseError {
         /// The start of the body.
         snippet: BodySnippet,
     },
+    /// The `charset` of the response's `Content-Type` names a character set this client does
+    /// not know, so the body cannot be read as text. The portal writes UTF-8 unless a proxy or
+    /// its configuration changes that; setting it back to UTF-8 fixes this.
+    #[error(
+        "the portal answered HTTP {status} in the character set `{charset}`, which this client does not know; configure the portal to answer in UTF-8"
+    )]
+    Charset {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `charset` label as the server sent it (at most 40 characters).
+        charset: String,
+    },
     /// The body is an envelope, but its value does not have the expected shape.
     #[error("could not decode the {format} response (HTTP {status}){}: {reason}", describe_path(path.as_deref()))]
     Decode {
@@ -135,7 +147,9 @@ impl ResponseError {
             ResponseError::Unauthorized => StatusCode::UNAUTHORIZED,
             ResponseError::RateLimited { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ResponseError::Api(e) => e.status,
-            ResponseError::Http { status, .. } | ResponseError::Decode { status, .. } => *status,
+            ResponseError::Http { status, .. }
+            | ResponseError::Charset { status, .. }
+            | ResponseError::Decode { status, .. } => *status,
         }
     }
 

@@ -34,6 +34,8 @@
 //! with `Retry-After`.
 
 mod base_url;
+mod budget;
+mod charset;
 mod credentials;
 mod endpoint;
 mod endpoints;

@@ -28,6 +28,12 @@ pub trait FromEnvelope: Sized {
 
     /// The value; `None` when a required `response` was missing.
     fn from_envelope(payload: Option<Self::Payload>, page: PageInfo) -> Option<Self>;
+
+    /// The value of an HTTP 204 (No Content) answer, which has no body and so no envelope;
+    /// `None` (the default) for outputs that carry something, for which a 204 is an error.
+    fn from_no_content() -> Option<Self> {
+        None
+    }
 }
 
 macro_rules! single_value {
@@ -117,6 +123,12 @@ impl FromEnvelope for NoContent {
     type Payload = IgnoredAny;
 
     fn from_envelope(_: Option<IgnoredAny>, _: PageInfo) -> Option<Self> {
+        Some(NoContent)
+    }
+
+    /// A proxy or a later server version may answer a method that returns nothing with a bare
+    /// 204 instead of the `{}` envelope: it says the same.
+    fn from_no_content() -> Option<Self> {
         Some(NoContent)
     }
 }

@@ -1,11 +1,14 @@
 //! Turning an `http::Response` into an endpoint's output or a typed error.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderMap, Response, StatusCode};
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use crate::budget::{Budget, Budgeted};
+use crate::charset::{self, CharsetError};
 use crate::endpoint::Endpoint;
 use crate::envelope::{Envelope, EnvelopeStatus};
 use crate::error::{ApiError, BodySnippet, ResponseError};
@@ -19,7 +22,11 @@ use crate::{Format, xml};
 /// requests that ask for XML. Then:
 ///
 /// * a successful envelope (`status` 0) gives the typed value;
+/// * HTTP 204 with an empty body gives [`NoContent`](crate::NoContent) to the endpoints that
+///   return it (and is an error for the others);
 /// * HTTP 401 gives [`ResponseError::Unauthorized`];
+/// * a body in another `charset` than UTF-8 (`windows-1251`, `koi8-r`, ...) is transcoded
+///   first, and one in an unknown charset gives [`ResponseError::Charset`];
 /// * HTTP 503 with `Retry-After` gives [`ResponseError::RateLimited`];
 /// * an error envelope (`status` 1), whatever the HTTP status, gives [`ResponseError::Api`] with
 ///   the server's message;
@@ -30,13 +37,23 @@ pub fn parse_response<E: Endpoint>(
     response: &Response<impl AsRef<[u8]>>,
 ) -> Result<E::Output, ResponseError> {
     let status = response.status();
-    let body = response.body().as_ref();
+    let raw = response.body().as_ref();
     let headers = response.headers();
-    let format = detect_format(headers, body);
+    let format = detect_format(headers, raw);
 
     if status == StatusCode::UNAUTHORIZED {
         return Err(ResponseError::Unauthorized);
     }
+    // Only a body that will be decoded is transcoded; a proxy page keeps its bytes for the
+    // snippet whatever charset it claims.
+    let transcoded;
+    let body = match format {
+        Some(format) => {
+            transcoded = to_utf8(status, format, headers, raw)?;
+            &*transcoded
+        }
+        None => raw,
+    };
     let not_an_envelope = || ResponseError::Http {
         status,
         content_type: content_type(headers)
@@ -51,7 +68,7 @@ pub fn parse_response<E: Endpoint>(
 
     if !status.is_success() {
         let envelope = format
-            .and_then(|f| decode::<Envelope<IgnoredAny>>(f, status, body).ok())
+            .and_then(|f| decode::<Envelope<IgnoredAny>>(f, status, body, raw.len()).ok())
             .filter(|e| e.status.is_some() || e.error.is_some());
         if status == StatusCode::SERVICE_UNAVAILABLE {
             if let Some(retry_after) = retry_after(headers) {
@@ -67,11 +84,14 @@ pub fn parse_response<E: Endpoint>(
         };
     }
 
+    if status == StatusCode::NO_CONTENT && body.is_empty() {
+        return E::Output::from_no_content().ok_or_else(not_an_envelope);
+    }
     let Some(format) = format else {
         return Err(not_an_envelope());
     };
-    let envelope: Envelope<<E::Output as FromEnvelope>::Payload> = decode(format, status, body)
-        .map_err(|error| match error {
+    let envelope: Envelope<<E::Output as FromEnvelope>::Payload> =
+        decode(format, status, body, raw.len()).map_err(|error| match error {
             // The decoder's reason may quote the value it refused, which here is a credential.
             ResponseError::Decode {
                 format,
@@ -123,27 +143,40 @@ fn api_error<T>(status: StatusCode, envelope: Envelope<T>) -> ApiError {
     }
 }
 
-/// Decodes `body` as `T` in `format`, naming the place of a failure.
 /// The reason given for a decode error of an answer that carries credentials.
 const WITHHELD_REASON: &str =
     "not the expected shape (details withheld: the answer carries credentials)";
 
+/// The UTF-8 encoding of U+FEFF, which some servers put before a document.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes `body` (UTF-8, transcoded from `raw_len` bytes) as `T` in `format`, naming the
+/// place of a failure.
 pub(crate) fn decode<T: DeserializeOwned>(
     format: Format,
     status: StatusCode,
     body: &[u8],
+    raw_len: usize,
 ) -> Result<T, ResponseError> {
+    let budget = || Budget::for_body(raw_len, body.len());
+    // A UTF-8 byte order mark is allowed before either format (the sniffer skips it too);
+    // neither serde_json nor the XML reader accepts it as the first character.
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
     match format {
         Format::Json => {
             // Fast path: a plain decode. Path tracking (serde_path_to_error) allocates a String
             // for every member name and wraps every value, which made a list decode 1.6 times
             // slower than serde_json alone; it runs only to describe a failure, and the same
             // input fails the same way again.
-            if let Ok(value) = serde_json::from_slice(body) {
-                return Ok(value);
+            let mut de = serde_json::Deserializer::from_slice(body);
+            if let Ok(value) = T::deserialize(Budgeted::new(&mut de, &budget())) {
+                if de.end().is_ok() {
+                    return Ok(value);
+                }
             }
             let mut de = serde_json::Deserializer::from_slice(body);
-            let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let value = serde_path_to_error::deserialize(Budgeted::new(&mut de, &budget()));
+            let value = value.map_err(|e| {
                 let path = e.path().to_string();
                 ResponseError::Decode {
                     format,
@@ -160,7 +193,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             })?;
             Ok(value)
         }
-        Format::Xml => xml::from_slice(body).map_err(|e| ResponseError::Decode {
+        Format::Xml => xml::from_slice_within(body, &budget()).map_err(|e| ResponseError::Decode {
             format,
             status,
             path: e.path().map(str::to_owned),
@@ -171,6 +204,24 @@ pub(crate) fn decode<T: DeserializeOwned>(
             },
         }),
     }
+}
+
+/// The body in UTF-8, by the charset of its `Content-Type`.
+fn to_utf8<'b>(
+    status: StatusCode,
+    format: Format,
+    headers: &HeaderMap,
+    body: &'b [u8],
+) -> Result<Cow<'b, [u8]>, ResponseError> {
+    charset::to_utf8(content_type(headers), body).map_err(|error| match error {
+        CharsetError::Unknown(charset) => ResponseError::Charset { status, charset },
+        CharsetError::Malformed(charset) => ResponseError::Decode {
+            format,
+            status,
+            path: None,
+            reason: format!("the body is not valid {charset} text, the charset it is declared in"),
+        },
+    })
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {
@@ -199,7 +250,7 @@ fn detect_format(headers: &HeaderMap, body: &[u8]) -> Option<Format> {
             return None;
         }
     }
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
     let head = &body[start..body.len().min(start + 16)];
     match head.first() {

@@ -2,10 +2,11 @@
 //!
 //! The XML carries no types, so this is driven by what the target type asks for: text becomes a
 //! number when a number is wanted. The unit of input is a *group*: all the sibling elements that
-//! share one name, which is how the server writes an array.
+//! share one name, which is how the server writes an array. Elements are indexes into the
+//! [`Doc`]; a group is a slice of them.
 
-use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::value::StrDeserializer;
 use serde::de::{
@@ -13,7 +14,7 @@ use serde::de::{
     VariantAccess, Visitor,
 };
 
-use super::tree::Node;
+use super::tree::{Content, Doc};
 use super::{Error, Location, short};
 
 /// Where a value sits in the document: a chain of element names up to the root, kept on the
@@ -63,13 +64,14 @@ fn located<T>(path: &Path<'_>, result: Result<T, Error>) -> Result<T, Error> {
 
 /// Deserializer for one group of same-named sibling elements (never empty).
 pub(super) struct De<'p> {
-    nodes: &'p [&'p Node],
+    doc: &'p Doc<'p>,
+    nodes: &'p [u32],
     path: &'p Path<'p>,
 }
 
 impl<'p> De<'p> {
-    pub(super) fn new(nodes: &'p [&'p Node], path: &'p Path<'p>) -> Self {
-        De { nodes, path }
+    pub(super) fn new(doc: &'p Doc<'p>, nodes: &'p [u32], path: &'p Path<'p>) -> Self {
+        De { doc, nodes, path }
     }
 
     fn error(&self, message: impl fmt::Display) -> Error {
@@ -77,9 +79,9 @@ impl<'p> De<'p> {
     }
 
     /// The only element of the group: anything but a list must not silently drop elements.
-    fn one(&self) -> Result<&'p Node, Error> {
+    fn one(&self) -> Result<u32, Error> {
         match self.nodes {
-            [node] => Ok(node),
+            [node] => Ok(*node),
             nodes => Err(self.error(format_args!(
                 "expected one <{}> element, found {}",
                 short(self.path.name),
@@ -88,12 +90,22 @@ impl<'p> De<'p> {
         }
     }
 
+    /// What the only element holds.
+    fn content(&self) -> Result<Content<'p>, Error> {
+        Ok(self.doc.content(self.one()?))
+    }
+
+    /// Whether the group is one self-closed element.
+    fn is_null(&self) -> bool {
+        matches!(self.nodes, [node] if self.doc.content(*node) == Content::Null)
+    }
+
     /// The text of the only element; a self-closed one reads as empty text.
     fn text(&self) -> Result<&'p str, Error> {
-        match self.one()? {
-            Node::Null => Ok(""),
-            Node::Text(text) => Ok(text),
-            Node::Children(_) => Err(self.error("expected text, found child elements")),
+        match self.content()? {
+            Content::Null => Ok(""),
+            Content::Text(text) => Ok(text),
+            Content::Children => Err(self.error("expected text, found child elements")),
         }
     }
 
@@ -108,6 +120,23 @@ macro_rules! numbers {
     ($($method:ident $visit:ident $ty:ident,)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
             let value: $ty = self.parse(concat!("a number (", stringify!($ty), ")"))?;
+            located(self.path, visitor.$visit(value))
+        }
+    )*};
+}
+
+/// Floats as JSON has them: Rust's `FromStr` also reads `inf`, `NaN`, `infinity` and turns
+/// `1e400` into infinity, none of which JSON can carry, so the two forms would disagree (and a
+/// value read from XML would not survive being written back as JSON).
+macro_rules! floats {
+    ($($method:ident $visit:ident $ty:ident,)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            let what = concat!("a finite number (", stringify!($ty), ")");
+            let value: $ty = self.parse(what)?;
+            if !value.is_finite() {
+                let text = self.text()?.trim();
+                return Err(self.error(format_args!("expected {what}, found {:?}", short(text))));
+            }
             located(self.path, visitor.$visit(value))
         }
     )*};
@@ -129,12 +158,15 @@ impl<'de> Deserializer<'de> for De<'_> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let path = self.path;
         if self.nodes.len() > 1 {
-            return located(path, visitor.visit_seq(Seq::new(self.nodes, path)));
+            return located(
+                path,
+                visitor.visit_seq(Seq::new(self.doc, self.nodes, path)),
+            );
         }
-        let result = match self.one()? {
-            Node::Null => visitor.visit_unit(),
-            Node::Text(text) => visitor.visit_str(text),
-            Node::Children(children) => visitor.visit_map(Map::new(children, path)),
+        let result = match self.content()? {
+            Content::Null => visitor.visit_unit(),
+            Content::Text(text) => visitor.visit_str(text),
+            Content::Children => visitor.visit_map(Map::new(self.doc, self.one()?, path)),
         };
         located(path, result)
     }
@@ -163,6 +195,9 @@ impl<'de> Deserializer<'de> for De<'_> {
         deserialize_u32 visit_u32 u32,
         deserialize_u64 visit_u64 u64,
         deserialize_u128 visit_u128 u128,
+    }
+
+    floats! {
         deserialize_f32 visit_f32 f32,
         deserialize_f64 visit_f64 f64,
     }
@@ -188,9 +223,9 @@ impl<'de> Deserializer<'de> for De<'_> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         let path = self.path;
-        let result = match self.nodes {
-            [Node::Null] => visitor.visit_none(),
-            _ => visitor.visit_some(self),
+        let result = match self.is_null() {
+            true => visitor.visit_none(),
+            false => visitor.visit_some(self),
         };
         located(path, result)
     }
@@ -206,25 +241,28 @@ impl<'de> Deserializer<'de> for De<'_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         // `null` in place of an array. (A one-item array of `{}` looks the same and is lost.)
-        let nodes = match self.nodes {
-            [Node::Null] => &[][..],
-            nodes => nodes,
+        let nodes = match self.is_null() {
+            true => &[][..],
+            false => self.nodes,
         };
-        located(self.path, visitor.visit_seq(Seq::new(nodes, self.path)))
+        located(
+            self.path,
+            visitor.visit_seq(Seq::new(self.doc, nodes, self.path)),
+        )
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let children: &[(String, Node)] = match self.one()? {
-            Node::Children(children) => children,
+        let map = match self.content()? {
+            Content::Children => Map::new(self.doc, self.one()?, self.path),
             // `null`, `{}` and an object whose members were all left out.
-            Node::Null => &[],
-            Node::Text(text) if text.trim().is_empty() => &[],
-            Node::Text(text) => {
+            Content::Null => Map::empty(self.doc, self.path),
+            Content::Text(text) if text.trim().is_empty() => Map::empty(self.doc, self.path),
+            Content::Text(text) => {
                 let message = format_args!("expected child elements, found text {:?}", short(text));
                 return Err(self.error(message));
             }
         };
-        located(self.path, visitor.visit_map(Map::new(children, self.path)))
+        located(self.path, visitor.visit_map(map))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -233,20 +271,23 @@ impl<'de> Deserializer<'de> for De<'_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let result = match self.one()? {
-            Node::Text(text) => {
+        let result = match self.content()? {
+            Content::Text(text) => {
                 let name: StrDeserializer<'_, Error> = text.trim().into_deserializer();
                 visitor.visit_enum(name)
             }
-            Node::Children(children) => match children.as_slice() {
-                [(name, node)] => visitor.visit_enum(Variant {
-                    name,
-                    node,
-                    path: self.path,
-                }),
-                _ => Err(self.error("expected one child element naming the variant")),
-            },
-            Node::Null => Err(self.error("expected a variant name, found an empty element")),
+            Content::Children => {
+                let mut children = self.doc.children(self.one()?);
+                match (children.next(), children.next()) {
+                    (Some(node), None) => visitor.visit_enum(Variant {
+                        doc: self.doc,
+                        node,
+                        path: self.path,
+                    }),
+                    _ => Err(self.error("expected one child element naming the variant")),
+                }
+            }
+            Content::Null => Err(self.error("expected a variant name, found an empty element")),
         };
         located(self.path, result)
     }
@@ -258,14 +299,15 @@ impl<'de> Deserializer<'de> for De<'_> {
 
 /// The elements of a group, one by one.
 struct Seq<'p> {
-    nodes: std::iter::Enumerate<std::slice::Iter<'p, &'p Node>>,
+    doc: &'p Doc<'p>,
+    nodes: std::iter::Enumerate<std::slice::Iter<'p, u32>>,
     path: &'p Path<'p>,
 }
 
 impl<'p> Seq<'p> {
-    fn new(nodes: &'p [&'p Node], path: &'p Path<'p>) -> Self {
+    fn new(doc: &'p Doc<'p>, nodes: &'p [u32], path: &'p Path<'p>) -> Self {
         let nodes = nodes.iter().enumerate();
-        Seq { nodes, path }
+        Seq { doc, nodes, path }
     }
 }
 
@@ -283,7 +325,7 @@ impl<'de> SeqAccess<'de> for Seq<'_> {
             index: Some(index),
             ..*self.path
         };
-        let value = seed.deserialize(De::new(std::slice::from_ref(node), &path));
+        let value = seed.deserialize(De::new(self.doc, std::slice::from_ref(node), &path));
         // Errors raised after the value was read (as by `deserialize_with`) belong here too.
         located(&path, value).map(Some)
     }
@@ -293,47 +335,42 @@ impl<'de> SeqAccess<'de> for Seq<'_> {
     }
 }
 
-/// How many distinct child names [`Map::new`] scans linearly before it builds an index.
-const LINEAR_SCAN_LIMIT: usize = 32;
-
-/// The children of an element, grouped by name in the order each name first appears.
+/// The children of an element, grouped by name, in the order of their names.
+///
+/// One array of the children's indexes, sorted by name and then by place: each group is a run
+/// of it. This costs one allocation per element with children and four bytes per child,
+/// where a list per name would cost an allocation per name and hashing, or a scan that turns
+/// quadratic with thousands of distinct names.
 struct Map<'p> {
-    groups: std::vec::IntoIter<(&'p str, Vec<&'p Node>)>,
-    value: Option<(&'p str, Vec<&'p Node>)>,
+    doc: &'p Doc<'p>,
+    children: Vec<u32>,
+    /// Where the next group starts in `children`.
+    next: usize,
+    /// The group whose key was handed out last.
+    value: Option<Range<usize>>,
     path: &'p Path<'p>,
 }
 
 impl<'p> Map<'p> {
-    fn new(children: &'p [(String, Node)], path: &'p Path<'p>) -> Self {
-        let mut groups: Vec<(&str, Vec<&Node>)> = Vec::new();
-        // Elements have a few distinct child names (a deal about twenty), where a linear scan
-        // beats hashing; past LINEAR_SCAN_LIMIT names an index keeps hostile documents with
-        // thousands of distinct siblings from turning the scan quadratic.
-        let mut index: Option<HashMap<&str, usize>> = None;
-        for (name, node) in children {
-            let seen = match &index {
-                Some(index) => index.get(name.as_str()).copied(),
-                None => groups.iter().position(|(seen, _)| *seen == name),
-            };
-            match seen.and_then(|at| groups.get_mut(at)) {
-                Some((_, nodes)) => nodes.push(node),
-                None => {
-                    groups.push((name, vec![node]));
-                    match &mut index {
-                        Some(index) => {
-                            index.insert(name, groups.len() - 1);
-                        }
-                        None if groups.len() > LINEAR_SCAN_LIMIT => {
-                            let by_name = groups.iter().enumerate().map(|(at, (n, _))| (*n, at));
-                            index = Some(by_name.collect());
-                        }
-                        None => {}
-                    }
-                }
-            }
-        }
+    fn new(doc: &'p Doc<'p>, parent: u32, path: &'p Path<'p>) -> Self {
+        let mut children = Vec::with_capacity(doc.children(parent).count());
+        children.extend(doc.children(parent));
+        // Indexes are unique, so an unstable sort gives the one order by (name, place).
+        children.sort_unstable_by(|&a, &b| doc.name(a).cmp(doc.name(b)).then(a.cmp(&b)));
         Map {
-            groups: groups.into_iter(),
+            doc,
+            children,
+            next: 0,
+            value: None,
+            path,
+        }
+    }
+
+    fn empty(doc: &'p Doc<'p>, path: &'p Path<'p>) -> Self {
+        Map {
+            doc,
+            children: Vec::new(),
+            next: 0,
             value: None,
             path,
         }
@@ -347,33 +384,38 @@ impl<'de> MapAccess<'de> for Map<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((name, nodes)) = self.groups.next() else {
+        let start = self.next;
+        let Some(&first) = self.children.get(start) else {
             return Ok(None);
         };
+        let name = self.doc.name(first);
+        let len = self.children[start..]
+            .iter()
+            .take_while(|&&node| self.doc.name(node) == name)
+            .count();
+        self.next = start + len;
         let key: StrDeserializer<'_, Error> = name.into_deserializer();
         let key = located(self.path, seed.deserialize(key))?;
-        self.value = Some((name, nodes));
+        self.value = Some(start..self.next);
         Ok(Some(key))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let (name, nodes) = self
+        let nodes = self
             .value
             .take()
+            .and_then(|group| self.children.get(group))
             .ok_or_else(|| Error::new("value asked for before its key", Location::Unknown))?;
+        let name = nodes.first().map_or("", |&node| self.doc.name(node));
         let path = Path::child(name, self.path);
-        located(&path, seed.deserialize(De::new(&nodes, &path)))
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.groups.len())
+        located(&path, seed.deserialize(De::new(self.doc, nodes, &path)))
     }
 }
 
 /// An externally tagged variant: `<parent><Variant>content</Variant></parent>`.
 struct Variant<'p> {
-    name: &'p str,
-    node: &'p Node,
+    doc: &'p Doc<'p>,
+    node: u32,
     path: &'p Path<'p>,
 }
 
@@ -382,7 +424,7 @@ impl<'de, 'p> EnumAccess<'de> for Variant<'p> {
     type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
-        let name: StrDeserializer<'_, Error> = self.name.into_deserializer();
+        let name: StrDeserializer<'_, Error> = self.doc.name(self.node).into_deserializer();
         Ok((seed.deserialize(name)?, self))
     }
 }
@@ -395,16 +437,16 @@ impl<'de> VariantAccess<'de> for Variant<'_> {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        let path = Path::child(self.name, self.path);
+        let path = Path::child(self.doc.name(self.node), self.path);
         located(
             &path,
-            seed.deserialize(De::new(std::slice::from_ref(&self.node), &path)),
+            seed.deserialize(De::new(self.doc, &[self.node], &path)),
         )
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
-        let path = Path::child(self.name, self.path);
-        De::new(std::slice::from_ref(&self.node), &path).deserialize_seq(visitor)
+        let path = Path::child(self.doc.name(self.node), self.path);
+        De::new(self.doc, &[self.node], &path).deserialize_seq(visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -412,7 +454,7 @@ impl<'de> VariantAccess<'de> for Variant<'_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let path = Path::child(self.name, self.path);
-        De::new(std::slice::from_ref(&self.node), &path).deserialize_map(visitor)
+        let path = Path::child(self.doc.name(self.node), self.path);
+        De::new(self.doc, &[self.node], &path).deserialize_map(visitor)
     }
 }

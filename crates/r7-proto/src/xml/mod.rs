@@ -31,8 +31,10 @@
 //! ```
 //!
 //! The input is untrusted: a `<!DOCTYPE>` is refused (so no entity can be declared or expanded),
-//! only the five predefined entities and character references are accepted, and elements may nest
-//! at most 64 deep.
+//! only the five predefined entities and character references are accepted, elements may nest
+//! at most 64 deep, and decoding stops with an error once the values it builds would take far more
+//! memory than a real answer of the document's size (such as a list of deals made of thousands of
+//! `<response />`).
 
 mod de;
 mod tree;
@@ -43,6 +45,8 @@ mod tests;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+
+use crate::budget::{Budget, Budgeted};
 
 /// Longest message kept in an [`Error`]; serde and quick-xml messages may quote input.
 const MAX_MESSAGE_CHARS: usize = 256;
@@ -56,13 +60,21 @@ const MAX_MESSAGE_CHARS: usize = 256;
 /// Fails when the bytes are not UTF-8, when the document is not well-formed or breaks the limits
 /// described in the [module documentation](self), and when the content does not fit `T`.
 pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, Error> {
+    from_slice_within(xml, &Budget::for_input(xml.len()))
+}
+
+/// [`from_slice`] with the memory budget of the response the document came in.
+pub(crate) fn from_slice_within<T: DeserializeOwned>(
+    xml: &[u8],
+    budget: &Budget,
+) -> Result<T, Error> {
     let xml = std::str::from_utf8(xml).map_err(|e| {
         Error::new(
             "the document is not valid UTF-8",
             Location::Byte(e.valid_up_to() as u64),
         )
     })?;
-    from_str(xml)
+    from_str_within(xml, budget)
 }
 
 /// Decodes `T` from the content of the root element of an XML document.
@@ -73,9 +85,13 @@ pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, Error> {
 ///
 /// As [`from_slice`], except that a `&str` is UTF-8 already.
 pub fn from_str<T: DeserializeOwned>(xml: &str) -> Result<T, Error> {
-    let (name, root) = tree::parse(xml)?;
-    let path = de::Path::root(&name);
-    T::deserialize(de::De::new(&[&root], &path))
+    from_str_within(xml, &Budget::for_input(xml.len()))
+}
+
+fn from_str_within<T: DeserializeOwned>(xml: &str, budget: &Budget) -> Result<T, Error> {
+    let doc = tree::parse(xml)?;
+    let path = de::Path::root(doc.name(0));
+    T::deserialize(Budgeted::new(de::De::new(&doc, &[0], &path), budget))
 }
 
 /// Why an XML document could not be decoded: what went wrong, and where.

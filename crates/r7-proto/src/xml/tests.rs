@@ -216,6 +216,19 @@ fn content_errors_name_the_element() {
     );
     assert!(err.contains("expected child elements"), "{err}");
 
+    // Floats JSON cannot carry are refused as JSON refuses them, at their element.
+    for amount in ["inf", "-inf", "NaN", "infinity", "1e400", "-1e400"] {
+        let xml = format!(
+            "<result><status>0</status><response><bidValue>{amount}</bidValue></response></result>"
+        );
+        let err = from_str::<Envelope<Opportunity>>(&xml).unwrap_err();
+        assert_eq!(err.path(), Some("result/response/bidValue"), "{amount}");
+        assert!(err.message().contains("finite"), "{amount}: {err}");
+    }
+    let xml = "<result><status>0</status><response><bidValue>1e300</bidValue></response></result>";
+    let deal: Envelope<Opportunity> = from_str(xml).unwrap();
+    assert_eq!(deal.response.bid_value, 1e300);
+
     // Messages quote a bounded snippet, not the whole value.
     let long = "9".repeat(10_000) + "x";
     let err = error_of::<Envelope<i32>>(&format!("<result><status>{long}</status></result>"));
@@ -236,4 +249,22 @@ fn repeated_children_group_the_same_past_many_distinct_names() {
     assert_eq!(map["n0"], ["a0", "b0", "c0"]);
     assert_eq!(map["n39"], ["a39", "b39"]);
     assert_eq!(map["n20"], ["a20"]);
+}
+
+#[test]
+fn text_is_assembled_from_its_pieces() {
+    // Pieces from references, CDATA and line ends go to the tree's side buffer, one element
+    // after the other; plain text stays in the document. Text beside children is ignored.
+    let xml = "<r><a>x&amp;y</a><b>1&lt;2 &#x416;</b><c>plain</c><d>p<![CDATA[<q>]]>r</d>\
+               <e>line\r\nnext</e><f>&quot;</f><g>  <h>in&amp;</h> tail &amp; </g><i></i></r>";
+    let map: std::collections::BTreeMap<String, serde_json::Value> = from_str(xml).unwrap();
+    let text = |name: &str| map[name].as_str().unwrap_or_default().to_owned();
+    assert_eq!(text("a"), "x&y");
+    assert_eq!(text("b"), "1<2 Ж");
+    assert_eq!(text("c"), "plain");
+    assert_eq!(text("d"), "p<q>r");
+    assert_eq!(text("e"), "line\nnext");
+    assert_eq!(text("f"), "\"");
+    assert_eq!(map["g"], serde_json::json!({"h": "in&"}));
+    assert_eq!(text("i"), "");
 }
