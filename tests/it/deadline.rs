@@ -88,6 +88,25 @@ async fn a_retry_after_that_would_pass_the_deadline_is_not_waited_for() {
 }
 
 #[tokio::test]
+async fn a_proxy_429_with_retry_after_is_waited_for_whatever_the_method() {
+    let too_many = vec![Step::Write(answer(
+        "429 Too Many Requests",
+        &["Content-Type: text/html", "Retry-After: 0"],
+        "<html>Too Many Requests</html>",
+    ))];
+    let server = RawServer::start([too_many]).await;
+    let client = with_token(&server).build().expect("client");
+    let deal = client
+        .send(&r7_proto::DeleteOpportunity::new(DEAL_ID))
+        .await
+        .expect("repeated after the 429");
+    assert_eq!(deal.id, DEAL_ID);
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().all(|r| r.method() == "DELETE"));
+}
+
+#[tokio::test]
 async fn stalled_attempts_end_at_the_attempt_timeout_and_the_call_at_its_deadline() {
     let server = RawServer::start(std::iter::repeat_n(vec![Step::Hold], 20)).await;
     let deadline = Duration::from_millis(1_200);

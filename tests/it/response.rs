@@ -119,12 +119,27 @@ fn rate_limits_carry_the_delay() {
         ResponseError::RateLimited {
             retry_after,
             message,
+            ..
         } => {
             assert_eq!(retry_after, Some(Duration::from_secs(2)));
             assert!(message.expect("message").starts_with("Rate limit reached"));
         }
         other => panic!("unexpected {other:?}"),
     }
+    // A proxy's 429 with Retry-After is rate limiting too, and says it was a 429.
+    let resp = http::Response::builder()
+        .status(429)
+        .header("content-type", "text/html")
+        .header("retry-after", "7")
+        .body(bytes::Bytes::from_static(b"<html>Too Many Requests</html>"))
+        .expect("response");
+    let err = parse(resp).expect_err("429");
+    assert!(
+        matches!(err, ResponseError::RateLimited { retry_after: Some(d), message: None, .. } if d == Duration::from_secs(7)),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), 429);
+    assert!(err.to_string().contains("HTTP 429"), "{err}");
     // A 503 without Retry-After is an ordinary server error.
     let err = parse(response(503, Some("text/html"), "<html>maintenance</html>")).expect_err("503");
     assert!(matches!(err, ResponseError::Http { .. }), "{err:?}");

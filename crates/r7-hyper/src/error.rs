@@ -166,8 +166,8 @@ impl Error {
     }
 
     /// Whether repeating the request is safe whatever its method: it never reached the portal
-    /// (no connection), or the portal's rate limiter refused it before it ran (HTTP 503 with
-    /// `Retry-After`; wait that long first).
+    /// (no connection), or the portal's rate limiter refused it before it ran (HTTP 503, or
+    /// 429, with `Retry-After`; wait that long first).
     ///
     /// A call whose sign-in failed was not sent either; it counts as retryable when the
     /// sign-in failed on the way (no connection, a timeout, a proxy), not when the portal
@@ -286,6 +286,7 @@ pub(crate) fn redact(
             ResponseError::Api(api)
         }
         ResponseError::RateLimited {
+            status,
             retry_after,
             mut message,
         } => {
@@ -293,6 +294,7 @@ pub(crate) fn redact(
                 scrub(text);
             }
             ResponseError::RateLimited {
+                status,
                 retry_after,
                 message,
             }

@@ -12,9 +12,10 @@ use crate::error::Error;
 ///
 /// * a request that never left the client (the connection could not be made), whatever its
 ///   method;
-/// * any request the portal's rate limiter refused (HTTP 503 with `Retry-After`): the limiter
-///   rejects before the method runs, so nothing took effect. The client waits the delay the
-///   portal asks for, unless it is longer than [`RetryPolicy::max_retry_after`];
+/// * any request the portal's rate limiter refused (HTTP 503, or 429 from a proxy, with
+///   `Retry-After`): the limiter rejects before the method runs, so nothing took effect. The
+///   client waits the delay the portal asks for, unless it is longer than
+///   [`RetryPolicy::max_retry_after`] or would pass the call's deadline;
 /// * an idempotent request (a GET) that failed in transit, timed out, or met a 502 or 504 from
 ///   a proxy.
 ///
@@ -149,6 +150,7 @@ mod tests {
         let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
         let limited = |secs| {
             Error::Response(ResponseError::RateLimited {
+                status: StatusCode::SERVICE_UNAVAILABLE,
                 retry_after: Some(Duration::from_secs(secs)),
                 message: None,
             })

@@ -78,10 +78,13 @@ pub enum ResponseError {
     /// HTTP 401: the token is missing, wrong or expired. Sign in again and repeat the call.
     #[error("the portal refused the credentials (HTTP 401 Unauthorized); sign in again")]
     Unauthorized,
-    /// HTTP 503 with `Retry-After`: the portal's rate limiter refused the call before running it,
-    /// so it is safe to repeat after the delay.
-    #[error("the portal is rate limiting requests (HTTP 503); retry after {}", describe_delay(*retry_after))]
+    /// HTTP 503 (the portal's own rate limiter) or 429 (a proxy in front of it) with
+    /// `Retry-After`: the call was refused before it ran, so it is safe to repeat after the
+    /// delay.
+    #[error("the portal is rate limiting requests (HTTP {status}); retry after {}", describe_delay(*retry_after))]
     RateLimited {
+        /// The HTTP status: 503 or 429.
+        status: StatusCode,
         /// The delay from `Retry-After`, when it was given in seconds.
         retry_after: Option<Duration>,
         /// The server's message, if it sent an envelope.
@@ -145,7 +148,7 @@ impl ResponseError {
     pub fn status(&self) -> StatusCode {
         match self {
             ResponseError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ResponseError::RateLimited { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ResponseError::RateLimited { status, .. } => *status,
             ResponseError::Api(e) => e.status,
             ResponseError::Http { status, .. }
             | ResponseError::Charset { status, .. }

@@ -27,7 +27,7 @@ use crate::{Format, xml};
 /// * HTTP 401 gives [`ResponseError::Unauthorized`];
 /// * a body in another `charset` than UTF-8 (`windows-1251`, `koi8-r`, ...) is transcoded
 ///   first, and one in an unknown charset gives [`ResponseError::Charset`];
-/// * HTTP 503 with `Retry-After` gives [`ResponseError::RateLimited`];
+/// * HTTP 503 or 429 with `Retry-After` gives [`ResponseError::RateLimited`];
 /// * an error envelope (`status` 1), whatever the HTTP status, gives [`ResponseError::Api`] with
 ///   the server's message;
 /// * a body that is no envelope (an HTML page from a proxy, an empty body) gives
@@ -70,9 +70,10 @@ pub fn parse_response<E: Endpoint>(
         let envelope = format
             .and_then(|f| decode::<Envelope<IgnoredAny>>(f, status, body, raw.len()).ok())
             .filter(|e| e.status.is_some() || e.error.is_some());
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
             if let Some(retry_after) = retry_after(headers) {
                 return Err(ResponseError::RateLimited {
+                    status,
                     retry_after,
                     message: envelope.and_then(|e| e.error).and_then(|e| e.message),
                 });
