@@ -21,8 +21,8 @@ use r7_proto::{
 };
 use serde::Serialize;
 
-/// Statuses the second three bits of the first byte choose from (200 most often).
-const STATUSES: [u16; 8] = [200, 200, 201, 200, 404, 401, 503, 500];
+/// Statuses the second three bits of the first byte choose from.
+const STATUSES: [u16; 8] = [200, 204, 201, 429, 404, 401, 503, 500];
 
 pub fn run(data: &[u8], content_type: &'static str) {
     let Some((&head, body)) = data.split_first() else {
