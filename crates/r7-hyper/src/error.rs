@@ -299,6 +299,13 @@ pub(crate) fn redact(
                 message,
             }
         }
+        ResponseError::Charset {
+            status,
+            mut charset,
+        } => {
+            scrub(&mut charset);
+            ResponseError::Charset { status, charset }
+        }
         ResponseError::Decode {
             format,
             status,
@@ -515,6 +522,16 @@ mod tests {
         let secret = "пароль-секрет";
         let out = scrubbed(secret, "ошибка: пароль-секр…");
         assert_eq!(out, "ошибка: <redacted>…");
+    }
+
+    #[test]
+    fn a_charset_label_quoting_a_secret_is_redacted() {
+        let error = ResponseError::Charset {
+            status: StatusCode::OK,
+            charset: TOKEN[..40].to_owned(),
+        };
+        let redacted = redact(error, false, &[TOKEN], b"");
+        assert!(!redacted.to_string().contains(&TOKEN[..8]), "{redacted}");
     }
 
     #[test]
