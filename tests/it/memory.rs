@@ -298,6 +298,12 @@ fn hostile_xml_stays_within_the_bound() {
         "<a".repeat(SIZE / 2).into_bytes(),
     ))
     .unwrap_err();
+    // `<` that starts no element (in CDATA, in a comment, in garbage) reserves no tree.
+    let cdata = format!("<title><![CDATA[{}]]></title>", "<".repeat(SIZE));
+    note(decode::<GetOpportunity>(XML, xml_single(&cdata))).unwrap();
+    let comment = format!("<!--{}-->", "<".repeat(SIZE));
+    note(decode::<GetOpportunity>(XML, xml_single(&comment))).unwrap();
+    note(decode::<GetOpportunity>(XML, "<".repeat(SIZE).into_bytes())).unwrap_err();
     // Deep but legal nesting (the limit is 64), many times.
     let deep = format!("{}{}", "<x>".repeat(60), "</x>".repeat(60));
     note(decode::<GetOpportunity>(

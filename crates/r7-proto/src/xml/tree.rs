@@ -242,10 +242,15 @@ impl Doc<'_> {
 }
 
 /// An upper bound of the number of elements: `<` followed by neither `/`, `!` nor `?`.
+///
+/// The count also takes `<` inside CDATA, comments and broken input, so it is capped at what
+/// the document can hold: an element takes at least four bytes (`<a/>`). Without the cap a
+/// CDATA section full of `<` would reserve 20 bytes per input byte before the budget sees it.
 fn count_start_tags(xml: &[u8]) -> usize {
-    memchr::memchr_iter(b'<', xml)
+    let count = memchr::memchr_iter(b'<', xml)
         .filter(|&at| !matches!(xml.get(at + 1), Some(b'/' | b'!' | b'?')))
-        .count()
+        .count();
+    count.min(xml.len() / 4)
 }
 
 /// Where `part` (a slice quick-xml borrowed from the document) starts in `xml`; `None` when it
