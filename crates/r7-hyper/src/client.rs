@@ -9,10 +9,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::HeaderValue;
 use http::header::{ACCEPT_ENCODING, CONTENT_LENGTH};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{HttpConnector, capture_connection};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use r7_proto::{
     Auth, AuthScheme, Authenticate, BaseUrl, Credentials, Endpoint, Format, InvalidBaseUrl,
@@ -23,12 +23,11 @@ use tracing::Instrument;
 use crate::encoding;
 use crate::error::{self, Error};
 use crate::options::{CallOptions, Deadline};
-use crate::request_body::RequestBody;
 use crate::retry::RetryPolicy;
 use crate::session::{Next, Report, Sessions};
 use crate::tls::{self, TlsError, TlsOptions};
 
-type Transport = HyperClient<HttpsConnector<HttpConnector>, RequestBody>;
+type Transport = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 /// A client of one portal. Cheap to clone: clones share the connection pool.
 ///
@@ -221,19 +220,18 @@ impl Client {
             token,
             auth_scheme: inner.auth_scheme,
         };
-        let (parts, body) = build_request(endpoint, &context)?.into_parts();
-        // Raised when hyper starts writing the request on a connection (new or pooled).
-        let (body, writing) = RequestBody::new(body);
-        let mut request = http::Request::from_parts(parts, body);
+        let mut request = build_request(endpoint, &context)?.map(Full::new);
         request.headers_mut().insert(
             ACCEPT_ENCODING,
             HeaderValue::from_static(encoding::ACCEPT_ENCODING),
         );
+        // Set once the request has a connection (new or pooled), just before it is written.
+        let connection = capture_connection(&mut request);
         let response = match limit.run(self.exchange(request)).await {
             Some(response) => response,
             // Without a connection nothing was written: the call is as safe to repeat as a
             // refused connection, whatever its method.
-            None if !writing.began() => Err(Error::Connect {
+            None if connection.connection_metadata().is_none() => Err(Error::Connect {
                 source: format!("no connection within {} ms", limit.duration.as_millis()).into(),
             }),
             None => Err(Error::Timeout {
@@ -345,7 +343,7 @@ impl Client {
     /// Sends one request and reads its whole body, within the size limit.
     async fn exchange(
         &self,
-        request: http::Request<RequestBody>,
+        request: http::Request<Full<Bytes>>,
     ) -> Result<http::Response<Bytes>, Error> {
         let limit = self.inner.max_response_bytes;
         let response = self.inner.transport.request(request).await.map_err(|e| {

@@ -29,7 +29,6 @@ mod encoding;
 mod error;
 mod options;
 mod paging;
-mod request_body;
 mod retry;
 mod session;
 mod tls;
