@@ -933,3 +933,40 @@ async fn no_piece_of_a_long_token_reaches_an_error_in_either_format() {
         assert!(err.to_string().contains("<redacted>"), "{case}: {err}");
     }
 }
+
+#[tokio::test]
+async fn a_transcoded_page_echoing_the_token_shows_no_piece_of_it() {
+    // A proxy page declared in UTF-16: the raw bytes hold the token with a NUL after every
+    // character, the snippet holds it as text. The scrubber must look where the snippet looks.
+    let page = format!(r#"{{"proxy":"denied","echo":"Authorization: {LONG_TOKEN}"}}"#);
+    let utf16: Vec<u8> = page.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let server = RawServer::start([vec![Step::Write(answer(
+        "502 Bad Gateway",
+        &["Content-Type: application/json; charset=utf-16le"],
+        utf16,
+    ))]])
+    .await;
+    let client = Client::builder(server.base_url())
+        .token(Token::new(LONG_TOKEN).expect("token"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let err = client
+        .send(&GetOpportunity::new(DEAL_ID))
+        .await
+        .expect_err("502");
+    assert!(
+        matches!(err, Error::Response(ResponseError::Http { .. })),
+        "{err:?}"
+    );
+    for text in renderings(&err) {
+        for piece in LONG_TOKEN.as_bytes().windows(8) {
+            let piece = std::str::from_utf8(piece).expect("ASCII");
+            assert!(!text.contains(piece), "{piece:?} shown in {text}");
+        }
+    }
+    assert!(
+        err.to_string().contains("Authorization: <redacted>"),
+        "{err}"
+    );
+}

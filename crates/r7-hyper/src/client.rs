@@ -248,19 +248,13 @@ impl Client {
         };
         tracing::Span::current().record("status", response.status().as_u16());
         tracing::debug!(status = response.status().as_u16(), "response");
-        parse_response::<E>(&response)
-            .map_err(|e| self.redact::<E>(e, token, response.body()).into())
+        parse_response::<E>(&response).map_err(|e| self.redact::<E>(e, token).into())
     }
 
     /// Keeps the secrets this client holds out of an error made from the portal's answer (a
     /// page that echoes the request, a message that quotes it), and, for an endpoint whose
     /// answers carry credentials, the decoder's reason, which may quote the answer.
-    fn redact<E: Endpoint>(
-        &self,
-        error: ResponseError,
-        token: Option<&Token>,
-        body: &[u8],
-    ) -> ResponseError {
+    fn redact<E: Endpoint>(&self, error: ResponseError, token: Option<&Token>) -> ResponseError {
         let mut secrets: Vec<&str> = token.map(Token::expose).into_iter().collect();
         match &self.inner.auth {
             AuthMode::Anonymous => {}
@@ -269,7 +263,7 @@ impl Client {
                 secrets.push(sessions.credentials().password.expose());
             }
         }
-        error::redact(error, E::SENSITIVE, &secrets, body)
+        error::redact(error, E::SENSITIVE, &secrets)
     }
 
     /// The session's token: signs in first when there is none, when it is about to expire,

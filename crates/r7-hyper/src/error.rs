@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
-use r7_proto::{ApiError, BodySnippet, BuildError, ResponseError};
+use r7_proto::{ApiError, BuildError, ResponseError};
 
 /// A boxed error from the HTTP stack.
 pub type BoxError = Box<dyn StdError + Send + Sync>;
@@ -225,23 +225,14 @@ const MIN_SECRET_CHARS: usize = 6;
 /// part. Shorter pieces cannot be told from ordinary text.
 const MIN_FRAGMENT_BYTES: usize = 8;
 
-/// How much of a body can reach a snippet ([`BodySnippet::MAX_CHARS`] characters of up to four
-/// bytes), with room for a fragment that straddles the cut.
-const SNIPPET_SOURCE_BYTES: usize = BodySnippet::MAX_CHARS * 4 + 64;
-
-/// Removes `secrets` (the token, the password) from an error made from the portal's answer
-/// `body`, and, when the endpoint is `sensitive` (its answer carries credentials), the
+/// Removes `secrets` (the token, the password) from an error made from the portal's answer,
+/// and, when the endpoint is `sensitive` (its answer carries credentials), the
 /// decoder's reason, which may quote the answer.
 ///
 /// Every piece of a secret of [`MIN_FRAGMENT_BYTES`] or more is redacted, as written or as the
 /// decoders and the server escape it (`\"`, `\\`, `\/`, `&amp;`, ...), wherever an error
 /// quotes the answer: its snippet, content type, message, type, decode reason and path.
-pub(crate) fn redact(
-    error: ResponseError,
-    sensitive: bool,
-    secrets: &[&str],
-    body: &[u8],
-) -> ResponseError {
+pub(crate) fn redact(error: ResponseError, sensitive: bool, secrets: &[&str]) -> ResponseError {
     let redactor = Redactor::new(secrets);
     if redactor.is_empty() && !sensitive {
         return error;
@@ -253,23 +244,15 @@ pub(crate) fn redact(
             content_type,
             snippet,
         } => {
-            // The snippet of an answer that carries credentials is withheld already.
-            let snippet = if sensitive {
+            // Scrubbed as shown, after any transcoding: a piece of a secret that the snippet's
+            // end cut is still a piece. (The snippet of an answer that carries credentials is
+            // withheld already.)
+            let mut text = snippet.as_str().to_owned();
+            redactor.scrub_text(&mut text);
+            let snippet = if text == snippet.as_str() {
                 snippet
             } else {
-                let head = &body[..body.len().min(SNIPPET_SOURCE_BYTES)];
-                let cleaned = redactor.scrub(head);
-                if cleaned.len() == head.len() && cleaned == head {
-                    snippet
-                } else if head.len() < body.len() {
-                    // Keep the snippet's mark that the body went on.
-                    let mut long = cleaned;
-                    long.resize(long.len().max(SNIPPET_SOURCE_BYTES) + 1, b' ');
-                    long.push(b'.');
-                    BodySnippet::new(&long)
-                } else {
-                    BodySnippet::new(&cleaned)
-                }
+                snippet.with_text(&text)
             };
             let mut content_type = content_type;
             scrub(&mut content_type);
@@ -467,6 +450,7 @@ fn char_end(text: &[u8], mut end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use r7_proto::BodySnippet;
 
     const TOKEN: &str = "Zm9vYmFyLXRva2VuLTAxMjM0NTY3ODk-abcdefghijklmnopqrstuvwxyz-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ-end";
 
@@ -530,7 +514,7 @@ mod tests {
             status: StatusCode::OK,
             charset: TOKEN[..40].to_owned(),
         };
-        let redacted = redact(error, false, &[TOKEN], b"");
+        let redacted = redact(error, false, &[TOKEN]);
         assert!(!redacted.to_string().contains(&TOKEN[..8]), "{redacted}");
     }
 
@@ -541,7 +525,7 @@ mod tests {
             content_type: "text/html".into(),
             snippet: BodySnippet::new(b"Bad Gateway"),
         };
-        let redacted = redact(error, false, &["a"], b"Bad Gateway");
+        let redacted = redact(error, false, &["a"]);
         assert!(redacted.to_string().contains("Bad Gateway"), "{redacted}");
     }
 
@@ -553,7 +537,7 @@ mod tests {
             content_type: "text/html".into(),
             snippet: BodySnippet::new(body.as_bytes()),
         };
-        let redacted = redact(error, false, &[TOKEN], body.as_bytes());
+        let redacted = redact(error, false, &[TOKEN]);
         match redacted {
             ResponseError::Http { snippet, .. } => {
                 assert!(

@@ -218,6 +218,14 @@ impl BodySnippet {
         }
     }
 
+    /// The same snippet with its text replaced by `text` (cut to [`BodySnippet::MAX_CHARS`]),
+    /// still marked as cut if it was: for a transport that removes secrets from it.
+    pub fn with_text(&self, text: &str) -> Self {
+        let mut snippet = BodySnippet::new(text.as_bytes());
+        snippet.truncated |= self.truncated;
+        snippet
+    }
+
     /// A snippet that says the body was withheld (sensitive endpoints).
     pub fn redacted() -> Self {
         BodySnippet {
