@@ -115,3 +115,18 @@ async fn a_start_index_near_the_end_of_u64_ends_the_walk_without_overflow() {
     assert_eq!(pages.len(), 1);
     assert_eq!(server.received().len(), 1);
 }
+
+#[tokio::test]
+async fn equal_items_on_pages_that_name_their_offset_are_walked_on() {
+    // Pages of one deal that happen to be equal: the portal named each offset, so they are
+    // different pages of the list.
+    let server = RawServer::start([
+        page(Some(0), Some(3), &[7]),
+        page(Some(1), Some(3), &[7]),
+        page(Some(2), Some(3), &[7]),
+    ])
+    .await;
+    let items = client(&server).items(ListOpportunities::new(), 1);
+    let deals: Vec<r7_proto::model::Opportunity> = items.try_collect().await.expect("walked");
+    assert_eq!(deals.len(), 3);
+}

@@ -19,8 +19,9 @@ impl Client {
     ///
     /// A portal, or a cache in front of it, that ignores `startIndex` would make the walk go on
     /// for ever. The walk stops with [`Error::Paging`] when an answer names another
-    /// `startIndex` than the one asked for, or when a full page begins and ends with the same
-    /// items, in the same number, as the page before it.
+    /// `startIndex` than the one asked for (the portal names the one it was asked for), or when
+    /// an answer that names none begins and ends with the same items, in the same number, as
+    /// the page before it.
     ///
     /// ```no_run
     /// use futures_util::TryStreamExt;
@@ -68,8 +69,11 @@ impl Client {
                     problem: "the answer is for another startIndex (a cache that ignores the query?)",
                 });
             }
+            // An answer that names the offset asked for was made for it; only one that names
+            // none is judged by its items, which may legitimately repeat (equal values, pages
+            // of one).
             let ends = Ends::of(&page.items);
-            if ends.is_some() && ends == walk.previous {
+            if page.start_index.is_none() && ends.is_some() && ends == walk.previous {
                 return Err(Error::Paging {
                     start_index: start,
                     problem: "the answer repeats the previous page (a portal that ignores startIndex?)",
