@@ -21,17 +21,24 @@ pub(crate) fn decode(
     body: Bytes,
     limit: usize,
 ) -> Result<Bytes, Error> {
-    let Some(value) = headers.get(CONTENT_ENCODING) else {
+    // Nothing to undo in an empty body (a 204, a bare error); a 401 is refused whatever it
+    // carries, and must stay a 401 so that the client signs in again.
+    if body.is_empty() || status == StatusCode::UNAUTHORIZED {
         return Ok(body);
-    };
-    let value = value.to_str().map_err(|_| Error::ContentEncoding {
-        encoding: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        problem: "is not a coding name".to_owned(),
-    })?;
+    }
+    let mut codings = Vec::new();
+    for value in headers.get_all(CONTENT_ENCODING) {
+        let value = value.to_str().map_err(|_| Error::ContentEncoding {
+            status,
+            encoding: clip(&String::from_utf8_lossy(value.as_bytes())),
+            problem: "is not a coding name".to_owned(),
+        })?;
+        codings.extend(value.split(',').map(str::trim).filter(|c| !c.is_empty()));
+    }
     let mut body = body;
-    // Codings are listed in the order they were applied.
-    for coding in value.rsplit(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let coding = coding.to_ascii_lowercase();
+    // Codings are listed in the order they were applied, over all the header's lines.
+    for coding in codings.into_iter().rev() {
+        let coding = clip(&coding.to_ascii_lowercase());
         body = match coding.as_str() {
             "identity" => body,
             "gzip" | "x-gzip" => inflate(GzDecoder::new(&body[..]), &coding, status, limit)?,
@@ -42,6 +49,7 @@ pub(crate) fn decode(
             "deflate" => inflate(DeflateDecoder::new(&body[..]), &coding, status, limit)?,
             _ => {
                 return Err(Error::ContentEncoding {
+                    status,
                     encoding: coding,
                     problem: "is not supported (the client asks for gzip or deflate)".to_owned(),
                 });
@@ -63,6 +71,7 @@ fn inflate(
         .take(cap)
         .read_to_end(&mut out)
         .map_err(|e| Error::ContentEncoding {
+            status,
             encoding: coding.to_owned(),
             problem: format!("could not be decoded: {e}"),
         })?;
@@ -70,6 +79,14 @@ fn inflate(
         return Err(Error::BodyTooLarge { status, limit });
     }
     Ok(out.into())
+}
+
+/// At most 40 characters of a coding name from the server, for messages.
+fn clip(name: &str) -> String {
+    match name.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_owned(),
+    }
 }
 
 /// Whether `body` starts with a zlib header (RFC 1950: deflate method, check bits).
@@ -156,6 +173,46 @@ mod tests {
                 .len(),
             1000
         );
+    }
+
+    #[test]
+    fn codings_over_several_lines_empty_bodies_and_401s() {
+        let data = b"{}".repeat(50);
+        let twice = {
+            let mut e = GzEncoder::new(Vec::new(), Compression::default());
+            e.write_all(&compressed("gzip", &data)).expect("write");
+            Bytes::from(e.finish().expect("finish"))
+        };
+        let mut headers = headers("gzip");
+        headers.append(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        assert_eq!(
+            decode(&headers, StatusCode::OK, twice, 1 << 20).unwrap(),
+            data
+        );
+        let empty = Bytes::new();
+        assert!(
+            decode(&headers, StatusCode::NO_CONTENT, empty, 8)
+                .unwrap()
+                .is_empty()
+        );
+        let body = Bytes::from_static(b"Unauthorized");
+        let out = decode(
+            &self::headers("br"),
+            StatusCode::UNAUTHORIZED,
+            body.clone(),
+            64,
+        );
+        assert_eq!(out.unwrap(), body);
+        let long = "x".repeat(500);
+        let err = decode(
+            &self::headers(&long),
+            StatusCode::OK,
+            Bytes::from_static(b"x"),
+            8,
+        )
+        .expect_err("unknown");
+        assert!(err.to_string().len() < 200, "{err}");
+        assert_eq!(err.status(), Some(StatusCode::OK));
     }
 
     #[test]

@@ -64,8 +64,10 @@ pub enum Error {
     },
     /// The answer came in a content coding the client cannot undo (it asks for gzip or
     /// deflate), or its compressed bytes are broken.
-    #[error("the portal's answer is `{encoding}`-encoded, which {problem}")]
+    #[error("the portal's answer (HTTP {status}) is `{encoding}`-encoded, which {problem}")]
     ContentEncoding {
+        /// The HTTP status of the answer.
+        status: StatusCode,
         /// The coding named by `Content-Encoding`.
         encoding: String,
         /// What went wrong.
@@ -133,7 +135,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Response(e) => Some(e.status()),
-            Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::BodyTooLarge { status, .. } | Error::ContentEncoding { status, .. } => {
+                Some(*status)
+            }
             Error::SignIn(e) => e.status(),
             _ => None,
         }
