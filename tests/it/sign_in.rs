@@ -58,7 +58,7 @@ async fn concurrent_calls_share_one_sign_in_and_each_keeps_its_own_deadline() {
         let err = result.expect_err("no sign-in answer");
         assert!(matches!(err, Error::Timeout { attempts: 0, .. }), "{err:?}");
         assert_eq!(err.delivery(), Delivery::NotSent);
-        assert!(err.to_string().contains("while signing in"), "{err}");
+        assert!(err.to_string().contains("was not sent"), "{err}");
     }
     assert_eq!(sign_ins(&server), 1, "one sign-in for {CALLS} calls");
 }

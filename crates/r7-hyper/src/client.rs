@@ -158,9 +158,16 @@ impl Client {
         let mut attempts = 0u32;
         loop {
             // A timer that is already due may still let a fast answer through: check first.
+            // A zero per-attempt timeout likewise leaves no time for any attempt.
             if deadline.remaining().is_some_and(|left| left.is_zero()) {
                 return Err(Error::Timeout {
                     timeout: deadline.duration,
+                    attempts,
+                });
+            }
+            if attempt_timeout.is_some_and(|each| each.is_zero()) {
+                return Err(Error::Timeout {
+                    timeout: Duration::ZERO,
                     attempts,
                 });
             }
@@ -181,7 +188,14 @@ impl Client {
             };
             if let (Some(sessions), Some(stale)) = (sessions, &session_token) {
                 if error.is_unauthorized() && !signed_in_again {
-                    let fresh = self.session_token(sessions, Some(stale), &deadline).await?;
+                    let fresh = self
+                        .session_token(sessions, Some(stale), &deadline)
+                        .await
+                        .map_err(|error| match error {
+                            // The refused attempt counts.
+                            Error::Timeout { timeout, .. } => Error::Timeout { timeout, attempts },
+                            other => other,
+                        })?;
                     session_token = Some(fresh);
                     tracing::debug!("token refused; signed in again, repeating the call");
                     signed_in_again = true;

@@ -104,7 +104,8 @@ fn describe_timeout(timeout: Duration, attempts: u32) -> String {
     let ms = timeout.as_millis();
     match attempts {
         0 => format!(
-            "the call's deadline of {ms} ms passed while signing in; the request was not sent"
+            "the call's deadline of {ms} ms passed before the request could be sent (signing in \
+             takes part of it); the request was not sent"
         ),
         1 => {
             format!("no complete response within {ms} ms; the request may have reached the portal")

@@ -43,7 +43,8 @@ impl CallOptions {
     }
 
     /// The longest one attempt may take, within the call's deadline (see
-    /// [`crate::ClientBuilder::attempt_timeout`]).
+    /// [`crate::ClientBuilder::attempt_timeout`]). Zero leaves no time for any attempt: the
+    /// call fails at once, unsent.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
