@@ -37,8 +37,11 @@ type Transport = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 /// address; give the client the portal's final address instead.
 ///
 /// Errors never show the token or the password: when the portal's answer repeats one of them
-/// (a page that echoes the request, a message that quotes it), it is replaced by `<redacted>`
-/// in the error, and the decoder's reason is withheld for answers that carry credentials.
+/// (a page that echoes the request, a message that quotes it), every piece of 8 bytes or more
+/// of it, as written or escaped, is replaced by `<redacted>` in the error, and the decoder's
+/// reason is withheld for answers that carry credentials. Shorter pieces cannot be told from
+/// ordinary text and are left, as are secrets shorter than 6 characters (real tokens are 100
+/// to 200).
 ///
 /// ```no_run
 /// use r7_hyper::Client;

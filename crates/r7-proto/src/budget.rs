@@ -10,6 +10,12 @@
 //! read from. The charge is paid after the element was read, so an element's own lists are
 //! charged first, and nothing is charged twice.
 //!
+//! What it assumes of the output types: their heap is in `Vec`s, maps and strings. A `Box`
+//! (or `Rc`, `Arc`) in a list element is not charged beyond the pointer, and
+//! `#[serde(flatten)]`, untagged and internally tagged enums buffer their input in serde's
+//! private `Content` tree, which is not charged at all. None of the model types uses them;
+//! the generated model of the whole CRM must not either, or must charge them here.
+//!
 //! The wrapper also refuses a struct written as a sequence (`"response": []` or `[1, "x"]`
 //! where a deal belongs): serde's derived structs accept that form, which the server never
 //! writes, so it could only turn a wrong answer into a value of defaults.
