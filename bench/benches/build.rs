@@ -12,10 +12,8 @@ use criterion::BenchmarkId;
 use http::header::{ACCEPT, AUTHORIZATION, USER_AGENT};
 use http::{HeaderValue, Method, Request};
 use r7_model::{ApiDateTime, StageType, Uuid};
-use r7_proto::{
-    BaseUrl, DeleteOpportunity, Endpoint, ListOpportunities, RequestContext, SortOrder, Token,
-    build_request,
-};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{BaseUrl, Endpoint, RequestContext, SortOrder, Token, build_request};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[path = "common/output.rs"]
@@ -92,7 +90,7 @@ fn filtered_list() -> ListOpportunities {
         .from_date(date("2024-01-01T00:00:00.0000000+03:00"))
         .to_date(date("2024-06-30T23:59:59.0000000+03:00"))
         .filter_value("серверного оборудования")
-        .sort_by("title")
+        .sort_by(OpportunitySortBy::Title)
         .sort_order(SortOrder::Descending)
         .start_index(100)
         .count(50)

@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 use r7_emulator::{Config, Emulator, Fault};
 use r7_hyper::Client;
 use r7_model::Opportunity;
-use r7_proto::{DeleteOpportunities, DeleteOpportunity, Token};
+use r7_proto::Token;
+use r7_proto::crm::opportunity::*;
 
 #[path = "common/output.rs"]
 mod output;
@@ -82,7 +83,7 @@ fn main() {
     for scenario in &scenarios {
         let count = scenario.deals;
         let deals = deals(count);
-        let ids: Vec<i64> = deals.iter().map(|deal| deal.id).collect();
+        let ids: Vec<i64> = deals.iter().map(|deal| deal.id.get()).collect();
         for round in 0..rounds {
             let mut order = VARIANTS;
             order.rotate_left(round % VARIANTS.len());
@@ -155,7 +156,7 @@ fn deals(count: usize) -> Vec<Opportunity> {
     (1..=count)
         .map(|id| {
             let mut deal = seeds[id % seeds.len()].clone();
-            deal.id = id as i64;
+            deal.id = (id as i64).into();
             deal
         })
         .collect()

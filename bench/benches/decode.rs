@@ -12,7 +12,8 @@ use std::hint::black_box;
 use bytes::Bytes;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use r7_model::Opportunity;
-use r7_proto::{ListOpportunities, parse_response};
+use r7_proto::crm::opportunity::*;
+use r7_proto::parse_response;
 
 #[path = "common/fixtures.rs"]
 mod fixtures;

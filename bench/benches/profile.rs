@@ -20,7 +20,8 @@ use std::hint::black_box;
 use bytes::Bytes;
 use r7_emulator::{Config, Emulator};
 use r7_model::Opportunity;
-use r7_proto::{DeleteOpportunities, DeleteOpportunity, ListOpportunities, Token, parse_response};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{Token, parse_response};
 
 #[path = "common/clients.rs"]
 mod clients;
@@ -101,9 +102,10 @@ fn main() {
         "bulk-sequential" | "bulk-batch" => {
             let seeds = r7_emulator::seed_opportunities();
             let deals: Vec<Opportunity> = (1..=iterations.max(1))
-                .map(|id| Opportunity {
-                    id: id as i64,
-                    ..seeds[id % seeds.len()].clone()
+                .map(|id| {
+                    let mut v = seeds[id % seeds.len()].clone();
+                    v.id = (id as i64).into();
+                    v
                 })
                 .collect();
             let server = tokio::runtime::Builder::new_multi_thread()

@@ -14,11 +14,10 @@
 use std::fmt::Debug;
 
 use bytes::Bytes;
-use r7_model::{Contact, DealStage, Opportunity};
-use r7_proto::{
-    DeleteOpportunity, Endpoint, GetStage, ListOpportunities, ListOpportunityContacts, ListStages,
-    NoContent, Page, ResponseError, SetOpportunityCreationDate, parse_response,
-};
+use r7_model::{Contact, OpportunityStage, Opportunity};
+use r7_proto::crm::opportunity::*;
+use r7_proto::crm::opportunity_stage::*;
+use r7_proto::{Endpoint, NoContent, Page, ResponseError, parse_response};
 use serde::Serialize;
 
 /// Statuses the second three bits of the first byte choose from.
@@ -37,9 +36,9 @@ pub fn run(data: &[u8], content_type: &'static str) {
     match head & 7 {
         0 => single::<DeleteOpportunity>(&response),
         1 => page::<ListOpportunities, Opportunity>(&response),
-        2 => page::<ListStages, DealStage>(&response),
+        2 => page::<ListOpportunityStages, OpportunityStage>(&response),
         3 => page::<ListOpportunityContacts, Contact>(&response),
-        4 => single::<GetStage>(&response),
+        4 => single::<GetOpportunityStage>(&response),
         5 => {
             let result = parse_response::<SetOpportunityCreationDate>(&response);
             check::<SetOpportunityCreationDate>(&response, &result);
@@ -47,8 +46,8 @@ pub fn run(data: &[u8], content_type: &'static str) {
                 assert_eq!(value, NoContent);
             }
         }
-        6 => single::<r7_proto::AddOpportunityContact>(&response),
-        _ => single::<r7_proto::GetOpportunity>(&response),
+        6 => single::<r7_proto::crm::opportunity::AddOpportunityContact>(&response),
+        _ => single::<r7_proto::crm::opportunity::GetOpportunity>(&response),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Arbitrary ids and strings through `build_request` of several endpoints.
 //!
 //! Never panics. A request builds exactly when the parameters are valid (ids in 1..=i32::MAX,
-//! required texts not blank, `sortBy` one of the server's keys); when it builds, its path is the
+//! required texts not blank; the deal search's `sortBy` is an enum); when it builds, its path is the
 //! base path plus the template with the ids written in, plus the format's suffix, whatever the
 //! strings hold (no string can add a segment, a `?` or a `#`), and the query (or the form body)
 //! decodes back to exactly the strings that were given. `encode_path_segment` is checked the
@@ -14,11 +14,9 @@ use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
 use percent_encoding::percent_decode_str;
 use r7_model::Uuid;
-use r7_proto::{
-    BaseUrl, BuildError, CreateOpportunity, CustomFieldValue, DeleteOpportunity, Format,
-    GetOpportunity, ListOpportunities, ListOpportunitiesByPrefix, ListStages, RequestContext,
-    SortOrder, Token, build_request, encode_path_segment,
-};
+use r7_proto::crm::opportunity::*;
+use r7_proto::crm::opportunity_stage::*;
+use r7_proto::{BaseUrl, BuildError, CustomFieldValue, Format, RequestContext, SortOrder, Token, build_request, encode_path_segment};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -30,6 +28,7 @@ struct Input {
     filter_value: Option<String>,
     tags: Vec<String>,
     sort_by: Option<String>,
+    sort_key: Option<u8>,
     descending: Option<bool>,
     start_index: Option<u64>,
     count: Option<u64>,
@@ -47,14 +46,6 @@ const BASES: [&str; 3] = [
     "https://portal.example.com/",
     "http://127.0.0.1:8092/office/",
     "https://xn--80ak6aa92e.example:8443/a/b/",
-];
-const SORT_KEYS: [&str; 6] = [
-    "title",
-    "responsible",
-    "stage",
-    "bidvalue",
-    "dateandtime",
-    "id",
 ];
 
 fn valid_id(id: i64) -> bool {
@@ -188,10 +179,11 @@ fuzz_target!(|input: Input| {
         list = list.filter_value(v.clone());
         query.push(("filterValue".into(), v.clone()));
     }
-    if let Some(v) = &input.sort_by {
-        list = list.sort_by(v.clone());
-        query.push(("sortBy".into(), v.clone()));
-        list_ok &= SORT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(v));
+    // The deal search's keys are an enum (OpportunitySortBy), so any of them is valid.
+    if let Some(k) = input.sort_key {
+        let key = OpportunitySortBy::ALL[usize::from(k) % OpportunitySortBy::ALL.len()];
+        list = list.sort_by(key);
+        query.push(("sortBy".into(), key.as_str().to_owned()));
     }
     if let Some(descending) = input.descending {
         let (order, text) = if descending {
@@ -220,7 +212,7 @@ fuzz_target!(|input: Input| {
     );
 
     // The stage list: its sort key is free text.
-    let mut stages = ListStages::new();
+    let mut stages = ListOpportunityStages::new();
     let mut query = Vec::new();
     if let Some(v) = &input.filter_value {
         stages = stages.filter_value(v.clone());

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use r7_emulator::{Config, Emulator, Fault};
 use r7_hyper::{Client, DeleteOutcome, Delivery, Error};
+use r7_proto::model::OpportunityId;
 use r7_proto::{BuildError, Token};
 
 /// The seed's deals.
@@ -25,7 +26,7 @@ fn client(emulator: &Emulator) -> Client {
 }
 
 /// A short name for each outcome, to compare whole reports at once.
-fn kinds(outcomes: &[(i64, DeleteOutcome)]) -> Vec<(i64, &'static str)> {
+fn kinds(outcomes: &[(OpportunityId, DeleteOutcome)]) -> Vec<(i64, &'static str)> {
     outcomes
         .iter()
         .map(|(id, outcome)| {
@@ -40,7 +41,7 @@ fn kinds(outcomes: &[(i64, DeleteOutcome)]) -> Vec<(i64, &'static str)> {
                 },
                 _ => "unknown outcome",
             };
-            (*id, kind)
+            (id.get(), kind)
         })
         .collect()
 }
@@ -78,7 +79,7 @@ async fn batches_report_one_outcome_per_id_in_order() {
     assert_eq!(report.not_deleted().collect::<Vec<_>>(), [MISSING]);
     assert!(!report.all_deleted());
     for (id, error) in report.failed() {
-        assert!(id <= 0);
+        assert!(id <= 0.into());
         assert_eq!(error.delivery(), Delivery::NotSent);
     }
     assert_eq!(emulator.opportunity_ids(), [1237, 1238]);
@@ -156,7 +157,10 @@ async fn no_more_requests_are_in_flight_than_asked_for() {
 #[tokio::test]
 async fn nothing_to_delete_sends_nothing() {
     let emulator = emulator().await;
-    let report = client(&emulator).bulk_delete_opportunities([]).run().await;
+    let report = client(&emulator)
+        .bulk_delete_opportunities(Vec::<OpportunityId>::new())
+        .run()
+        .await;
     assert!(report.outcomes().is_empty());
     assert!(report.all_deleted());
     assert_eq!(report.requests_sent(), 0);

@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use r7_hyper::{CallOptions, Client, ClientBuilder, ConfigError, Delivery, Error, RetryPolicy};
-use r7_proto::{Credentials, GetOpportunity, ResponseError, Token};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{Credentials, ResponseError, Token};
 
 use crate::faults::{DEAL_ID, RawServer, Step, answer};
 
@@ -97,7 +98,7 @@ async fn a_proxy_429_with_retry_after_is_waited_for_whatever_the_method() {
     let server = RawServer::start([too_many]).await;
     let client = with_token(&server).build().expect("client");
     let deal = client
-        .send(&r7_proto::DeleteOpportunity::new(DEAL_ID))
+        .send(&r7_proto::crm::opportunity::DeleteOpportunity::new(DEAL_ID))
         .await
         .expect("repeated after the 429");
     assert_eq!(deal.id, DEAL_ID);

@@ -6,10 +6,8 @@ use std::time::{Duration, Instant};
 
 use r7_emulator::{Config, Emulator, SEED_OPPORTUNITY_ID};
 use r7_hyper::{Client, ClientBuilder, Delivery, Error, RetryPolicy};
-use r7_proto::{
-    BuildError, DeleteOpportunitiesByFilter, DeleteOpportunity, Format, GetOpportunity,
-    ResponseError, SetOpportunityAccessByFilter, Token,
-};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{BuildError, Format, ResponseError, Token};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -198,7 +196,7 @@ async fn an_unfiltered_delete_by_filter_sends_nothing_unless_all_is_asked_for() 
         .send(&DeleteOpportunitiesByFilter::new().filter_value("hotel"))
         .await
         .expect("deleted by filter");
-    let deleted: Vec<i64> = deleted.items.iter().map(|d| d.id).collect();
+    let deleted: Vec<i64> = deleted.items.iter().map(|d| d.id.get()).collect();
     assert_eq!(deleted, [SEED_OPPORTUNITY_ID]);
     let rest: Vec<i64> = before
         .iter()

@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use r7_hyper::{Client, ClientBuilder, Delivery, Error, RetryPolicy};
-use r7_proto::{DeleteOpportunity, Format, GetOpportunity, ResponseError, Token};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{Format, ResponseError, Token};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 

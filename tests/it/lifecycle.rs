@@ -4,6 +4,8 @@ use futures_util::TryStreamExt;
 use r7_emulator::{Config, Emulator};
 use r7_hyper::Client;
 use r7_model::{BidType, Opportunity, StageType};
+use r7_proto::crm::opportunity::*;
+use r7_proto::crm::opportunity_stage::*;
 use r7_proto::*;
 
 async fn lifecycle(format: Format) {
@@ -15,7 +17,10 @@ async fn lifecycle(format: Format) {
         .expect("client");
 
     // What the portal already has: stages, a user, contacts and a custom field.
-    let stages = client.send(&ListStages::new()).await.expect("stages");
+    let stages = client
+        .send(&ListOpportunityStages::new())
+        .await
+        .expect("stages");
     let open = stages
         .items
         .iter()
@@ -40,7 +45,7 @@ async fn lifecycle(format: Format) {
         .expect("members")
         .items
         .iter()
-        .map(|c| c.id)
+        .map(|c| c.id.get())
         .collect();
     assert!(contacts.len() >= 2, "{contacts:?}");
     let (first, second) = (contacts[0], contacts[1]);
@@ -114,7 +119,7 @@ async fn lifecycle(format: Format) {
         .try_collect()
         .await
         .expect("all");
-    let mut found: Vec<i64> = all.iter().map(|d| d.id).collect();
+    let mut found: Vec<_> = all.iter().map(|d| d.id).collect();
     found.sort_unstable();
     let mut expected = ids.clone();
     expected.sort_unstable();
@@ -174,7 +179,7 @@ async fn lifecycle(format: Format) {
     let empty = client.send(&search).await.expect("search");
     assert!(empty.items.is_empty(), "{:?}", empty.items);
     for id in ids {
-        assert_eq!(emulator.opportunity(id), None);
+        assert_eq!(emulator.opportunity(id.get()), None);
     }
 }
 

@@ -5,6 +5,9 @@ mod deadline;
 mod e2e;
 mod endpoints;
 mod faults;
+// prettyplease formats the generated tests; rustfmt would format them differently.
+#[rustfmt::skip]
+mod generated;
 mod golden;
 mod layers;
 mod lifecycle;

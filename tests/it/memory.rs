@@ -148,10 +148,8 @@ const JSON: &str = "application/json; charset=UTF-8";
 
 #[test]
 fn hostile_json_stays_within_the_bound() {
-    use r7_proto::{
-        DeleteOpportunity, GetOpportunity, ListOpportunities, ListOpportunityContacts, ListStages,
-        SetOpportunityCreationDate,
-    };
+    use r7_proto::crm::opportunity::*;
+    use r7_proto::crm::opportunity_stage::*;
     let mut worst = 0f64;
     let mut note = |(result, ratio): (Result<(), String>, f64)| {
         worst = worst.max(ratio);
@@ -167,7 +165,7 @@ fn hostile_json_stays_within_the_bound() {
         assert!(result.is_err_and(|e| e.contains("memory")), "{item}");
     }
     note(decode::<ListOpportunityContacts>(JSON, json_list("{}"))).unwrap_err();
-    note(decode::<ListStages>(JSON, json_list("{}"))).unwrap_err();
+    note(decode::<ListOpportunityStages>(JSON, json_list("{}"))).unwrap_err();
     // Lists inside one deal.
     let n = SIZE / 3;
     for field in ["members", "customFields", "accessList"] {
@@ -208,9 +206,8 @@ fn hostile_json_stays_within_the_bound() {
 
 #[test]
 fn fixtures_decode_within_the_bound() {
-    use r7_proto::{
-        GetOpportunity, GetStage, ListOpportunities, ListOpportunityContacts, ListStages,
-    };
+    use r7_proto::crm::opportunity::*;
+    use r7_proto::crm::opportunity_stage::*;
     for ext in ["json", "xml"] {
         let content_type = if ext == "json" { JSON } else { XML };
         let body = |path: &str| fixture(&format!("{path}.{ext}")).to_vec();
@@ -229,10 +226,10 @@ fn fixtures_decode_within_the_bound() {
         decode::<ListOpportunityContacts>(content_type, body("contact/list"))
             .0
             .unwrap();
-        decode::<ListStages>(content_type, body("stage/list"))
+        decode::<ListOpportunityStages>(content_type, body("stage/list"))
             .0
             .unwrap();
-        decode::<GetStage>(content_type, body("stage/get"))
+        decode::<GetOpportunityStage>(content_type, body("stage/get"))
             .0
             .unwrap();
     }
@@ -251,10 +248,8 @@ fn xml_single(content: &str) -> Vec<u8> {
 
 #[test]
 fn hostile_xml_stays_within_the_bound() {
-    use r7_proto::{
-        DeleteOpportunity, GetOpportunity, ListOpportunities, ListOpportunityContacts, ListStages,
-        SetOpportunityCreationDate,
-    };
+    use r7_proto::crm::opportunity::*;
+    use r7_proto::crm::opportunity_stage::*;
     let mut worst = 0f64;
     let mut note = |(result, ratio): (Result<(), String>, f64)| {
         worst = worst.max(ratio);
@@ -274,7 +269,11 @@ fn hostile_xml_stays_within_the_bound() {
         xml_list("<response/>"),
     ))
     .unwrap_err();
-    note(decode::<ListStages>(XML, xml_list("<response/>"))).unwrap_err();
+    note(decode::<ListOpportunityStages>(
+        XML,
+        xml_list("<response/>"),
+    ))
+    .unwrap_err();
     // Lists inside one deal.
     for field in ["members", "customFields", "accessList"] {
         let item = format!("<{field}/>");
@@ -402,14 +401,15 @@ proptest::proptest! {
         n in 1usize..20_000,
         wrap in 0..3usize,
     ) {
-        use r7_proto::{GetOpportunity, ListOpportunities, ListOpportunityContacts, ListStages};
+        use r7_proto::crm::opportunity::*;
+        use r7_proto::crm::opportunity_stage::*;
         let content_type = if xml { XML } else { JSON };
         let body = body_of(xml, &units, n, wrap);
         // `decode` asserts the bound; the result may be a value or an error.
         let _ = match endpoint {
             0 => decode::<ListOpportunities>(content_type, body),
             1 => decode::<ListOpportunityContacts>(content_type, body),
-            2 => decode::<ListStages>(content_type, body),
+            2 => decode::<ListOpportunityStages>(content_type, body),
             _ => decode::<GetOpportunity>(content_type, body),
         };
     }
@@ -417,7 +417,8 @@ proptest::proptest! {
 
 #[test]
 fn a_body_transcoded_from_another_charset_stays_within_the_bound_of_its_own_size() {
-    use r7_proto::{ListOpportunities, ListStages};
+    use r7_proto::crm::opportunity::*;
+    use r7_proto::crm::opportunity_stage::*;
     // 0x88 is the euro sign in windows-1251: one byte that becomes three in UTF-8. Most of the
     // body is such a string, the rest a list of empty objects.
     let mut worst = 0f64;
@@ -447,7 +448,7 @@ fn a_body_transcoded_from_another_charset_stays_within_the_bound_of_its_own_size
             "text/xml; charset=windows-1251"
         };
         // Decoded or refused, within the bound (which `decode` asserts).
-        let (_, ratio) = decode::<ListStages>(content_type, body.clone());
+        let (_, ratio) = decode::<ListOpportunityStages>(content_type, body.clone());
         worst = worst.max(ratio);
         let (_, ratio) = decode::<ListOpportunities>(content_type, body);
         worst = worst.max(ratio);

@@ -3,7 +3,9 @@
 
 use futures_util::TryStreamExt;
 use r7_hyper::{Client, Error};
-use r7_proto::{ListOpportunities, ListStages, Token};
+use r7_proto::Token;
+use r7_proto::crm::opportunity::*;
+use r7_proto::crm::opportunity_stage::*;
 
 use crate::faults::{RawServer, Step, answer};
 
@@ -42,7 +44,7 @@ async fn walk(server: &RawServer) -> Result<Vec<i64>, Error> {
             .expect("the walk ended")?;
     Ok(deals
         .into_iter()
-        .map(|d: r7_proto::model::Opportunity| d.id)
+        .map(|d: r7_proto::model::Opportunity| d.id.get())
         .collect())
 }
 
@@ -108,7 +110,7 @@ async fn a_start_index_near_the_end_of_u64_ends_the_walk_without_overflow() {
     .await;
     let start = u64::MAX - 1;
     let pages: Vec<_> = client(&server)
-        .pages(ListStages::new().start_index(start).count(2), 2)
+        .pages(ListOpportunityStages::new().start_index(start).count(2), 2)
         .try_collect()
         .await
         .expect("one page, then the end");

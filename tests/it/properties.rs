@@ -17,12 +17,12 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use r7_model::{
-    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, DealStage, Employee,
-    Opportunity, ShareType, StageType, Uuid,
+    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, Employee,
+    Opportunity, OpportunityStage, ShareType, StageType, Uuid,
 };
+use r7_proto::crm::opportunity::*;
 use r7_proto::{
-    BaseUrl, GetOpportunity, ListOpportunities, Page, RequestContext, Token, build_request,
-    encode_path_segment, parse_response,
+    BaseUrl, Page, RequestContext, Token, build_request, encode_path_segment, parse_response,
 };
 use serde::Serialize;
 
@@ -156,25 +156,29 @@ fn stage_type() -> impl Strategy<Value = StageType> {
 
 fn employee() -> impl Strategy<Value = Employee> {
     (uuid(), text(), text(), text(), text()).prop_map(
-        |(id, display_name, title, avatar_small, profile_url)| Employee {
-            id,
-            display_name,
-            title,
-            avatar_small,
-            profile_url,
+        |(id, display_name, title, avatar_small, profile_url)| {
+            let mut v = Employee::default();
+            v.id = id.into();
+            v.display_name = display_name;
+            v.title = title;
+            v.avatar_small = avatar_small;
+            v.profile_url = profile_url;
+            v
         },
     )
 }
 
 fn currency() -> impl Strategy<Value = Currency> {
     (text(), text(), text(), text(), any::<bool>(), any::<bool>()).prop_map(
-        |(title, symbol, abbreviation, culture_name, is_convertible, is_basic)| Currency {
-            title,
-            symbol,
-            abbreviation,
-            culture_name,
-            is_convertible,
-            is_basic,
+        |(title, symbol, abbreviation, culture_name, is_convertible, is_basic)| {
+            let mut v = Currency::default();
+            v.title = title;
+            v.symbol = symbol;
+            v.abbreviation = abbreviation;
+            v.culture_name = culture_name;
+            v.is_convertible = is_convertible;
+            v.is_basic = is_basic;
+            v
         },
     )
 }
@@ -198,24 +202,26 @@ fn contact_base() -> impl Strategy<Value = ContactBase> {
                 (is_private, is_shared, share_type),
                 currency,
                 (can_edit, can_delete, id),
-            )| ContactBase {
-                small_foto_url,
-                medium_foto_url,
-                display_name,
-                is_company,
-                access_list,
-                is_private,
-                is_shared,
-                share_type,
-                currency,
-                can_edit,
-                can_delete,
-                id,
+            )| {
+                let mut v = ContactBase::default();
+                v.small_foto_url = small_foto_url;
+                v.medium_foto_url = medium_foto_url;
+                v.display_name = display_name;
+                v.is_company = is_company;
+                v.access_list = access_list;
+                v.is_private = is_private;
+                v.is_shared = is_shared;
+                v.share_type = share_type;
+                v.currency = currency;
+                v.can_edit = can_edit;
+                v.can_delete = can_delete;
+                v.id = id.into();
+                v
             },
         )
 }
 
-fn stage() -> impl Strategy<Value = DealStage> {
+fn stage() -> impl Strategy<Value = OpportunityStage> {
     (
         (any::<i64>(), any::<i32>(), stage_type()),
         (text(), text(), text()),
@@ -226,15 +232,17 @@ fn stage() -> impl Strategy<Value = DealStage> {
                 (relative_items_count, success_probability, stage_type),
                 (title, description, color),
                 (sort_order, id),
-            )| DealStage {
-                relative_items_count,
-                success_probability,
-                stage_type,
-                title,
-                description,
-                color,
-                sort_order,
-                id,
+            )| {
+                let mut v = OpportunityStage::default();
+                v.relative_items_count = relative_items_count;
+                v.success_probability = success_probability;
+                v.stage_type = stage_type;
+                v.title = title;
+                v.description = description;
+                v.color = color;
+                v.sort_order = sort_order;
+                v.id = id.into();
+                v
             },
         )
 }
@@ -251,15 +259,17 @@ fn custom_field() -> impl Strategy<Value = CustomField> {
                 field_type,
                 (position, mask, id),
             )| {
-                CustomField {
-                    relative_items_count,
-                    entity_id,
-                    label,
-                    field_value,
-                    field_type,
-                    position,
-                    mask,
-                    id,
+                {
+                    let mut v = CustomField::default();
+                    v.relative_items_count = relative_items_count;
+                    v.entity_id = entity_id;
+                    v.label = label;
+                    v.field_value = field_value;
+                    v.field_type = field_type;
+                    v.position = position;
+                    v.mask = mask;
+                    v.id = id.into();
+                    v
                 }
             },
         )
@@ -298,27 +308,29 @@ fn opportunity() -> impl Strategy<Value = Opportunity> {
                 (stage, success_probability),
                 (actual_close_date, expected_close_date),
                 (is_private, access_list, can_edit, custom_fields, id),
-            )| Opportunity {
-                create_by,
-                created,
-                members,
-                contact,
-                title,
-                description,
-                responsible,
-                bid_type,
-                bid_value,
-                bid_currency,
-                per_period_value,
-                stage,
-                success_probability,
-                actual_close_date,
-                expected_close_date,
-                is_private,
-                access_list,
-                can_edit,
-                custom_fields,
-                id,
+            )| {
+                let mut v = Opportunity::default();
+                v.create_by = create_by;
+                v.created = created;
+                v.members = members;
+                v.contact = contact;
+                v.title = title;
+                v.description = description;
+                v.responsible = responsible;
+                v.bid_type = bid_type;
+                v.bid_value = bid_value;
+                v.bid_currency = bid_currency;
+                v.per_period_value = per_period_value;
+                v.stage = stage;
+                v.success_probability = success_probability;
+                v.actual_close_date = actual_close_date;
+                v.expected_close_date = expected_close_date;
+                v.is_private = is_private;
+                v.access_list = access_list;
+                v.can_edit = can_edit;
+                v.custom_fields = custom_fields;
+                v.id = id.into();
+                v
             },
         )
 }
@@ -536,9 +548,10 @@ proptest! {
 /// which is why the generated texts above have none. A character reference keeps it.
 #[test]
 fn xml_normalizes_line_ends_as_xml_requires() {
-    let deal = Opportunity {
-        title: "a\r\nb\rc".into(),
-        ..Opportunity::default()
+    let deal = {
+        let mut v = Opportunity::default();
+        v.title = "a\r\nb\rc".into();
+        v
     };
     let (json, xml) = single_envelope(&deal);
     assert_eq!(decode_single(JSON, json).title, "a\r\nb\rc");

@@ -1,9 +1,7 @@
 //! The exact requests the protocol layer builds.
 
-use r7_proto::{
-    AuthScheme, BaseUrl, BuildError, DeleteOpportunity, Format, GetOpportunity, RequestContext,
-    Token, build_request,
-};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{AuthScheme, BaseUrl, BuildError, Format, RequestContext, Token, build_request};
 
 fn token() -> Token {
     Token::new("tok-123").expect("valid token")

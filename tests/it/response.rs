@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use r7_proto::{DeleteOpportunity, Format, ResponseError, parse_response};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{Format, ResponseError, parse_response};
 
 use crate::support::response;
 
@@ -245,7 +246,8 @@ fn amounts_json_cannot_carry_are_refused_in_both_formats() {
 
 #[test]
 fn a_204_is_no_content_only_where_nothing_is_expected() {
-    use r7_proto::{NoContent, SetOpportunityCreationDate};
+    use r7_proto::NoContent;
+    use r7_proto::crm::opportunity::*;
     for content_type in [None, Some("application/json"), Some("text/xml")] {
         let resp = response(204, content_type, "");
         assert_eq!(
@@ -276,7 +278,11 @@ fn a_byte_order_mark_is_allowed_before_either_format() {
         (None, xml),
     ] {
         let deal = parse(response(200, content_type, body)).expect("a BOM is no error");
-        assert_eq!((deal.id, deal.title.as_str()), (7, "x"), "{content_type:?}");
+        assert_eq!(
+            (deal.id.get(), deal.title.as_str()),
+            (7, "x"),
+            "{content_type:?}"
+        );
     }
 }
 
@@ -387,7 +393,7 @@ fn an_array_where_an_object_belongs_is_a_decode_error() {
     let err = parse(response(200, Some("text/xml"), xml)).expect_err("two deals");
     assert!(matches!(err, ResponseError::Decode { .. }), "{err:?}");
     // A list answer is still a sequence.
-    let page = parse_response::<r7_proto::ListOpportunities>(&response(
+    let page = parse_response::<r7_proto::crm::opportunity::ListOpportunities>(&response(
         200,
         Some("application/json"),
         r#"{"status":0,"response":[]}"#,

@@ -7,11 +7,11 @@
 
 use std::time::Duration;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use r7_hyper::{Client, ClientBuilder, ConfigError, Delivery, Error, RetryPolicy};
+use r7_proto::crm::opportunity::*;
 use r7_proto::{
-    AuthScheme, Authenticate, BaseUrl, BuildError, Credentials, Endpoint, GetOpportunity,
-    ListOpportunities, ListOpportunitiesByPrefix, NoContent, Password, RequestContext,
+    AuthScheme, Authenticate, BaseUrl, BuildError, Credentials, Password, Raw, RequestContext,
     ResponseError, Token, build_request, encode_path_segment, parse_response,
 };
 
@@ -288,19 +288,10 @@ fn an_ipv6_base_address_keeps_its_host_and_port() {
     );
 }
 
-/// An endpoint with a string path parameter, as a caller may define one: the generated
+/// A text path parameter, as a raw request to a route the SDK lacks has one: the generated
 /// endpoints only have integer ids in their paths.
-struct Probe(String);
-
-impl Endpoint for Probe {
-    type Output = NoContent;
-    const METHOD: Method = Method::GET;
-    const PATH_TEMPLATE: &'static str = "api/2.0/probe/{name}/tail";
-    const IDEMPOTENT: bool = true;
-
-    fn path_param(&self, name: &str) -> Option<String> {
-        (name == "name").then(|| self.0.clone())
-    }
+fn probe(value: &str) -> Raw {
+    Raw::get("api/2.0/probe/{name}/tail").path_param("name", value)
 }
 
 #[tokio::test]
@@ -345,7 +336,7 @@ async fn path_parameters_cannot_change_the_path() {
     values.extend((1u8..0x80).map(|b| format!("x{}y", char::from(b))));
     for value in &values {
         client
-            .send(&Probe(value.clone()))
+            .send(&probe(value))
             .await
             .unwrap_or_else(|e| panic!("{value:?}: {e}"));
     }
@@ -367,7 +358,7 @@ async fn path_parameters_cannot_change_the_path() {
     }
 
     // An empty segment would merge two path segments: refused before sending.
-    let err = client.send(&Probe(String::new())).await.expect_err("empty");
+    let err = client.send(&probe("")).await.expect_err("empty");
     assert!(
         matches!(err, Error::Build(BuildError::InvalidArgument { .. })),
         "{err:?}"
@@ -442,16 +433,8 @@ async fn query_values_cannot_add_parameters() {
 async fn parameters_that_would_smuggle_or_overflow_are_refused_before_sending() {
     let server = RawServer::start([]).await;
     let client = with_token(&server).build().expect("client");
-    // `sortBy` is checked against the server's keys, so it cannot carry another parameter.
-    let err = client
-        .send(&ListOpportunities::new().sort_by("title&count=1000"))
-        .await
-        .expect_err("refused");
-    assert!(
-        matches!(err, Error::Build(BuildError::InvalidArgument { ref name, .. }) if name == "sortBy"),
-        "{err:?}"
-    );
-    assert_eq!(err.delivery(), Delivery::NotSent);
+    // `sortBy` is an enum of the server's keys (`OpportunitySortBy`), so it cannot carry
+    // another parameter at all.
     // A query longer than a URI may be is a typed error, not a panic or a truncated request.
     let err = client
         .send(&ListOpportunities::new().filter_value("x".repeat(70_000)))

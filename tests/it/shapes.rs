@@ -5,10 +5,9 @@
 use std::fmt::Debug;
 
 use r7_model::{BidType, ContactKind, CustomFieldType, ShareType, StageType};
-use r7_proto::{
-    Endpoint, GetOpportunity, GetStage, ListOpportunities, ListOpportunityContacts, ListStages,
-    parse_response,
-};
+use r7_proto::crm::opportunity::*;
+use r7_proto::crm::opportunity_stage::*;
+use r7_proto::{Endpoint, parse_response};
 
 use crate::support::{fixture, response};
 
@@ -76,7 +75,7 @@ fn a_single_deal() {
     assert!(contact.small_foto_url.ends_with("cid=7&isc=True&ps=1"));
 
     let stage = deal.stage.as_ref().expect("stage");
-    assert_eq!((stage.id, stage.title.as_str()), (3, "Обсуждение"));
+    assert_eq!((stage.id.get(), stage.title.as_str()), (3, "Обсуждение"));
     assert_eq!((stage.sort_order, stage.relative_items_count), (0, 0));
     assert_eq!(stage.stage_type, StageType::Open);
 
@@ -165,7 +164,7 @@ fn a_page_of_one_deal() {
     assert_eq!(deal.members.len(), 1);
     assert_eq!(deal.actual_close_date, None);
     let stage = deal.stage.as_ref().expect("stage");
-    assert_eq!((stage.id, stage.description.as_str()), (1, ""));
+    assert_eq!((stage.id.get(), stage.description.as_str()), (1, ""));
 }
 
 #[test]
@@ -206,7 +205,10 @@ fn the_members_of_a_deal() {
         (address.city.as_str(), address.state.as_str()),
         ("Москва", "")
     );
-    assert_eq!((address.category, address.is_primary), (2, true));
+    assert_eq!(
+        (address.category, address.is_primary),
+        (r7_model::AddressCategory::Office, true)
+    );
     assert_eq!(
         company.about,
         "Оптовый поставщик канцелярских товаров & оргтехники <с 2009 года>"
@@ -216,7 +218,14 @@ fn the_members_of_a_deal() {
     assert_eq!((status.title.as_str(), status.sort_order), ("Тёплый", 1));
     assert!(company.contact_type.is_none());
     let info_types: Vec<_> = company.common_data.iter().map(|i| i.info_type).collect();
-    assert_eq!(info_types, [0, 1, 2]);
+    assert_eq!(
+        info_types,
+        [
+            r7_model::ContactInfoType::Phone,
+            r7_model::ContactInfoType::Email,
+            r7_model::ContactInfoType::Website
+        ]
+    );
     assert_eq!(company.common_data[2].data, "https://romashka.example.ru/");
     assert_eq!(company.custom_fields[0].label, "ИНН");
     assert_eq!(company.tags, ["VIP", "опт"]);
@@ -241,7 +250,10 @@ fn the_members_of_a_deal() {
     );
     assert_eq!(person.title, "Коммерческий директор");
     let employer = person.company.as_ref().expect("company");
-    assert_eq!((employer.id, employer.kind()), (7, ContactKind::Company));
+    assert_eq!(
+        (employer.id.get(), employer.kind()),
+        (7, ContactKind::Company)
+    );
     assert_eq!(person.about, "");
     assert!(person.addresses.is_empty() && person.custom_fields.is_empty());
     assert_eq!(
@@ -258,7 +270,7 @@ fn the_members_of_a_deal() {
 
 #[test]
 fn a_single_stage() {
-    let stage = both::<GetStage>("stage/get");
+    let stage = both::<GetOpportunityStage>("stage/get");
 
     assert_eq!(stage.id, 3);
     assert_eq!(stage.relative_items_count, 3);
@@ -271,7 +283,7 @@ fn a_single_stage() {
 
 #[test]
 fn all_stages() {
-    let page = both::<ListStages>("stage/list");
+    let page = both::<ListOpportunityStages>("stage/list");
 
     assert_eq!(page.count, Some(3));
     assert_eq!(

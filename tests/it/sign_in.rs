@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use r7_emulator::{Config, DEFAULT_USER, Emulator};
 use r7_hyper::{Client, Delivery, Error};
-use r7_proto::{Credentials, GetOpportunity};
+use r7_proto::Credentials;
+use r7_proto::crm::opportunity::*;
 
 use crate::faults::{DEAL_ID, RawServer, Step, answer};
 

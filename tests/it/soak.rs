@@ -25,10 +25,8 @@ use std::time::{Duration, Instant};
 use r7_emulator::{CURRENT_USER_ID, Config, Emulator};
 use r7_hyper::{Client, Delivery, RetryPolicy};
 use r7_model::{Opportunity, StageType, Uuid};
-use r7_proto::{
-    CreateOpportunity, DeleteOpportunities, DeleteOpportunity, Endpoint, Format, GetOpportunity,
-    ListOpportunities, Token, UpdateOpportunity,
-};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{EndpointId, Format, Token};
 use tokio::sync::oneshot;
 
 /// Concurrent clients, each with its own connection pool.
@@ -202,12 +200,12 @@ struct Ledger {
 }
 
 impl Ledger {
-    fn record<E: Endpoint>(&mut self, op: Op, took: Duration) {
+    fn record(&mut self, endpoint: EndpointId, op: Op, took: Duration) {
         self.latencies.entry(op).or_default().push(took);
         self.sent += 1;
         *self
             .sent_by_method
-            .entry(E::METHOD.as_str().to_owned())
+            .entry(endpoint.info().method.as_str().to_owned())
             .or_default() += 1;
     }
 
@@ -288,7 +286,7 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
         if let Some(offer) = shared.take_offer(me) {
             let _ = offer.taken.send(());
             let (result, took) = timed(client.send(&DeleteOpportunity::new(offer.id))).await;
-            ledger.record::<DeleteOpportunity>(Op::ContendedDelete, took);
+            ledger.record(DeleteOpportunity::ID, Op::ContendedDelete, took);
             ledger.settle_contended(me, offer.id, &offer.expected, result);
             continue;
         }
@@ -330,15 +328,15 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
                 )
                 .success_probability(want.probability);
                 let (result, took) = timed(client.send(&request)).await;
-                ledger.record::<CreateOpportunity>(op, took);
+                ledger.record(CreateOpportunity::ID, op, took);
                 match result {
                     Ok(deal) => {
                         if !want.matches(&deal) {
-                            ledger.uncertain.insert(deal.id);
+                            ledger.uncertain.insert(deal.id.get());
                             ledger.problem(me, format!("create answered {deal:?}, sent {want:?}"));
                         }
-                        ledger.created.push(deal.id);
-                        ledger.live.insert(deal.id, want);
+                        ledger.created.push(deal.id.get());
+                        ledger.live.insert(deal.id.get(), want);
                     }
                     Err(error) => ledger.failed(me, "create", None, &error),
                 }
@@ -359,7 +357,7 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
                 )
                 .success_probability(want.probability);
                 let (result, took) = timed(client.send(&request)).await;
-                ledger.record::<UpdateOpportunity>(op, took);
+                ledger.record(UpdateOpportunity::ID, op, took);
                 match result {
                     Ok(deal) if deal.id == id && want.matches(&deal) => {
                         ledger.live.insert(id, want);
@@ -374,7 +372,7 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
             Op::Get => {
                 let id = pick(&mut rng);
                 let (result, took) = timed(client.send(&GetOpportunity::new(id))).await;
-                ledger.record::<GetOpportunity>(op, took);
+                ledger.record(GetOpportunity::ID, op, took);
                 match result {
                     Ok(deal) if deal.id == id && ledger.live[&id].matches(&deal) => {}
                     Ok(deal) => {
@@ -395,7 +393,7 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
                     .filter_value(format!("c{me}z"))
                     .count(1000);
                 let (result, took) = timed(client.send(&request)).await;
-                ledger.record::<ListOpportunities>(op, took);
+                ledger.record(ListOpportunities::ID, op, took);
                 match result {
                     Ok(page) => {
                         let seen: BTreeMap<i64, Written> = page
@@ -406,7 +404,7 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
                                     title: d.title.clone(),
                                     probability: d.success_probability,
                                 };
-                                (d.id, written)
+                                (d.id.get(), written)
                             })
                             .collect();
                         if seen != ledger.live || page.items.len() != seen.len() {
@@ -424,7 +422,7 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
                 let id = pick(&mut rng);
                 let expected = ledger.live.remove(&id).expect("own deal");
                 let (result, took) = timed(client.send(&DeleteOpportunity::new(id))).await;
-                ledger.record::<DeleteOpportunity>(op, took);
+                ledger.record(DeleteOpportunity::ID, op, took);
                 match result {
                     Ok(deal) if deal.id == id && expected.matches(&deal) => ledger.deleted.push(id),
                     Ok(deal) => {
@@ -446,14 +444,14 @@ async fn run_client(shared: Arc<Shared>, me: usize, seed: u64) -> Ledger {
                     .collect();
                 let request = DeleteOpportunities::new(ids.iter().copied());
                 let (result, took) = timed(client.send(&request)).await;
-                ledger.record::<DeleteOpportunities>(op, took);
+                ledger.record(DeleteOpportunities::ID, op, took);
                 match result {
                     Ok(page) => {
-                        let answered: Vec<i64> = page.items.iter().map(|d| d.id).collect();
+                        let answered: Vec<i64> = page.items.iter().map(|d| d.id.get()).collect();
                         let all_match = page
                             .items
                             .iter()
-                            .all(|d| expected.get(&d.id).is_some_and(|w| w.matches(d)));
+                            .all(|d| expected.get(&d.id.get()).is_some_and(|w| w.matches(d)));
                         ledger
                             .deleted
                             .extend(answered.iter().filter(|id| ids.contains(id)));
@@ -513,7 +511,7 @@ async fn contend(
         if taken_in_time || !shared.withdraw(id) {
             // Taken (just now, if the withdrawal came too late): the taker is deleting it.
             let (result, took) = timed(client.send(&DeleteOpportunity::new(id))).await;
-            ledger.record::<DeleteOpportunity>(Op::ContendedDelete, took);
+            ledger.record(DeleteOpportunity::ID, Op::ContendedDelete, took);
             ledger.settle_contended(me, id, &expected, result);
             return;
         }
@@ -525,8 +523,8 @@ async fn contend(
         timed(client.send(&request)),
         timed(shared.clients[other].send(&request)),
     );
-    ledger.record::<DeleteOpportunity>(Op::ContendedDelete, mine_took);
-    ledger.record::<DeleteOpportunity>(Op::ContendedDelete, theirs_took);
+    ledger.record(DeleteOpportunity::ID, Op::ContendedDelete, mine_took);
+    ledger.record(DeleteOpportunity::ID, Op::ContendedDelete, theirs_took);
     ledger.settle_contended(me, id, &expected, mine);
     ledger.settle_contended(me, id, &expected, theirs);
 }

@@ -50,3 +50,42 @@ impl Write for Captured {
         Ok(())
     }
 }
+
+/// Asserts that `endpoint` goes on the wire as `expected` (`METHOD path?query` after the portal
+/// address, JSON form) with the form `body`: what the spec's examples say.
+pub(crate) fn assert_request<E: r7_proto::Endpoint>(
+    endpoint: &E,
+    expected: &str,
+    body: Option<&str>,
+) {
+    let base = r7_proto::BaseUrl::parse("https://portal.example.com/").expect("base");
+    let token = r7_proto::Token::new("token").expect("token");
+    let context = r7_proto::RequestContext::new(&base, Some(&token));
+    let request = r7_proto::build_request(endpoint, &context).expect("the request builds");
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("", |p| p.as_str())
+        .trim_start_matches('/');
+    assert_eq!(format!("{} {target}", request.method()), expected);
+    let sent = std::str::from_utf8(request.body()).expect("a form body is ASCII");
+    assert_eq!(
+        (!sent.is_empty()).then_some(sent),
+        body,
+        "the body of {expected}"
+    );
+}
+
+/// Asserts that the fixture `path` (below `tests/fixtures/`), answered with `status`, decodes as
+/// `E`'s output.
+pub(crate) fn assert_decodes<E: r7_proto::Endpoint>(_: &E, status: u16, path: &str) {
+    let content_type = if path.ends_with(".xml") {
+        "text/xml; charset=utf-8"
+    } else {
+        "application/json; charset=utf-8"
+    };
+    let answer = response(status, Some(content_type), fixture(path));
+    if let Err(e) = r7_proto::parse_response::<E>(&answer) {
+        panic!("{path} does not decode: {e}");
+    }
+}

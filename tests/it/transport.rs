@@ -7,7 +7,8 @@ use r7_emulator::{
     Config, DEFAULT_PASSWORD, DEFAULT_USER, Emulator, Fault, RateLimit, SEED_OPPORTUNITY_ID,
 };
 use r7_hyper::{Client, ClientBuilder, Delivery, Error, RetryPolicy};
-use r7_proto::{Credentials, DeleteOpportunity, GetOpportunity, ResponseError, Token};
+use r7_proto::crm::opportunity::*;
+use r7_proto::{Credentials, ResponseError, Token};
 
 use crate::support::Captured;
 

@@ -1,6 +1,2 @@
-//! Workspace-level integration tests live in `it/`.
-
-/// The README's Rust examples, compiled as doctests so that they cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeExamples;
+//! Workspace-level integration tests live in `it/`. The README's examples are compiled by
+//! the `r7` crate, whose API they use.

@@ -10,7 +10,8 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use r7_model::Opportunity;
-use r7_proto::{DeleteOpportunity, Token};
+use r7_proto::Token;
+use r7_proto::crm::opportunity::*;
 use serde::Deserialize;
 
 /// The token all three clients send.

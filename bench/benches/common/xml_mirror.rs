@@ -13,8 +13,8 @@
 //! `Vec<Opportunity>` that `r7_proto` returns, and the two are checked to be equal.
 
 use r7_model::{
-    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, DealStage, Employee,
-    Opportunity, ShareType, StageType,
+    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, Employee,
+    Opportunity, OpportunityStage, ShareType, StageType,
 };
 use serde::{Deserialize, Deserializer};
 
@@ -128,7 +128,7 @@ pub(crate) struct XmlContactBase {
     id: i64,
 }
 
-/// [`DealStage`] as quick-xml can decode it.
+/// [`OpportunityStage`] as quick-xml can decode it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub(crate) struct XmlDealStage {
@@ -174,76 +174,84 @@ pub(crate) struct XmlCustomField {
 
 impl From<XmlOpportunity> for Opportunity {
     fn from(d: XmlOpportunity) -> Self {
-        Opportunity {
-            create_by: d.create_by,
-            created: d.created,
-            members: d.members.into_iter().map(ContactBase::from).collect(),
-            contact: d.contact.map(ContactBase::from),
-            title: d.title,
-            description: d.description,
-            responsible: d.responsible,
-            bid_type: d.bid_type,
-            bid_value: d.bid_value,
-            bid_currency: d.bid_currency,
-            per_period_value: d.per_period_value,
-            stage: d.stage.map(DealStage::from),
-            success_probability: d.success_probability,
-            actual_close_date: d.actual_close_date,
-            expected_close_date: d.expected_close_date,
-            is_private: d.is_private,
-            access_list: d.access_list,
-            can_edit: d.can_edit,
-            custom_fields: d.custom_fields.into_iter().map(CustomField::from).collect(),
-            id: d.id,
+        {
+            let mut v = Opportunity::default();
+            v.create_by = d.create_by;
+            v.created = d.created;
+            v.members = d.members.into_iter().map(ContactBase::from).collect();
+            v.contact = d.contact.map(ContactBase::from);
+            v.title = d.title;
+            v.description = d.description;
+            v.responsible = d.responsible;
+            v.bid_type = d.bid_type;
+            v.bid_value = d.bid_value;
+            v.bid_currency = d.bid_currency;
+            v.per_period_value = d.per_period_value;
+            v.stage = d.stage.map(OpportunityStage::from);
+            v.success_probability = d.success_probability;
+            v.actual_close_date = d.actual_close_date;
+            v.expected_close_date = d.expected_close_date;
+            v.is_private = d.is_private;
+            v.access_list = d.access_list;
+            v.can_edit = d.can_edit;
+            v.custom_fields = d.custom_fields.into_iter().map(CustomField::from).collect();
+            v.id = d.id.into();
+            v
         }
     }
 }
 
 impl From<XmlContactBase> for ContactBase {
     fn from(c: XmlContactBase) -> Self {
-        ContactBase {
-            small_foto_url: c.small_foto_url,
-            medium_foto_url: c.medium_foto_url,
-            display_name: c.display_name,
-            is_company: c.is_company,
-            access_list: c.access_list,
-            is_private: c.is_private,
-            is_shared: c.is_shared,
-            share_type: c.share_type,
-            currency: c.currency,
-            can_edit: c.can_edit,
-            can_delete: c.can_delete,
-            id: c.id,
+        {
+            let mut v = ContactBase::default();
+            v.small_foto_url = c.small_foto_url;
+            v.medium_foto_url = c.medium_foto_url;
+            v.display_name = c.display_name;
+            v.is_company = c.is_company;
+            v.access_list = c.access_list;
+            v.is_private = c.is_private;
+            v.is_shared = c.is_shared;
+            v.share_type = c.share_type;
+            v.currency = c.currency;
+            v.can_edit = c.can_edit;
+            v.can_delete = c.can_delete;
+            v.id = c.id.into();
+            v
         }
     }
 }
 
-impl From<XmlDealStage> for DealStage {
+impl From<XmlDealStage> for OpportunityStage {
     fn from(s: XmlDealStage) -> Self {
-        DealStage {
-            relative_items_count: s.relative_items_count,
-            success_probability: s.success_probability,
-            stage_type: s.stage_type,
-            title: s.title,
-            description: s.description,
-            color: s.color,
-            sort_order: s.sort_order,
-            id: s.id,
+        {
+            let mut v = OpportunityStage::default();
+            v.relative_items_count = s.relative_items_count;
+            v.success_probability = s.success_probability;
+            v.stage_type = s.stage_type;
+            v.title = s.title;
+            v.description = s.description;
+            v.color = s.color;
+            v.sort_order = s.sort_order;
+            v.id = s.id.into();
+            v
         }
     }
 }
 
 impl From<XmlCustomField> for CustomField {
     fn from(f: XmlCustomField) -> Self {
-        CustomField {
-            relative_items_count: f.relative_items_count,
-            entity_id: f.entity_id,
-            label: f.label,
-            field_value: f.field_value,
-            field_type: f.field_type,
-            position: f.position,
-            mask: f.mask,
-            id: f.id,
+        {
+            let mut v = CustomField::default();
+            v.relative_items_count = f.relative_items_count;
+            v.entity_id = f.entity_id;
+            v.label = f.label;
+            v.field_value = f.field_value;
+            v.field_type = f.field_type;
+            v.position = f.position;
+            v.mask = f.mask;
+            v.id = f.id.into();
+            v
         }
     }
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use http::StatusCode;
 use r7_model::{
-    ApiDateTime, BidType, Contact, ContactBase, Currency, CustomField, CustomFieldType, DealStage,
-    Employee, Opportunity, StageType, Uuid,
+    ApiDateTime, BidType, Contact, ContactBase, Currency, CustomField, CustomFieldType, Employee,
+    Opportunity, OpportunityStage, StageType, Uuid,
 };
 
 use crate::render::ApiError;
@@ -151,7 +151,7 @@ impl DealSort {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Seed {
     pub(crate) opportunities: Vec<Opportunity>,
-    pub(crate) stages: Vec<DealStage>,
+    pub(crate) stages: Vec<OpportunityStage>,
     pub(crate) contacts: Vec<Contact>,
     pub(crate) custom_fields: Vec<CustomField>,
     pub(crate) deal_tags: Vec<(i64, Vec<String>)>,
@@ -164,7 +164,7 @@ pub(crate) struct Crm {
     /// Deals in their single form, as `GET opportunity/{id}` answers them.
     deals: BTreeMap<i64, Opportunity>,
     /// Stages in the order they were created; the pipeline order is `sort_order`.
-    stages: Vec<DealStage>,
+    stages: Vec<OpportunityStage>,
     contacts: BTreeMap<i64, Contact>,
     /// Custom field definitions (no entity, no value).
     fields: Vec<CustomField>,
@@ -179,20 +179,21 @@ pub(crate) struct Crm {
 
 /// The short form of a contact, as deals embed it.
 pub(crate) fn contact_from_base(base: ContactBase) -> Contact {
-    Contact {
-        small_foto_url: base.small_foto_url,
-        medium_foto_url: base.medium_foto_url,
-        display_name: base.display_name,
-        is_company: base.is_company,
-        access_list: base.access_list,
-        is_private: base.is_private,
-        is_shared: base.is_shared,
-        share_type: base.share_type,
-        currency: base.currency,
-        can_edit: base.can_edit,
-        can_delete: base.can_delete,
-        id: base.id,
-        ..Contact::default()
+    {
+        let mut v = Contact::default();
+        v.small_foto_url = base.small_foto_url;
+        v.medium_foto_url = base.medium_foto_url;
+        v.display_name = base.display_name;
+        v.is_company = base.is_company;
+        v.access_list = base.access_list;
+        v.is_private = base.is_private;
+        v.is_shared = base.is_shared;
+        v.share_type = base.share_type;
+        v.currency = base.currency;
+        v.can_edit = base.can_edit;
+        v.can_delete = base.can_delete;
+        v.id = base.id;
+        v
     }
 }
 
@@ -204,13 +205,15 @@ pub(crate) fn currency(code: &str) -> Option<Currency> {
         "EUR" => ("Euro", "€", "EU", true),
         _ => return None,
     };
-    Some(Currency {
-        title: title.into(),
-        symbol: symbol.into(),
-        abbreviation: code.into(),
-        culture_name: culture.into(),
-        is_convertible: true,
-        is_basic: basic,
+    Some({
+        let mut v = Currency::default();
+        v.title = title.into();
+        v.symbol = symbol.into();
+        v.abbreviation = code.into();
+        v.culture_name = culture.into();
+        v.is_convertible = true;
+        v.is_basic = basic;
+        v
     })
 }
 
@@ -234,11 +237,11 @@ fn instant(date: Option<ApiDateTime>) -> i128 {
 }
 
 fn contact_id(deal: &Opportunity) -> i64 {
-    deal.contact.as_ref().map_or(0, |c| c.id)
+    deal.contact.as_ref().map_or(0, |c| c.id.get())
 }
 
 fn stage_id(deal: &Opportunity) -> i64 {
-    deal.stage.as_ref().map_or(0, |s| s.id)
+    deal.stage.as_ref().map_or(0, |s| s.id.get())
 }
 
 /// Whether every word of `search` starts a word of the title or the description (SQL
@@ -285,26 +288,26 @@ impl Crm {
             crm.put_stage(stage);
         }
         for contact in seed.contacts {
-            crm.contacts.insert(contact.id, contact);
+            crm.contacts.insert(contact.id.get(), contact);
         }
         for field in seed.custom_fields {
             crm.put_field(field);
         }
         for deal in seed.opportunities {
             crm.learn_from(&deal);
-            crm.deals.insert(deal.id, deal);
+            crm.deals.insert(deal.id.get(), deal);
         }
         for (deal, tags) in seed.deal_tags {
             crm.tags.entry(deal).or_default().extend(tags);
         }
         crm.next_deal = crm.deals.keys().max().map_or(1, |max| max + 1).max(1);
-        crm.next_stage = crm.stages.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+        crm.next_stage = crm.stages.iter().map(|s| s.id.get()).max().unwrap_or(0) + 1;
         crm
     }
 
     /// Adds a stage (replacing one with the same id) at the end of the pipeline unless it
     /// brings its own position.
-    fn put_stage(&mut self, mut stage: DealStage) {
+    fn put_stage(&mut self, mut stage: OpportunityStage) {
         stage.relative_items_count = 0;
         self.stages.retain(|s| s.id != stage.id);
         if stage.sort_order == 0 && !self.stages.is_empty() {
@@ -336,17 +339,18 @@ impl Crm {
         let unknown_stage = deal
             .stage
             .as_ref()
-            .filter(|s| s.id > 0 && self.stage_row(s.id).is_none());
+            .filter(|s| s.id.get() > 0 && self.stage_row(s.id.get()).is_none());
         if let Some(stage) = unknown_stage {
-            self.put_stage(DealStage {
-                sort_order: 0,
-                ..stage.clone()
+            self.put_stage({
+                let mut v = stage.clone();
+                v.sort_order = 0;
+                v
             });
         }
         for base in deal.contact.iter().chain(&deal.members) {
-            if base.id > 0 && !self.contacts.contains_key(&base.id) {
+            if base.id.get() > 0 && !self.contacts.contains_key(&base.id.get()) {
                 self.contacts
-                    .insert(base.id, contact_from_base(base.clone()));
+                    .insert(base.id.get(), contact_from_base(base.clone()));
             }
         }
         for field in &deal.custom_fields {
@@ -389,12 +393,14 @@ impl Crm {
             .iter()
             .find(|e| e.id == id)
             .cloned()
-            .unwrap_or_else(|| Employee {
-                id: LOST_USER_ID,
-                display_name: "Profile removed".into(),
-                title: String::new(),
-                avatar_small: DEFAULT_AVATAR.into(),
-                profile_url: String::new(),
+            .unwrap_or_else(|| {
+                let mut v = Employee::default();
+                v.id = LOST_USER_ID.into();
+                v.display_name = "Profile removed".into();
+                v.title = String::new();
+                v.avatar_small = DEFAULT_AVATAR.into();
+                v.profile_url = String::new();
+                v
             })
     }
 
@@ -409,7 +415,7 @@ impl Crm {
     pub(crate) fn member_ids(&self, deal: i64) -> Vec<i64> {
         self.deals
             .get(&deal)
-            .map(|d| d.members.iter().map(|m| m.id).collect())
+            .map(|d| d.members.iter().map(|m| m.id.get()).collect())
             .unwrap_or_default()
     }
 
@@ -430,13 +436,13 @@ impl Crm {
         self.last_modified.get(&deal).copied().flatten()
     }
 
-    fn stage_row(&self, id: i64) -> Option<&DealStage> {
+    fn stage_row(&self, id: i64) -> Option<&OpportunityStage> {
         self.stages.iter().find(|s| s.id == id)
     }
 
     /// Stages in pipeline order (by sort order; ties in creation order).
-    fn pipeline(&self) -> Vec<&DealStage> {
-        let mut stages: Vec<&DealStage> = self.stages.iter().collect();
+    fn pipeline(&self) -> Vec<&OpportunityStage> {
+        let mut stages: Vec<&OpportunityStage> = self.stages.iter().collect();
         stages.sort_by_key(|s| s.sort_order);
         stages
     }
@@ -448,41 +454,44 @@ impl Crm {
 
     /// A stage as the stage endpoints answer it: with the number of its deals, without
     /// `sortOrder`.
-    pub(crate) fn stage_wrapper(&self, id: i64) -> Option<DealStage> {
-        self.stage_row(id).map(|stage| DealStage {
-            relative_items_count: self.deals_in_stage(id),
-            sort_order: 0,
-            ..stage.clone()
+    pub(crate) fn stage_wrapper(&self, id: i64) -> Option<OpportunityStage> {
+        self.stage_row(id).map(|stage| {
+            let mut v = stage.clone();
+            v.relative_items_count = self.deals_in_stage(id);
+            v.sort_order = 0;
+            v
         })
     }
 
     /// A stage with its position (`sort_order`) and the number of its deals, for the emulator's
     /// owner.
-    pub(crate) fn stage_with_position(&self, id: i64) -> Option<DealStage> {
-        self.stage_row(id).map(|stage| DealStage {
-            relative_items_count: self.deals_in_stage(id),
-            ..stage.clone()
+    pub(crate) fn stage_with_position(&self, id: i64) -> Option<OpportunityStage> {
+        self.stage_row(id).map(|stage| {
+            let mut v = stage.clone();
+            v.relative_items_count = self.deals_in_stage(id);
+            v
         })
     }
 
     pub(crate) fn stage_ids(&self) -> Vec<i64> {
-        self.pipeline().iter().map(|s| s.id).collect()
+        self.pipeline().iter().map(|s| s.id.get()).collect()
     }
 
     /// Every stage in pipeline order, as the stage endpoints answer them.
-    pub(crate) fn stages(&self) -> Vec<DealStage> {
+    pub(crate) fn stages(&self) -> Vec<OpportunityStage> {
         self.pipeline()
             .iter()
-            .filter_map(|s| self.stage_wrapper(s.id))
+            .filter_map(|s| self.stage_wrapper(s.id.get()))
             .collect()
     }
 
     /// A stage as deals embed it: no count, no `sortOrder`.
-    fn stage_embed(&self, id: i64) -> Option<DealStage> {
-        self.stage_row(id).map(|stage| DealStage {
-            relative_items_count: 0,
-            sort_order: 0,
-            ..stage.clone()
+    fn stage_embed(&self, id: i64) -> Option<OpportunityStage> {
+        self.stage_row(id).map(|stage| {
+            let mut v = stage.clone();
+            v.relative_items_count = 0;
+            v.sort_order = 0;
+            v
         })
     }
 
@@ -515,7 +524,7 @@ impl Crm {
     pub(crate) fn members_of(&self, deal: i64) -> Option<Vec<Contact>> {
         let deal = self.deals.get(&deal)?;
         let primary = contact_id(deal);
-        let mut ids: Vec<i64> = deal.members.iter().map(|m| m.id).collect();
+        let mut ids: Vec<i64> = deal.members.iter().map(|m| m.id.get()).collect();
         ids.sort_unstable();
         ids.dedup();
         Some(
@@ -551,7 +560,7 @@ impl Crm {
     fn check_deal(
         &self,
         input: &DealInput,
-    ) -> Result<(DealStage, Option<ContactBase>, Currency), ApiError> {
+    ) -> Result<(OpportunityStage, Option<ContactBase>, Currency), ApiError> {
         let currency_code = input.currency.as_deref().unwrap_or_default().to_uppercase();
         if input.title.as_deref().unwrap_or_default().is_empty()
             || input.responsible.is_nil()
@@ -579,7 +588,7 @@ impl Crm {
     /// The access list a private deal gets: the users sent, each once, then the caller.
     fn access_list(&self, users: &[Uuid]) -> Vec<Employee> {
         let mut ids: Vec<Uuid> = Vec::new();
-        for id in users.iter().copied().chain([self.me().id]) {
+        for id in users.iter().copied().chain([self.me().id.get()]) {
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -611,10 +620,11 @@ impl Crm {
             }
             match deal.custom_fields.iter_mut().find(|f| f.id == *key) {
                 Some(field) => field.field_value.clone_from(value),
-                None => deal.custom_fields.push(CustomField {
-                    entity_id: deal.id,
-                    field_value: value.clone(),
-                    ..definition.clone()
+                None => deal.custom_fields.push({
+                    let mut v = definition.clone();
+                    v.entity_id = deal.id.get();
+                    v.field_value = value.clone();
+                    v
                 }),
             }
         }
@@ -630,15 +640,16 @@ impl Crm {
                 .members
                 .iter()
                 .copied()
-                .chain(checked.1.as_ref().map(|c| c.id)),
+                .chain(checked.1.as_ref().map(|c| c.id.get())),
         );
-        let base = Opportunity {
-            create_by: Some(self.me().clone()),
-            created: Some(self.now()),
-            members,
-            can_edit: true,
-            id,
-            ..Opportunity::default()
+        let base = {
+            let mut v = Opportunity::default();
+            v.create_by = Some(self.me().clone());
+            v.created = Some(self.now());
+            v.members = members;
+            v.can_edit = true;
+            v.id = id.into();
+            v
         };
         let deal = self.write_input(base, input, checked);
         self.next_deal += 1;
@@ -661,16 +672,17 @@ impl Crm {
         } else {
             self.member_embeds(input.members.iter().copied())
         };
-        let base = Opportunity {
-            create_by: existing.create_by.clone(),
-            created: existing.created,
-            members,
-            is_private: existing.is_private,
-            access_list: existing.access_list.clone(),
-            can_edit: true,
-            custom_fields: existing.custom_fields.clone(),
-            id,
-            ..Opportunity::default()
+        let base = {
+            let mut v = Opportunity::default();
+            v.create_by = existing.create_by.clone();
+            v.created = existing.created;
+            v.members = members;
+            v.is_private = existing.is_private;
+            v.access_list = existing.access_list.clone();
+            v.can_edit = true;
+            v.custom_fields = existing.custom_fields.clone();
+            v.id = id.into();
+            v
         };
         // The caller is a CRM administrator, so privacy is always applied.
         let deal = self.write_input(base, input, checked);
@@ -686,7 +698,7 @@ impl Crm {
         &self,
         mut deal: Opportunity,
         input: DealInput,
-        (stage, contact, currency): (DealStage, Option<ContactBase>, Currency),
+        (stage, contact, currency): (OpportunityStage, Option<ContactBase>, Currency),
     ) -> Opportunity {
         deal.contact = contact;
         deal.title = input.title.unwrap_or_default();
@@ -828,7 +840,7 @@ impl Crm {
                         .is_some_and(|r| r.id == filter.responsible)
             })
             .filter(|d| filter.stage_id <= 0 || stage_id(d) == filter.stage_id)
-            .filter(|d| self.has_tags(d.id, &filter.tags))
+            .filter(|d| self.has_tags(d.id.get(), &filter.tags))
             .filter(|d| {
                 if filter.contact_id <= 0 {
                     true
@@ -959,7 +971,10 @@ impl Crm {
     // --- Stages -----------------------------------------------------------------------------
 
     /// `POST opportunity/stage`.
-    pub(crate) fn create_stage(&mut self, fields: StageFields) -> Result<DealStage, ApiError> {
+    pub(crate) fn create_stage(
+        &mut self,
+        fields: StageFields,
+    ) -> Result<OpportunityStage, ApiError> {
         if fields.title.as_deref().unwrap_or_default().is_empty()
             || !(0..=100).contains(&fields.success_probability)
             || fields.color.as_deref().unwrap_or_default().is_empty()
@@ -968,15 +983,16 @@ impl Crm {
         }
         let id = self.next_stage;
         self.next_stage += 1;
-        let stage = DealStage {
-            success_probability: fields.success_probability as i32,
-            stage_type: fields.stage_type,
-            title: fields.title.unwrap_or_default(),
-            description: fields.description.unwrap_or_default(),
-            color: fields.color.unwrap_or_default(),
-            sort_order: self.next_sort_order(),
-            id,
-            ..DealStage::default()
+        let stage = {
+            let mut v = OpportunityStage::default();
+            v.success_probability = fields.success_probability as i32;
+            v.stage_type = fields.stage_type;
+            v.title = fields.title.unwrap_or_default();
+            v.description = fields.description.unwrap_or_default();
+            v.color = fields.color.unwrap_or_default();
+            v.sort_order = self.next_sort_order();
+            v.id = id.into();
+            v
         };
         self.stages.push(stage);
         Ok(self.stage_wrapper(id).unwrap_or_default())
@@ -987,7 +1003,7 @@ impl Crm {
         &mut self,
         id: i64,
         fields: StageFields,
-    ) -> Result<DealStage, ApiError> {
+    ) -> Result<OpportunityStage, ApiError> {
         if id <= 0
             || fields.title.as_deref().unwrap_or_default().is_empty()
             || !(0..=100).contains(&fields.success_probability)
@@ -1012,14 +1028,19 @@ impl Crm {
         stage.color = fields.color.unwrap_or_default();
         stage.success_probability = fields.success_probability as i32;
         stage.stage_type = fields.stage_type;
-        Ok(DealStage {
-            sort_order: 0,
-            ..stage.clone()
+        Ok({
+            let mut v = stage.clone();
+            v.sort_order = 0;
+            v
         })
     }
 
     /// `PUT opportunity/stage/{id}/color`; deals in the stage show the new colour too.
-    pub(crate) fn set_stage_color(&mut self, id: i64, color: &str) -> Result<DealStage, ApiError> {
+    pub(crate) fn set_stage_color(
+        &mut self,
+        id: i64,
+        color: &str,
+    ) -> Result<OpportunityStage, ApiError> {
         if id <= 0 {
             return Err(ApiError::ARGUMENT);
         }
@@ -1039,8 +1060,11 @@ impl Crm {
 
     /// `PUT opportunity/stage/reorder`: each listed stage takes its position in the list; an
     /// unknown id fails as the server does (a 500), before anything changes.
-    pub(crate) fn reorder_stages(&mut self, ids: &[i64]) -> Result<Vec<DealStage>, ApiError> {
-        let answer: Vec<DealStage> = ids
+    pub(crate) fn reorder_stages(
+        &mut self,
+        ids: &[i64],
+    ) -> Result<Vec<OpportunityStage>, ApiError> {
+        let answer: Vec<OpportunityStage> = ids
             .iter()
             .map(|&id| self.stage_wrapper(id).ok_or(NULL_REFERENCE))
             .collect::<Result<_, _>>()?;
@@ -1053,7 +1077,7 @@ impl Crm {
     }
 
     /// `DELETE opportunity/stage/{id}`.
-    pub(crate) fn delete_stage(&mut self, id: i64) -> Result<DealStage, ApiError> {
+    pub(crate) fn delete_stage(&mut self, id: i64) -> Result<OpportunityStage, ApiError> {
         if id <= 0 {
             return Err(ApiError::ARGUMENT);
         }
@@ -1116,7 +1140,7 @@ mod tests {
             let stage = crm.stage_row(stage_id(deal)).expect("stage exists");
             assert_eq!(stage.stage_type, deal.stage.as_ref().unwrap().stage_type);
             for member in &deal.members {
-                assert_eq!(crm.contact(member.id).unwrap().as_base(), *member);
+                assert_eq!(crm.contact(member.id.get()).unwrap().as_base(), *member);
             }
         }
         assert_eq!(crm.stage_wrapper(30).unwrap().relative_items_count, 2);
@@ -1195,11 +1219,14 @@ mod tests {
         assert_eq!(deal.bid_currency.unwrap().abbreviation, "RUB");
         assert_eq!(deal.custom_fields.len(), 1);
         assert_eq!(
-            (deal.custom_fields[0].entity_id, deal.custom_fields[0].id),
+            (
+                deal.custom_fields[0].entity_id,
+                deal.custom_fields[0].id.get()
+            ),
             (1239, 7)
         );
         assert!(deal.is_private);
-        let access: Vec<Uuid> = deal.access_list.iter().map(|e| e.id).collect();
+        let access: Vec<Uuid> = deal.access_list.iter().map(|e| e.id.get()).collect();
         assert_eq!(access, [seed::CURRENT_USER_ID, LOST_USER_ID]);
         assert_eq!(deal.created.unwrap().offset_minutes(), 180);
         assert_eq!(crm.deals_in_stage(1), 1);

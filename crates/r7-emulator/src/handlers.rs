@@ -6,6 +6,7 @@
 use r7_model::{Opportunity, Uuid};
 
 use crate::crm::{Crm, DealFilter, DealInput, DealSort, StageFields};
+use crate::generated::Wire;
 use crate::params::{Paging, Params};
 use crate::render::{ApiError, Node, PageMeta, Reply, to_node};
 
@@ -43,13 +44,13 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
         "ListOpportunitiesByContact" => list_opportunities_by_contact,
         "SetOpportunityCreationDate" => set_opportunity_creation_date,
         "SetOpportunityLastModifiedDate" => set_opportunity_last_modified_date,
-        "CreateStage" => create_stage,
-        "UpdateStage" => update_stage,
-        "UpdateStageColor" => update_stage_color,
-        "ReorderStages" => reorder_stages,
-        "DeleteStage" => delete_stage,
-        "GetStage" => get_stage,
-        "ListStages" => list_stages,
+        "CreateOpportunityStage" => create_stage,
+        "UpdateOpportunityStageFields" => update_stage,
+        "UpdateOpportunityStageColor" => update_stage_color,
+        "ReorderOpportunityStages" => reorder_stages,
+        "DeleteOpportunityStage" => delete_stage,
+        "GetOpportunityStage" => get_stage,
+        "ListOpportunityStages" => list_stages,
         _ => return None,
     };
     Some(handler)
@@ -59,7 +60,7 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 
 /// A deal in the list form (`ToListOpportunityWrapper`): the access list only when private.
 fn list_form(deal: &Opportunity) -> Node {
-    let mut node = to_node(deal);
+    let mut node = to_node(&Wire(deal));
     if !deal.is_private {
         node.remove("accessList");
     }
@@ -193,7 +194,7 @@ fn bind_stage(params: &Params) -> Result<StageFields, ApiError> {
 fn matching_ids(crm: &Crm, filter: &DealFilter) -> Vec<i64> {
     let mut deals = crm.matching(filter);
     crm.sort_deals(&mut deals, None, false);
-    deals.iter().map(|d| d.id).collect()
+    deals.iter().map(|d| d.id.get()).collect()
 }
 
 /// Each id once, in ascending order (as the database returns rows by id).
@@ -208,28 +209,28 @@ fn unique_sorted(mut ids: Vec<i64>) -> Vec<i64> {
 fn get_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
     let id = positive(&call.params, "opportunityid")?;
     crm.deal(id)
-        .map(|deal| Reply::One(to_node(deal)))
+        .map(|deal| Reply::One(to_node(&Wire(deal))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
 fn delete_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
     let id = positive(&call.params, "opportunityid")?;
     crm.delete_deal(id)
-        .map(|deal| Reply::One(to_node(&deal)))
+        .map(|deal| Reply::One(to_node(&Wire(&deal))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
 fn create_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
     let input = bind_deal(crm, &call.params)?;
     crm.create_deal(input)
-        .map(|deal| Reply::One(to_node(&deal)))
+        .map(|deal| Reply::One(to_node(&Wire(&deal))))
 }
 
 fn update_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
     let id = call.params.int("opportunityid")?;
     let input = bind_deal(crm, &call.params)?;
     crm.update_deal(id, input)
-        .map(|deal| Reply::One(to_node(&deal)))
+        .map(|deal| Reply::One(to_node(&Wire(&deal))))
 }
 
 /// Binds `stageid`; the path's `{id}` is never read.
@@ -240,14 +241,14 @@ fn update_opportunity_stage(crm: &mut Crm, call: &Call) -> Outcome {
         return Err(ApiError::ARGUMENT);
     }
     crm.move_to_stage(deal, stage)
-        .map(|deal| Reply::One(to_node(&deal)))
+        .map(|deal| Reply::One(to_node(&Wire(&deal))))
 }
 
 fn set_opportunity_access(crm: &mut Crm, call: &Call) -> Outcome {
     let id = positive(&call.params, "opportunityid")?;
     let (is_private, users) = bind_access(&call.params)?;
     crm.set_access(id, is_private, &users)
-        .map(|deal| Reply::One(to_node(&deal)))
+        .map(|deal| Reply::One(to_node(&Wire(&deal))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
@@ -353,7 +354,10 @@ fn list_opportunities_by_prefix(crm: &mut Crm, call: &Call) -> Outcome {
     let contact = call.params.int("contactID")?;
     let internal = call.params.bool("internalSearch")?;
     let (deals, total) = crm.deals_by_prefix(prefix.as_deref(), contact, internal)?;
-    let mut reply = smart_list(deals.into_iter().map(to_node).collect(), &call.paging);
+    let mut reply = smart_list(
+        deals.into_iter().map(|deal| to_node(&Wire(deal))).collect(),
+        &call.paging,
+    );
     if let (Reply::List { page, .. }, Some(total)) = (&mut reply, total) {
         page.total = Some(total);
     }
@@ -382,7 +386,10 @@ fn list_opportunity_contacts(crm: &mut Crm, call: &Call) -> Outcome {
     let id = call.params.int("opportunityid")?;
     let members = crm.members_of(id).ok_or(ApiError::NOT_FOUND)?;
     Ok(smart_list(
-        members.iter().map(to_node).collect(),
+        members
+            .iter()
+            .map(|contact| to_node(&Wire(contact)))
+            .collect(),
         &call.paging,
     ))
 }
@@ -391,14 +398,14 @@ fn add_opportunity_contact(crm: &mut Crm, call: &Call) -> Outcome {
     let deal = call.params.int("opportunityid")?;
     let contact = call.params.int("contactid")?;
     crm.add_member(deal, contact)
-        .map(|contact| Reply::One(to_node(&contact)))
+        .map(|contact| Reply::One(to_node(&Wire(&contact))))
 }
 
 fn remove_opportunity_contact(crm: &mut Crm, call: &Call) -> Outcome {
     let deal = call.params.int("opportunityid")?;
     let contact = call.params.int("contactid")?;
     crm.remove_member(deal, contact)
-        .map(|contact| Reply::One(to_node(&contact)))
+        .map(|contact| Reply::One(to_node(&Wire(&contact))))
 }
 
 // --- Stages -----------------------------------------------------------------------------------
@@ -406,28 +413,28 @@ fn remove_opportunity_contact(crm: &mut Crm, call: &Call) -> Outcome {
 fn create_stage(crm: &mut Crm, call: &Call) -> Outcome {
     let fields = bind_stage(&call.params)?;
     crm.create_stage(fields)
-        .map(|stage| Reply::One(to_node(&stage)))
+        .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
 fn update_stage(crm: &mut Crm, call: &Call) -> Outcome {
     let id = call.params.int("id")?;
     let fields = bind_stage(&call.params)?;
     crm.update_stage(id, fields)
-        .map(|stage| Reply::One(to_node(&stage)))
+        .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
 fn update_stage_color(crm: &mut Crm, call: &Call) -> Outcome {
     let id = call.params.int("id")?;
     let color = call.params.string("color").unwrap_or_default();
     crm.set_stage_color(id, &color)
-        .map(|stage| Reply::One(to_node(&stage)))
+        .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
 fn reorder_stages(crm: &mut Crm, call: &Call) -> Outcome {
     let ids = call.params.ints("ids")?;
     let stages = crm.reorder_stages(&ids)?;
     Ok(smart_list(
-        stages.iter().map(to_node).collect(),
+        stages.iter().map(|stage| to_node(&Wire(stage))).collect(),
         &call.paging,
     ))
 }
@@ -435,19 +442,22 @@ fn reorder_stages(crm: &mut Crm, call: &Call) -> Outcome {
 fn delete_stage(crm: &mut Crm, call: &Call) -> Outcome {
     let id = call.params.int("id")?;
     crm.delete_stage(id)
-        .map(|stage| Reply::One(to_node(&stage)))
+        .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
 fn get_stage(crm: &mut Crm, call: &Call) -> Outcome {
     let id = positive(&call.params, "stageid")?;
     crm.stage_wrapper(id)
-        .map(|stage| Reply::One(to_node(&stage)))
+        .map(|stage| Reply::One(to_node(&Wire(&stage))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
 fn list_stages(crm: &mut Crm, call: &Call) -> Outcome {
     Ok(smart_list(
-        crm.stages().iter().map(to_node).collect(),
+        crm.stages()
+            .iter()
+            .map(|stage| to_node(&Wire(stage)))
+            .collect(),
         &call.paging,
     ))
 }

@@ -57,6 +57,10 @@
 mod auth;
 mod body;
 mod crm;
+// prettyplease formats the generated files; rustfmt would format them differently and make
+// `cargo xtask codegen --check` fail.
+#[rustfmt::skip]
+mod generated;
 mod handlers;
 mod params;
 mod render;
@@ -72,7 +76,7 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use r7_model::{Contact, CustomField, DealStage, Employee, Opportunity};
+use r7_model::{Contact, CustomField, Employee, Opportunity, OpportunityStage};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -146,7 +150,7 @@ pub struct Config {
     /// The deal stages, in pipeline order by `sort_order` (ties in list order; later stages
     /// with `sort_order` 0 go to the end). `relative_items_count` is ignored: the emulator
     /// counts the deals.
-    pub stages: Vec<DealStage>,
+    pub stages: Vec<OpportunityStage>,
     /// The contacts (persons and companies) deals may refer to, in the full form the member
     /// endpoints answer. A company's `persons` and `persons_count` are ignored: the emulator
     /// lists the persons whose `company` has the company's id.
@@ -319,7 +323,7 @@ impl Emulator {
     /// The stage with this id: as the stage endpoints answer it (`relative_items_count` is the
     /// number of its deals), plus its position in the pipeline in `sort_order`, which the
     /// server never sends.
-    pub fn stage(&self, id: i64) -> Option<DealStage> {
+    pub fn stage(&self, id: i64) -> Option<OpportunityStage> {
         self.shared.stage(id)
     }
 

@@ -276,7 +276,7 @@ mod tests {
     #[test]
     fn every_endpoint_of_the_table_routes_to_itself() {
         for info in ENDPOINTS {
-            let method = Method::from_bytes(info.method.as_bytes()).unwrap();
+            let method = info.method.clone();
             let path = sample_path(info);
             for suffix in ["", ".json", ".xml", ".JSON"] {
                 let matched = match_route(&method, &format!("{path}{suffix}"))
@@ -343,13 +343,29 @@ mod tests {
             (Method::PUT, "opportunity", "DeleteOpportunities"),
             (Method::POST, "opportunity", "CreateOpportunity"),
             (Method::PUT, "opportunity/7", "UpdateOpportunity"),
-            (Method::PUT, "opportunity/stage/reorder", "ReorderStages"),
-            (Method::PUT, "opportunity/stage/3", "UpdateStage"),
-            (Method::PUT, "opportunity/stage/3/color", "UpdateStageColor"),
-            (Method::GET, "opportunity/stage", "ListStages"),
-            (Method::POST, "opportunity/stage", "CreateStage"),
-            (Method::GET, "opportunity/stage/3", "GetStage"),
-            (Method::DELETE, "opportunity/stage/3", "DeleteStage"),
+            (
+                Method::PUT,
+                "opportunity/stage/reorder",
+                "ReorderOpportunityStages",
+            ),
+            (
+                Method::PUT,
+                "opportunity/stage/3",
+                "UpdateOpportunityStageFields",
+            ),
+            (
+                Method::PUT,
+                "opportunity/stage/3/color",
+                "UpdateOpportunityStageColor",
+            ),
+            (Method::GET, "opportunity/stage", "ListOpportunityStages"),
+            (Method::POST, "opportunity/stage", "CreateOpportunityStage"),
+            (Method::GET, "opportunity/stage/3", "GetOpportunityStage"),
+            (
+                Method::DELETE,
+                "opportunity/stage/3",
+                "DeleteOpportunityStage",
+            ),
             (
                 Method::PUT,
                 "opportunity/7/stage/3",

@@ -2,8 +2,9 @@
 //! and the signed-in user.
 
 use r7_model::{
-    ApiDateTime, BidType, Contact, ContactBase, ContactInfo, Currency, CustomField,
-    CustomFieldType, DealStage, Employee, Opportunity, ShareType, StageType, Uuid,
+    ApiDateTime, BidType, Contact, ContactBase, ContactInfo, ContactInfoType, Currency,
+    CustomField, CustomFieldType, Employee, Opportunity, OpportunityStage, ShareType, StageType,
+    Uuid,
 };
 
 use crate::SEED_OPPORTUNITY_ID;
@@ -52,62 +53,68 @@ fn date(text: &str) -> Option<ApiDateTime> {
 }
 
 fn hotel_catalogue() -> Opportunity {
-    let mike = Employee {
-        id: Uuid::nil(),
-        display_name: "Mike Zanyatski".into(),
-        title: "Manager".into(),
-        avatar_small: "url to small avatar".into(),
-        profile_url: String::new(),
+    let mike = {
+        let mut v = Employee::default();
+        v.id = (Uuid::nil()).into();
+        v.display_name = "Mike Zanyatski".into();
+        v.title = "Manager".into();
+        v.avatar_small = "url to small avatar".into();
+        v.profile_url = String::new();
+        v
     };
-    Opportunity {
-        create_by: Some(mike.clone()),
-        created: date("2022-10-08T15:03:33.1944111Z"),
-        contact: Some(ContactBase {
-            small_foto_url: "url to foto".into(),
-            display_name: "Tadjeddine Bachir".into(),
-            is_company: false,
-            is_private: true,
-            is_shared: false,
-            share_type: ShareType::None,
-            currency: None,
-            can_edit: false,
-            can_delete: false,
-            id: 0,
-            ..ContactBase::default()
-        }),
-        title: "Hotel catalogue".into(),
-        description: String::new(),
-        responsible: Some(mike),
-        stage: Some(DealStage {
-            success_probability: 20,
-            stage_type: StageType::Open,
-            title: "Discussion".into(),
-            description: DISCUSSION_DESCRIPTION.into(),
-            color: "#B9AFD3".into(),
-            sort_order: 2,
-            id: DISCUSSION,
-            ..DealStage::default()
-        }),
-        success_probability: 65,
-        expected_close_date: date("2022-10-08T15:03:33.1944111Z"),
-        is_private: false,
-        can_edit: false,
-        id: SEED_OPPORTUNITY_ID,
-        ..Opportunity::default()
+    {
+        let mut v = Opportunity::default();
+        v.create_by = Some(mike.clone());
+        v.created = date("2022-10-08T15:03:33.1944111Z");
+        v.contact = Some({
+            let mut v = ContactBase::default();
+            v.small_foto_url = "url to foto".into();
+            v.display_name = "Tadjeddine Bachir".into();
+            v.is_company = false;
+            v.is_private = true;
+            v.is_shared = false;
+            v.share_type = ShareType::None;
+            v.currency = None;
+            v.can_edit = false;
+            v.can_delete = false;
+            v.id = 0.into();
+            v
+        });
+        v.title = "Hotel catalogue".into();
+        v.description = String::new();
+        v.responsible = Some(mike);
+        v.stage = Some({
+            let mut v = OpportunityStage::default();
+            v.success_probability = 20;
+            v.stage_type = StageType::Open;
+            v.title = "Discussion".into();
+            v.description = DISCUSSION_DESCRIPTION.into();
+            v.color = "#B9AFD3".into();
+            v.sort_order = 2;
+            v.id = DISCUSSION.into();
+            v
+        });
+        v.success_probability = 65;
+        v.expected_close_date = date("2022-10-08T15:03:33.1944111Z");
+        v.is_private = false;
+        v.can_edit = false;
+        v.id = SEED_OPPORTUNITY_ID.into();
+        v
     }
 }
 
 const DEFAULT_AVATAR: &str = "/skins/default/images/default_user_photo_size_32-32.png";
 
 fn employee(id: u128, name: &str, title: &str, login: &str) -> Employee {
-    Employee {
-        id: Uuid::from_u128(id),
-        display_name: name.into(),
-        title: title.into(),
-        avatar_small: DEFAULT_AVATAR.into(),
-        profile_url: format!(
-            "https://yourportal.r7-office.ru/Products/People/Profile.aspx?user={login}"
-        ),
+    {
+        let mut v = Employee::default();
+        v.id = (Uuid::from_u128(id)).into();
+        v.display_name = name.into();
+        v.title = title.into();
+        v.avatar_small = DEFAULT_AVATAR.into();
+        v.profile_url =
+            format!("https://yourportal.r7-office.ru/Products/People/Profile.aspx?user={login}");
+        v
     }
 }
 
@@ -138,19 +145,20 @@ fn contact(id: i64, name: &str, is_company: bool, share_type: ShareType) -> Cont
             if is_company { "True" } else { "False" }
         )
     };
-    ContactBase {
-        small_foto_url: photo(1),
-        medium_foto_url: photo(2),
-        display_name: name.into(),
-        is_company,
-        is_private: false,
-        is_shared: matches!(share_type, ShareType::Read | ShareType::ReadWrite),
-        share_type,
-        currency: None,
-        can_edit: true,
-        can_delete: true,
-        id,
-        ..ContactBase::default()
+    {
+        let mut v = ContactBase::default();
+        v.small_foto_url = photo(1);
+        v.medium_foto_url = photo(2);
+        v.display_name = name.into();
+        v.is_company = is_company;
+        v.is_private = false;
+        v.is_shared = matches!(share_type, ShareType::Read | ShareType::ReadWrite);
+        v.share_type = share_type;
+        v.currency = None;
+        v.can_edit = true;
+        v.can_delete = true;
+        v.id = id.into();
+        v
     }
 }
 
@@ -167,13 +175,15 @@ fn hotel_group() -> ContactBase {
 }
 
 fn rouble() -> Currency {
-    Currency {
-        title: "Rouble".into(),
-        symbol: "₽".into(),
-        abbreviation: "RUB".into(),
-        culture_name: "RU".into(),
-        is_convertible: true,
-        is_basic: false,
+    {
+        let mut v = Currency::default();
+        v.title = "Rouble".into();
+        v.symbol = "₽".into();
+        v.abbreviation = "RUB".into();
+        v.culture_name = "RU".into();
+        v.is_convertible = true;
+        v.is_basic = false;
+        v
     }
 }
 
@@ -184,38 +194,40 @@ fn custom_field(
     kind: CustomFieldType,
     value: &str,
 ) -> CustomField {
-    CustomField {
-        entity_id: deal,
-        label: label.into(),
-        field_value: value.into(),
-        field_type: kind,
-        position: id,
-        mask: String::new(),
-        id,
-        ..CustomField::default()
+    {
+        let mut v = CustomField::default();
+        v.entity_id = deal;
+        v.label = label.into();
+        v.field_value = value.into();
+        v.field_type = kind;
+        v.position = id;
+        v.mask = String::new();
+        v.id = id.into();
+        v
     }
 }
 
 fn licence_renewal() -> Opportunity {
     let id = 1235;
-    Opportunity {
-        create_by: Some(ivanova()),
-        created: date("2024-03-01T12:00:05.0000000+03:00"),
-        members: vec![northern_wind(), smirnov()],
-        contact: Some(northern_wind()),
-        title: "Продление лицензий Р7-Офис".into(),
-        description: "Годовая подписка на 250 рабочих мест".into(),
-        responsible: Some(petrov()),
-        bid_type: BidType::PerMonth,
-        bid_value: 125_000.0,
-        bid_currency: Some(rouble()),
-        per_period_value: 12,
-        stage: Some(embedded_stage(PROSPECT)),
-        success_probability: 75,
-        expected_close_date: date("2024-04-30T00:00:00.0000000+03:00"),
-        is_private: false,
-        can_edit: true,
-        custom_fields: vec![
+    {
+        let mut v = Opportunity::default();
+        v.create_by = Some(ivanova());
+        v.created = date("2024-03-01T12:00:05.0000000+03:00");
+        v.members = vec![northern_wind(), smirnov()];
+        v.contact = Some(northern_wind());
+        v.title = "Продление лицензий Р7-Офис".into();
+        v.description = "Годовая подписка на 250 рабочих мест".into();
+        v.responsible = Some(petrov());
+        v.bid_type = BidType::PerMonth;
+        v.bid_value = 125_000.0;
+        v.bid_currency = Some(rouble());
+        v.per_period_value = 12;
+        v.stage = Some(embedded_stage(PROSPECT));
+        v.success_probability = 75;
+        v.expected_close_date = date("2024-04-30T00:00:00.0000000+03:00");
+        v.is_private = false;
+        v.can_edit = true;
+        v.custom_fields = vec![
             custom_field(
                 id,
                 7,
@@ -230,88 +242,91 @@ fn licence_renewal() -> Opportunity {
                 CustomFieldType::Date,
                 "2024-03-15",
             ),
-        ],
-        id,
-        ..Opportunity::default()
+        ];
+        v.id = id.into();
+        v
     }
 }
 
 fn mail_rollout() -> Opportunity {
     let id = 1236;
-    Opportunity {
-        create_by: Some(petrov()),
-        created: date("2023-11-14T09:30:00.0000000+03:00"),
-        members: vec![hotel_group()],
-        contact: Some(hotel_group()),
-        title: "Внедрение корпоративной почты".into(),
-        description: "Миграция 120 почтовых ящиков с Exchange".into(),
-        responsible: Some(petrov()),
-        bid_value: 480_000.0,
-        bid_currency: Some(rouble()),
-        stage: Some(embedded_stage(WON)),
-        success_probability: 100,
-        actual_close_date: date("2024-02-20T17:45:00.0000000+03:00"),
-        expected_close_date: date("2024-02-29T00:00:00.0000000+03:00"),
-        is_private: false,
-        can_edit: true,
-        custom_fields: vec![custom_field(
+    {
+        let mut v = Opportunity::default();
+        v.create_by = Some(petrov());
+        v.created = date("2023-11-14T09:30:00.0000000+03:00");
+        v.members = vec![hotel_group()];
+        v.contact = Some(hotel_group());
+        v.title = "Внедрение корпоративной почты".into();
+        v.description = "Миграция 120 почтовых ящиков с Exchange".into();
+        v.responsible = Some(petrov());
+        v.bid_value = 480_000.0;
+        v.bid_currency = Some(rouble());
+        v.stage = Some(embedded_stage(WON));
+        v.success_probability = 100;
+        v.actual_close_date = date("2024-02-20T17:45:00.0000000+03:00");
+        v.expected_close_date = date("2024-02-29T00:00:00.0000000+03:00");
+        v.is_private = false;
+        v.can_edit = true;
+        v.custom_fields = vec![custom_field(
             id,
             9,
             "Предоплата получена",
             CustomFieldType::CheckBox,
             "true",
-        )],
-        id,
-        ..Opportunity::default()
+        )];
+        v.id = id.into();
+        v
     }
 }
 
 fn support_contract() -> Opportunity {
-    Opportunity {
-        create_by: Some(ivanova()),
-        created: date("2024-05-20T16:10:42.0000000+03:00"),
-        members: vec![smirnov()],
-        contact: Some(smirnov()),
-        title: "Техническая поддержка 24/7".into(),
-        description: "Три площадки: Москва, Казань, Пермь.\n\
+    {
+        let mut v = Opportunity::default();
+        v.create_by = Some(ivanova());
+        v.created = date("2024-05-20T16:10:42.0000000+03:00");
+        v.members = vec![smirnov()];
+        v.contact = Some(smirnov());
+        v.title = "Техническая поддержка 24/7".into();
+        v.description = "Три площадки: Москва, Казань, Пермь.\n\
                       Реакция на инциденты — 2 часа."
-            .into(),
-        responsible: Some(ivanova()),
-        bid_type: BidType::PerYear,
-        bid_value: 1_500.5,
-        bid_currency: Some(rouble()),
-        per_period_value: 3,
-        stage: Some(embedded_stage(DISCUSSION)),
-        success_probability: 20,
-        expected_close_date: date("2024-09-01T00:00:00.0000000+03:00"),
-        is_private: true,
-        access_list: vec![ivanova(), petrov()],
-        can_edit: true,
-        id: 1237,
-        ..Opportunity::default()
+            .into();
+        v.responsible = Some(ivanova());
+        v.bid_type = BidType::PerYear;
+        v.bid_value = 1_500.5;
+        v.bid_currency = Some(rouble());
+        v.per_period_value = 3;
+        v.stage = Some(embedded_stage(DISCUSSION));
+        v.success_probability = 20;
+        v.expected_close_date = date("2024-09-01T00:00:00.0000000+03:00");
+        v.is_private = true;
+        v.access_list = vec![ivanova(), petrov()];
+        v.can_edit = true;
+        v.id = 1237.into();
+        v
     }
 }
 
 fn infrastructure_audit() -> Opportunity {
-    Opportunity {
-        create_by: Some(petrov()),
-        created: date("2023-06-05T10:00:00.0000000+03:00"),
-        members: vec![northern_wind()],
-        contact: Some(northern_wind()),
-        title: "Аудит ИТ-инфраструктуры".into(),
-        description: String::new(),
-        responsible: Some(petrov()),
-        bid_type: BidType::PerHour,
-        bid_value: 3_500.0,
-        bid_currency: Some(rouble()),
-        per_period_value: 40,
-        stage: Some(embedded_stage(LOST)),
-        actual_close_date: date("2023-08-01T12:00:00.0000000+03:00"),
-        expected_close_date: date("2023-07-15T00:00:00.0000000+03:00"),
-        is_private: false,
-        can_edit: true,
-        id: 1238,
-        ..Opportunity::default()
+    {
+        let mut v = Opportunity::default();
+        v.create_by = Some(petrov());
+        v.created = date("2023-06-05T10:00:00.0000000+03:00");
+        v.members = vec![northern_wind()];
+        v.contact = Some(northern_wind());
+        v.title = "Аудит ИТ-инфраструктуры".into();
+        v.description = String::new();
+        v.responsible = Some(petrov());
+        v.bid_type = BidType::PerHour;
+        v.bid_value = 3_500.0;
+        v.bid_currency = Some(rouble());
+        v.per_period_value = 40;
+        v.stage = Some(embedded_stage(LOST));
+        v.actual_close_date = date("2023-08-01T12:00:00.0000000+03:00");
+        v.expected_close_date = date("2023-07-15T00:00:00.0000000+03:00");
+        v.is_private = false;
+        v.can_edit = true;
+        v.id = 1238.into();
+        v
     }
 }
 
@@ -334,7 +349,7 @@ const DISCUSSION_DESCRIPTION: &str =
 /// kinds as the server's set-up code makes them; the descriptions are short English texts in
 /// their spirit). Stage 30, "Discussion", is the stage of the documentation's sample deal
 /// [`SEED_OPPORTUNITY_ID`]; it sits after "Suspect".
-pub fn seed_stages() -> Vec<DealStage> {
+pub fn seed_stages() -> Vec<OpportunityStage> {
     let open = StageType::Open;
     let rows: [(i64, &str, &str, i32, StageType, &str); 10] = [
         (
@@ -421,29 +436,31 @@ pub fn seed_stages() -> Vec<DealStage> {
     rows.into_iter()
         .enumerate()
         .map(
-            |(position, (id, title, description, probability, kind, color))| DealStage {
-                success_probability: probability,
-                stage_type: kind,
-                title: title.into(),
-                description: description.into(),
-                color: color.into(),
-                sort_order: i32::try_from(position).unwrap_or(i32::MAX),
-                id,
-                ..DealStage::default()
+            |(position, (id, title, description, probability, kind, color))| {
+                let mut v = OpportunityStage::default();
+                v.success_probability = probability;
+                v.stage_type = kind;
+                v.title = title.into();
+                v.description = description.into();
+                v.color = color.into();
+                v.sort_order = i32::try_from(position).unwrap_or(i32::MAX);
+                v.id = id.into();
+                v
             },
         )
         .collect()
 }
 
 /// A seed stage as deals embed it: without `sortOrder` (real servers never send it there).
-fn embedded_stage(id: i64) -> DealStage {
+fn embedded_stage(id: i64) -> OpportunityStage {
     let stage = seed_stages()
         .into_iter()
         .find(|s| s.id == id)
         .expect("the seed deals use seed stages");
-    DealStage {
-        sort_order: 0,
-        ..stage
+    {
+        let mut v = stage;
+        v.sort_order = 0;
+        v
     }
 }
 
@@ -451,13 +468,15 @@ fn embedded_stage(id: i64) -> DealStage {
 // Contacts
 
 fn info(id: i64, info_type: i32, category: i32, data: &str, category_name: &str) -> ContactInfo {
-    ContactInfo {
-        id,
-        info_type,
-        category,
-        data: data.into(),
-        category_name: category_name.into(),
-        is_primary: true,
+    {
+        let mut v = ContactInfo::default();
+        v.id = id.into();
+        v.info_type = ContactInfoType::from_i32(info_type);
+        v.category = category;
+        v.data = data.into();
+        v.category_name = category_name.into();
+        v.is_primary = true;
+        v
     }
 }
 
@@ -465,43 +484,47 @@ fn info(id: i64, info_type: i32, category: i32, data: &str, category_name: &str)
 /// more person (104) who takes part in no deal. Companies' `persons` and `personsCount` are
 /// not stored: the emulator counts the persons whose `company` is the company.
 pub fn seed_contacts() -> Vec<Contact> {
-    let wind = Contact {
-        company_name: "ООО «Северный ветер»".into(),
-        create_by: Some(ivanova()),
-        created: date("2023-05-10T11:20:00.0000000+03:00"),
-        industry: "Логистика".into(),
-        common_data: vec![
+    let wind = {
+        let mut v = contact_from_base(northern_wind());
+        v.company_name = "ООО «Северный ветер»".into();
+        v.create_by = Some(ivanova());
+        v.created = date("2023-05-10T11:20:00.0000000+03:00");
+        v.industry = "Логистика".into();
+        v.common_data = vec![
             info(501, 0, 1, "+7 495 123-45-67", "Work"),
             info(502, 1, 1, "info@north-wind.example", "Work"),
-        ],
-        tags: vec!["Клиент".into()],
-        ..contact_from_base(northern_wind())
+        ];
+        v.tags = vec!["Клиент".into()];
+        v
     };
-    let alexey = Contact {
-        first_name: "Алексей".into(),
-        last_name: "Смирнов".into(),
-        company: Some(northern_wind()),
-        title: "Директор по закупкам".into(),
-        create_by: Some(ivanova()),
-        created: date("2023-05-10T11:25:00.0000000+03:00"),
-        common_data: vec![info(503, 1, 1, "a.smirnov@north-wind.example", "Work")],
-        ..contact_from_base(smirnov())
+    let alexey = {
+        let mut v = contact_from_base(smirnov());
+        v.first_name = "Алексей".into();
+        v.last_name = "Смирнов".into();
+        v.company = Some(northern_wind());
+        v.title = "Директор по закупкам".into();
+        v.create_by = Some(ivanova());
+        v.created = date("2023-05-10T11:25:00.0000000+03:00");
+        v.common_data = vec![info(503, 1, 1, "a.smirnov@north-wind.example", "Work")];
+        v
     };
-    let hotels = Contact {
-        company_name: "Hotel Group International".into(),
-        create_by: Some(petrov()),
-        created: date("2023-09-01T09:00:00.0000000+03:00"),
-        industry: "Hospitality".into(),
-        ..contact_from_base(hotel_group())
+    let hotels = {
+        let mut v = contact_from_base(hotel_group());
+        v.company_name = "Hotel Group International".into();
+        v.create_by = Some(petrov());
+        v.created = date("2023-09-01T09:00:00.0000000+03:00");
+        v.industry = "Hospitality".into();
+        v
     };
-    let maria = Contact {
-        first_name: "Мария".into(),
-        last_name: "Кузнецова".into(),
-        company: Some(hotel_group()),
-        title: "IT Manager".into(),
-        create_by: Some(petrov()),
-        created: date("2023-09-01T09:05:00.0000000+03:00"),
-        ..contact_from_base(contact(104, "Кузнецова Мария", false, ShareType::None))
+    let maria = {
+        let mut v = contact_from_base(contact(104, "Кузнецова Мария", false, ShareType::None));
+        v.first_name = "Мария".into();
+        v.last_name = "Кузнецова".into();
+        v.company = Some(hotel_group());
+        v.title = "IT Manager".into();
+        v.create_by = Some(petrov());
+        v.created = date("2023-09-01T09:05:00.0000000+03:00");
+        v
     };
     vec![wind, alexey, hotels, maria]
 }
@@ -538,7 +561,7 @@ mod tests {
     #[test]
     fn ids_are_unique_and_start_with_the_sample() {
         let deals = seed_opportunities();
-        let ids: Vec<i64> = deals.iter().map(|d| d.id).collect();
+        let ids: Vec<i64> = deals.iter().map(|d| d.id.get()).collect();
         assert_eq!(ids, [1234, 1235, 1236, 1237, 1238]);
         assert!(deals[1..].iter().all(|d| d.can_edit));
     }

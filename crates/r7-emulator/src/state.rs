@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use r7_model::{ApiDateTime, Contact, DealStage, Employee, Opportunity};
+use r7_model::{ApiDateTime, Contact, Employee, Opportunity, OpportunityStage};
 use tokio::sync::watch;
 
 use crate::crm::{Crm, Seed};
@@ -105,7 +105,7 @@ impl Shared {
         self.with_crm(Crm::deal_ids)
     }
 
-    pub(crate) fn stage(&self, id: i64) -> Option<DealStage> {
+    pub(crate) fn stage(&self, id: i64) -> Option<OpportunityStage> {
         self.with_crm(|crm| crm.stage_with_position(id))
     }
 

@@ -1355,7 +1355,7 @@ async fn every_endpoint_of_the_table_is_served() {
             ("", "application/json; charset=UTF-8"),
             (".xml", "text/xml; charset=UTF-8"),
         ] {
-            let reply = authed(&emulator, info.method, &format!("{path}{suffix}")).await;
+            let reply = authed(&emulator, info.method.as_str(), &format!("{path}{suffix}")).await;
             assert_eq!(
                 reply.header("content-type"),
                 Some(content_type),
@@ -1371,7 +1371,7 @@ async fn every_endpoint_of_the_table_is_served() {
                 reply.status
             );
             // Without a token every route is refused by the auth filter, not the router.
-            let anonymous = send(emulator.addr(), info.method, &path, &[]).await;
+            let anonymous = send(emulator.addr(), info.method.as_str(), &path, &[]).await;
             assert_eq!(anonymous.status, 401, "{} {path}", info.method);
         }
     }

@@ -4,8 +4,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
+use r7_proto::Endpoint;
+use r7_proto::crm::opportunity::*;
 use r7_proto::model::Opportunity;
-use r7_proto::{DeleteOpportunities, DeleteOpportunity, Endpoint};
+use r7_proto::model::OpportunityId;
 
 use crate::client::Client;
 use crate::error::Error;
@@ -37,10 +39,13 @@ impl Client {
     /// }
     /// # }
     /// ```
-    pub fn bulk_delete_opportunities(&self, ids: impl IntoIterator<Item = i64>) -> BulkDelete<'_> {
+    pub fn bulk_delete_opportunities(
+        &self,
+        ids: impl IntoIterator<Item = impl Into<OpportunityId>>,
+    ) -> BulkDelete<'_> {
         BulkDelete {
             client: self,
-            ids: ids.into_iter().collect(),
+            ids: ids.into_iter().map(Into::into).collect(),
             chunk_size: DEFAULT_CHUNK_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
         }
@@ -52,7 +57,7 @@ impl Client {
 #[must_use = "nothing is deleted until `run` is awaited"]
 pub struct BulkDelete<'c> {
     client: &'c Client,
-    ids: Vec<i64>,
+    ids: Vec<OpportunityId>,
     chunk_size: usize,
     concurrency: usize,
 }
@@ -126,7 +131,7 @@ impl BulkDelete<'_> {
 /// An id waiting to be sent, with its place in the caller's list.
 struct Pending {
     index: usize,
-    id: i64,
+    id: OpportunityId,
 }
 
 /// Deletes one chunk and returns one outcome per id of the chunk, in its order.
@@ -143,7 +148,7 @@ async fn delete_chunk(client: &Client, chunk: &[Pending]) -> Vec<DeleteOutcome> 
     let request = DeleteOpportunities::new(chunk.iter().map(|pending| pending.id));
     match client.send(&request).await {
         Ok(page) => {
-            let mut deleted: HashMap<i64, Opportunity> =
+            let mut deleted: HashMap<OpportunityId, Opportunity> =
                 page.items.into_iter().map(|deal| (deal.id, deal)).collect();
             let outcomes = chunk
                 .iter()
@@ -209,18 +214,18 @@ impl DeleteOutcome {
 /// The result of [`BulkDelete::run`]: one outcome per id given, in the order given.
 #[derive(Debug, Clone)]
 pub struct BulkReport {
-    outcomes: Vec<(i64, DeleteOutcome)>,
+    outcomes: Vec<(OpportunityId, DeleteOutcome)>,
     requests: usize,
 }
 
 impl BulkReport {
     /// Every id given, with what happened to it, in the order given.
-    pub fn outcomes(&self) -> &[(i64, DeleteOutcome)] {
+    pub fn outcomes(&self) -> &[(OpportunityId, DeleteOutcome)] {
         &self.outcomes
     }
 
     /// The outcomes, by value.
-    pub fn into_outcomes(self) -> Vec<(i64, DeleteOutcome)> {
+    pub fn into_outcomes(self) -> Vec<(OpportunityId, DeleteOutcome)> {
         self.outcomes
     }
 
@@ -238,7 +243,7 @@ impl BulkReport {
 
     /// The ids the portal answered for but did not delete (missing, or not the caller's to
     /// delete).
-    pub fn not_deleted(&self) -> impl Iterator<Item = i64> + '_ {
+    pub fn not_deleted(&self) -> impl Iterator<Item = OpportunityId> + '_ {
         self.outcomes
             .iter()
             .filter(|(_, outcome)| matches!(outcome, DeleteOutcome::NotDeleted))
@@ -246,7 +251,7 @@ impl BulkReport {
     }
 
     /// The ids whose request failed, with the error.
-    pub fn failed(&self) -> impl Iterator<Item = (i64, &Error)> {
+    pub fn failed(&self) -> impl Iterator<Item = (OpportunityId, &Error)> {
         self.outcomes
             .iter()
             .filter_map(|(id, outcome)| Some((*id, outcome.error()?)))

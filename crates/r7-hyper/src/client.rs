@@ -45,7 +45,8 @@ type Transport = HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
 ///
 /// ```no_run
 /// use r7_hyper::Client;
-/// use r7_proto::{DeleteOpportunity, Token};
+/// use r7_proto::crm::opportunity::*;
+/// use r7_proto::Token;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::builder("https://portal.example.com/")
@@ -129,8 +130,8 @@ impl Client {
     ) -> Result<E::Output, Error> {
         let span = tracing::debug_span!(
             "r7.request",
-            method = %E::METHOD,
-            path = E::PATH_TEMPLATE,
+            method = %endpoint.method(),
+            path = endpoint.path_template(),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
@@ -146,7 +147,7 @@ impl Client {
         let deadline = Deadline::after(options.timeout.unwrap_or(inner.timeout));
         let attempt_timeout = options.attempt_timeout.or(inner.attempt_timeout);
         let retry = options.retry.unwrap_or(inner.retry);
-        let needs_token = E::AUTH == Auth::Required;
+        let needs_token = endpoint.auth() == Auth::Required;
         // A fixed token is lent, a session's is held for the call (it may be renewed).
         let sessions = match &inner.auth {
             AuthMode::Credentials(sessions) if needs_token => Some(sessions),
@@ -205,7 +206,7 @@ impl Client {
                     continue;
                 }
             }
-            let Some(delay) = retry.delay(&error, E::IDEMPOTENT, retries) else {
+            let Some(delay) = retry.delay(&error, endpoint.idempotent(), retries) else {
                 return Err(error);
             };
             if !deadline.allows(delay) {

@@ -9,7 +9,8 @@
 //!
 //! ```no_run
 //! use r7_hyper::Client;
-//! use r7_proto::{DeleteOpportunity, Token};
+//! use r7_proto::crm::opportunity::*;
+//! use r7_proto::Token;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder("https://portal.example.com/")

@@ -12,7 +12,7 @@ use crate::retry::RetryPolicy;
 /// ```no_run
 /// use std::time::Duration;
 /// use r7_hyper::{CallOptions, RetryPolicy};
-/// use r7_proto::GetOpportunity;
+/// use r7_proto::crm::opportunity::GetOpportunity;
 ///
 /// # async fn run(client: r7_hyper::Client) -> Result<(), r7_hyper::Error> {
 /// // A call that must answer within 2 s in all, and is never repeated.

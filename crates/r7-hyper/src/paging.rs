@@ -25,7 +25,7 @@ impl Client {
     ///
     /// ```no_run
     /// use futures_util::TryStreamExt;
-    /// use r7_proto::ListOpportunities;
+    /// use r7_proto::crm::opportunity::ListOpportunities;
     ///
     /// # async fn run(client: r7_hyper::Client) -> Result<(), r7_hyper::Error> {
     /// let deals: Vec<_> = client

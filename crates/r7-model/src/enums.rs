@@ -1,4 +1,4 @@
-//! Integer-coded enums of the CRM wire format.
+//! The macro behind the integer-coded enums of the CRM wire (`generated/enums.rs`).
 //!
 //! The server writes these as numbers and accepts numbers or names. A number this crate does not
 //! know decodes to the `Unknown` variant instead of failing, so a newer server cannot break an
@@ -6,8 +6,7 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::de::{self, Visitor};
 
 macro_rules! int_enum {
     (
@@ -68,8 +67,8 @@ macro_rules! int_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self.name() {
                     Some(name) => f.write_str(name),
                     None => write!(f, "unknown ({})", self.to_i32()),
@@ -77,28 +76,28 @@ macro_rules! int_enum {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i32(self.to_i32())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer
-                    .deserialize_any(IntEnumVisitor(stringify!($name)))
+                    .deserialize_any($crate::enums::IntEnumVisitor(stringify!($name)))
                     .map($name::from_i32_or_name)
-                    .and_then(|v| v.ok_or_else(|| de::Error::custom(concat!(
+                    .and_then(|v| v.ok_or_else(|| serde::de::Error::custom(concat!(
                         "unknown ", stringify!($name), " name"
                     ))))
             }
         }
 
         impl $name {
-            fn from_i32_or_name(raw: RawEnum) -> Option<Self> {
+            fn from_i32_or_name(raw: $crate::enums::RawEnum) -> Option<Self> {
                 match raw {
-                    RawEnum::Number(n) => Some($name::from_i32(n)),
-                    RawEnum::Name(s) => $name::from_name(&s),
+                    $crate::enums::RawEnum::Number(n) => Some($name::from_i32(n)),
+                    $crate::enums::RawEnum::Name(s) => $name::from_name(&s),
                 }
             }
         }
@@ -106,12 +105,12 @@ macro_rules! int_enum {
 }
 
 /// What an enum value looked like on the wire, before it is matched to a variant.
-enum RawEnum {
+pub(crate) enum RawEnum {
     Number(i32),
     Name(String),
 }
 
-struct IntEnumVisitor(&'static str);
+pub(crate) struct IntEnumVisitor(pub(crate) &'static str);
 
 impl Visitor<'_> for IntEnumVisitor {
     type Value = RawEnum;
@@ -141,69 +140,11 @@ impl Visitor<'_> for IntEnumVisitor {
     }
 }
 
-int_enum! {
-    /// How a deal's amount is billed (`BidType` on the server).
-    BidType {
-        /// One fixed amount (the server leaves `bidType` out for this value).
-        FixedBid = 0,
-        /// Per hour.
-        PerHour = 1,
-        /// Per day.
-        PerDay = 2,
-        /// Per week.
-        PerWeek = 3,
-        /// Per month.
-        PerMonth = 4,
-        /// Per year.
-        PerYear = 5,
-    }
-}
-
-int_enum! {
-    /// Whether a deal stage is still open or closes the deal (`DealMilestoneStatus`).
-    StageType {
-        /// The deal is in progress.
-        Open = 0,
-        /// The deal is closed and won.
-        ClosedAndWon = 1,
-        /// The deal is closed and lost.
-        ClosedAndLost = 2,
-    }
-}
-
-int_enum! {
-    /// How a contact is shared with other portal users (`ShareType`).
-    ShareType {
-        /// Not shared.
-        None = 0,
-        /// Shared for reading and writing.
-        ReadWrite = 1,
-        /// Shared for reading.
-        Read = 2,
-    }
-}
-
-int_enum! {
-    /// The kind of a custom field (`CustomFieldType`).
-    CustomFieldType {
-        /// One line of text.
-        TextField = 0,
-        /// Several lines of text.
-        TextArea = 1,
-        /// A choice from a list.
-        SelectBox = 2,
-        /// A check box.
-        CheckBox = 3,
-        /// A heading that groups the fields after it; it has no value.
-        Heading = 4,
-        /// A date, stored as text.
-        Date = 5,
-    }
-}
+pub(crate) use int_enum;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::{BidType, CustomFieldType, ShareType, StageType};
 
     #[test]
     fn known_numbers_and_names_decode() {

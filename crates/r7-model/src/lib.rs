@@ -3,12 +3,19 @@
 //! R7 "Корпоративный сервер" keeps the `api/2.0/...` surface of ONLYOFFICE Community Server.
 //! This crate holds the values that surface carries, with no I/O and no HTTP: CRM deals
 //! ([`Opportunity`]), the contacts, users, stages, currencies and custom fields they embed, the
-//! integer-coded enums, and the portal's timestamp ([`ApiDateTime`]).
+//! typed ids ([`OpportunityId`], ...), the integer-coded enums, and the portal's timestamp
+//! ([`ApiDateTime`]).
+//!
+//! The wire types, ids and enums are generated from the spec (`spec/crm/`, see
+//! `spec/SCHEMA.md`) by `cargo xtask codegen`; what is written by hand is the date type, the
+//! macros behind ids and enums, and small conveniences such as [`ContactBase::kind`].
 //!
 //! Every type decodes the way a long-lived client must: camelCase and PascalCase member names,
 //! members the server leaves out, `null` where a value was expected, unknown members, and enum
 //! numbers newer than this crate. The same types decode the JSON and the XML form of a response
-//! (see the `r7-proto` crate).
+//! (see the `r7-proto` crate). The structs are `#[non_exhaustive]`, so that a member the server
+//! adds is not a breaking change: read their fields, and build one with `Default` and field
+//! assignment.
 //!
 //! ```
 //! let deal: r7_model::Opportunity = serde_json::from_str(
@@ -16,28 +23,22 @@
 //!         "successProbability":65,"isPrivate":false,"canEdit":false,"id":1234}"#,
 //! )?;
 //! assert_eq!(deal.title, "Hotel catalogue");
+//! assert_eq!(deal.id, 1234);
 //! assert_eq!(deal.stage.map(|s| s.title).as_deref(), Some("Discussion"));
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
 mod contact;
-mod contact_info;
-mod currency;
-mod custom_field;
 pub mod datetime;
-mod employee;
 mod enums;
-mod opportunity;
-mod stage;
+// prettyplease formats the generated files; rustfmt would format them differently and make
+// `cargo xtask codegen --check` fail.
+#[rustfmt::skip]
+mod generated;
+mod id;
 mod wire;
 
-pub use contact::{Contact, ContactBase, ContactKind};
-pub use contact_info::{Address, ContactInfo, ListItem};
-pub use currency::Currency;
-pub use custom_field::CustomField;
+pub use contact::ContactKind;
 pub use datetime::{ApiDateTime, ParseDateTimeError};
-pub use employee::Employee;
-pub use enums::{BidType, CustomFieldType, ShareType, StageType};
-pub use opportunity::Opportunity;
-pub use stage::DealStage;
+pub use generated::*;
 pub use uuid::Uuid;

@@ -1,4 +1,4 @@
-//! Small serde helpers shared by the model types.
+//! Small serde helpers of the generated model types.
 
 use serde::{Deserialize, Deserializer};
 
@@ -10,16 +10,4 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-pub(crate) fn is_zero_i32(v: &i32) -> bool {
-    *v == 0
-}
-
-pub(crate) fn is_zero_i64(v: &i64) -> bool {
-    *v == 0
-}
-
-pub(crate) fn is_zero_f64(v: &f64) -> bool {
-    *v == 0.0
 }

@@ -396,7 +396,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Wrap<'_, A> {
 
 #[cfg(test)]
 mod tests {
-    use r7_model::{Contact, DealStage, Opportunity};
+    use r7_model::{Contact, Opportunity, OpportunityStage};
     use serde::Deserialize;
 
     use super::*;
@@ -430,7 +430,7 @@ mod tests {
             ),
             (
                 include_bytes!("../../../tests/fixtures/stage/list.json"),
-                spent::<List<DealStage>>,
+                spent::<List<OpportunityStage>>,
             ),
         ];
         for (json, spent) in lists {

@@ -22,13 +22,6 @@ pub enum BuildError {
     /// The endpoint needs a token and none was given.
     #[error("this endpoint requires authentication, but no token was given")]
     MissingToken,
-    /// The endpoint's path template and its parameters do not match (a bug in the endpoint
-    /// definition, not in the caller's input).
-    #[error("path template `{template}` has a placeholder the endpoint does not fill")]
-    Template {
-        /// The template.
-        template: &'static str,
-    },
     /// The request body could not be encoded.
     #[error("could not encode the request body: {0}")]
     Body(String),

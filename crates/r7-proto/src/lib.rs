@@ -4,11 +4,17 @@
 //! Server. This crate knows that surface and nothing about sockets: an [`Endpoint`] value
 //! becomes an `http::Request<Bytes>` ([`build_request`]), and the `http::Response` that comes
 //! back becomes the endpoint's typed output or a typed [`ResponseError`] ([`parse_response`]).
-//! Any HTTP client can carry the bytes; `r7-hyper` is the ready-made one.
+//! Any HTTP client can carry the bytes; `r7-hyper` is the ready-made one, and the `r7` crate
+//! puts them together.
+//!
+//! The CRM endpoints are generated from the spec (`spec/crm/`), one module per resource:
+//! [`crm::opportunity`], [`crm::opportunity_stage`]. [`ENDPOINTS`] lists them as data; [`Raw`]
+//! reaches any route the SDK does not have yet.
 //!
 //! ```
 //! use bytes::Bytes;
-//! use r7_proto::{build_request, parse_response, BaseUrl, DeleteOpportunity, RequestContext, Token};
+//! use r7_proto::crm::opportunity::DeleteOpportunity;
+//! use r7_proto::{build_request, parse_response, BaseUrl, RequestContext, Token};
 //!
 //! let base = BaseUrl::parse("https://portal.example.com/")?;
 //! let token = Token::new("my-token")?;
@@ -43,9 +49,13 @@ mod envelope;
 mod error;
 mod form;
 mod format;
+// prettyplease formats the generated files; rustfmt would format them differently and make
+// `cargo xtask codegen --check` fail.
+#[rustfmt::skip]
 mod generated;
 mod output;
 mod path;
+mod raw;
 mod request;
 mod response;
 mod token;
@@ -53,14 +63,15 @@ pub mod xml;
 
 pub use base_url::{BaseUrl, InvalidBaseUrl};
 pub use credentials::{Credentials, Password};
-pub use endpoint::{Auth, Body, Endpoint, EndpointInfo, Paged};
+pub use endpoint::{Auth, Body, Endpoint, EndpointInfo, Paged, ParamInfo, ParamLocation};
 pub use endpoints::{Authenticate, Authentication};
 pub use error::{ApiError, BodySnippet, BuildError, ResponseError};
 pub use form::{CustomFieldValue, SortOrder};
 pub use format::Format;
-pub use generated::crm::*;
+pub use generated::{ENDPOINTS, EndpointId, crm};
 pub use output::{FromEnvelope, NoContent, Page, PageInfo};
 pub use path::encode_path_segment;
+pub use raw::{Raw, RawReply};
 pub use request::{RequestContext, build_request};
 pub use response::parse_response;
 pub use token::{AuthScheme, InvalidToken, Token};

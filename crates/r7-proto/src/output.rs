@@ -2,8 +2,6 @@
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
-use r7_model::{Contact, DealStage, Opportunity};
-
 use crate::endpoints::Authentication;
 
 /// The paging numbers of a response envelope.
@@ -21,7 +19,8 @@ pub struct PageInfo {
 
 /// A type an endpoint returns, made from the envelope's `response` and paging numbers.
 ///
-/// Implemented for the model types, [`Page`] and [`NoContent`]; endpoint definitions pick one.
+/// Implemented for the model's wire types, [`Page`], [`NoContent`] and [`crate::RawReply`];
+/// endpoint definitions pick one.
 pub trait FromEnvelope: Sized {
     /// What `response` is decoded into.
     type Payload: DeserializeOwned;
@@ -47,7 +46,8 @@ macro_rules! single_value {
     )*};
 }
 
-single_value!(Opportunity, Contact, DealStage, Authentication);
+// The wire types of the model get theirs from the spec (`generated/wire.rs`).
+single_value!(Authentication);
 
 /// One page of a list, with the envelope's paging numbers.
 ///

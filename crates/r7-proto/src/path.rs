@@ -2,8 +2,7 @@
 
 use percent_encoding::{AsciiSet, utf8_percent_encode};
 
-use crate::endpoint::Endpoint;
-use crate::error::BuildError;
+use std::borrow::Cow;
 
 /// Everything but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`): a parameter can
 /// neither add a path segment (`/`, and `\`, which WHATWG URL parsers and .NET's `Uri` read as
@@ -29,45 +28,32 @@ pub fn encode_path_segment(value: &str) -> String {
     }
 }
 
-/// Appends `E::PATH_TEMPLATE` with the endpoint's encoded parameters to `out`.
-pub(crate) fn write_path<E: Endpoint>(out: &mut String, endpoint: &E) -> Result<(), BuildError> {
-    let template = E::PATH_TEMPLATE;
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..]
-            .find('}')
-            .map(|i| open + i)
-            .ok_or(BuildError::Template { template })?;
-        let name = &rest[open + 1..close];
-        let value = endpoint
-            .path_param(name)
-            .ok_or(BuildError::Template { template })?;
-        match value.as_str() {
-            "" => {
-                return Err(BuildError::InvalidArgument {
-                    name: name.to_owned(),
-                    reason: "must not be empty (it is a path segment)".to_owned(),
-                });
-            }
+/// A value that can be one path segment.
+pub(crate) trait Segment {
+    /// Appends the value, percent-encoded, to `out`.
+    fn write_segment(&self, out: &mut String);
+}
+
+/// A text segment: every character but the unreserved ones is encoded, and `.` and `..` too.
+/// An empty text is refused by `check::segment` before the path is written.
+impl Segment for String {
+    fn write_segment(&self, out: &mut String) {
+        match self.as_str() {
             "." => out.push_str("%2E"),
             ".." => out.push_str("%2E%2E"),
             // Encoded straight into the request's URI: no string of its own per segment.
             value => out.extend(utf8_percent_encode(value, PATH_SEGMENT)),
         }
-        rest = &rest[close + 1..];
     }
-    out.push_str(rest);
-    Ok(())
 }
 
 /// Appends query pairs to `out` as `a=1&b=2`.
-pub(crate) fn write_query(out: &mut String, pairs: &[(&'static str, String)]) {
+pub(crate) fn write_query(out: &mut String, pairs: &[(Cow<'static, str>, String)]) {
     for (at, (name, value)) in pairs.iter().enumerate() {
         if at > 0 {
             out.push('&');
         }
-        out.extend(utf8_percent_encode(name, QUERY_COMPONENT));
+        out.extend(utf8_percent_encode(name.as_ref(), QUERY_COMPONENT));
         out.push('=');
         out.extend(utf8_percent_encode(value, QUERY_COMPONENT));
     }
@@ -79,7 +65,7 @@ pub(crate) fn encode_query_component(text: &str) -> String {
 }
 
 /// Encodes query pairs as `a=1&b=2`.
-pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
+pub(crate) fn encode_query(pairs: &[(Cow<'static, str>, String)]) -> String {
     let mut out = String::new();
     write_query(&mut out, pairs);
     out
@@ -113,9 +99,12 @@ mod tests {
     #[test]
     fn query_values_are_always_encoded() {
         let q = encode_query(&[
-            ("filterValue", "a b&c=d".to_owned()),
-            ("fromDate", "2022-10-08T18:03:33.1944111+03:00".to_owned()),
-            ("tags", "вип".to_owned()),
+            ("filterValue".into(), "a b&c=d".to_owned()),
+            (
+                "fromDate".into(),
+                "2022-10-08T18:03:33.1944111+03:00".to_owned(),
+            ),
+            ("tags".into(), "вип".to_owned()),
         ]);
         assert_eq!(
             q,

@@ -6,7 +6,7 @@ use http::{HeaderValue, Request, Uri};
 
 use crate::endpoint::{Auth, Endpoint};
 use crate::error::BuildError;
-use crate::path::{write_path, write_query};
+use crate::path::write_query;
 use crate::{AuthScheme, BaseUrl, Format, Token};
 
 /// `User-Agent` of requests built here.
@@ -52,7 +52,8 @@ impl<'a> RequestContext<'a> {
 /// `Content-Type` is sent only with a body.
 ///
 /// ```
-/// use r7_proto::{build_request, BaseUrl, DeleteOpportunity, RequestContext, Token};
+/// use r7_proto::crm::opportunity::DeleteOpportunity;
+/// use r7_proto::{build_request, BaseUrl, RequestContext, Token};
 ///
 /// let base = BaseUrl::parse("https://portal.example.com/")?;
 /// let token = Token::new("my-token")?;
@@ -66,15 +67,16 @@ pub fn build_request<E: Endpoint>(
     context: &RequestContext<'_>,
 ) -> Result<Request<Bytes>, BuildError> {
     endpoint.validate()?;
-    let token = match (E::AUTH, context.token) {
+    let token = match (endpoint.auth(), context.token) {
         (Auth::Required, None) => return Err(BuildError::MissingToken),
         (_, token) => token,
     };
 
-    let mut uri =
-        String::with_capacity(context.base_url.as_str().len() + E::PATH_TEMPLATE.len() + 16);
+    let mut uri = String::with_capacity(
+        context.base_url.as_str().len() + endpoint.path_template().len() + 16,
+    );
     uri.push_str(context.base_url.as_str());
-    write_path(&mut uri, endpoint)?;
+    endpoint.write_path(&mut uri);
     uri.push_str(context.format.suffix());
     let query = endpoint.query();
     if !query.is_empty() {
@@ -90,7 +92,7 @@ pub fn build_request<E: Endpoint>(
         None => (None, Bytes::new()),
     };
     let mut request = Request::new(body);
-    *request.method_mut() = E::METHOD;
+    *request.method_mut() = endpoint.method();
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
     headers.reserve(4);

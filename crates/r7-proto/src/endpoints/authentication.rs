@@ -37,6 +37,8 @@ impl fmt::Debug for Authenticate {
     }
 }
 
+const PATH: &str = "api/2.0/authentication";
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AuthenticateBody<'a> {
@@ -46,10 +48,23 @@ struct AuthenticateBody<'a> {
 
 impl Endpoint for Authenticate {
     type Output = Authentication;
-    const METHOD: Method = Method::POST;
-    const PATH_TEMPLATE: &'static str = "api/2.0/authentication";
-    const AUTH: Auth = Auth::None;
     const SENSITIVE: bool = true;
+
+    fn method(&self) -> Method {
+        Method::POST
+    }
+
+    fn path_template(&self) -> &str {
+        PATH
+    }
+
+    fn auth(&self) -> Auth {
+        Auth::None
+    }
+
+    fn write_path(&self, out: &mut String) {
+        out.push_str(PATH);
+    }
 
     fn validate(&self) -> Result<(), BuildError> {
         if self.credentials.user_name.trim().is_empty() {

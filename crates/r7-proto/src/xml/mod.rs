@@ -18,7 +18,7 @@
 //! struct Envelope {
 //!     status: i32,
 //!     #[serde(default)]
-//!     response: Vec<r7_proto::model::DealStage>,
+//!     response: Vec<r7_proto::model::OpportunityStage>,
 //! }
 //!
 //! let xml = "<result><status>0</status>\

@@ -1,4 +1,4 @@
-use r7_model::{DealStage, Opportunity, StageType};
+use r7_model::{Opportunity, OpportunityStage, StageType};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -47,17 +47,17 @@ fn repeated_elements_are_lists() {
         stage(1),
         stage(2)
     );
-    let list: List<DealStage> = from_str(&two).unwrap();
+    let list: List<OpportunityStage> = from_str(&two).unwrap();
     assert_eq!(
         list.response.iter().map(|s| s.id).collect::<Vec<_>>(),
         [1, 2]
     );
 
-    let one: List<DealStage> = from_str(&format!("<result>{}</result>", stage(7))).unwrap();
+    let one: List<OpportunityStage> = from_str(&format!("<result>{}</result>", stage(7))).unwrap();
     assert_eq!(one.response.len(), 1);
     assert_eq!(one.response[0].title, "S7");
 
-    let none: List<DealStage> = from_str("<result><status>0</status></result>").unwrap();
+    let none: List<OpportunityStage> = from_str("<result><status>0</status></result>").unwrap();
     assert!(none.response.is_empty());
 
     // An array that is not the last member, with another element between its items.
@@ -66,16 +66,16 @@ fn repeated_elements_are_lists() {
                </response></result>";
     let deal: Envelope<Opportunity> =
         from_str(&xml.replace("</result>", "<status>0</status></result>")).unwrap();
-    let ids: Vec<i64> = deal.response.members.iter().map(|m| m.id).collect();
+    let ids: Vec<i64> = deal.response.members.iter().map(|m| m.id.get()).collect();
     assert_eq!(
-        (ids, deal.response.title.as_str(), deal.response.id),
+        (ids, deal.response.title.as_str(), deal.response.id.get()),
         (vec![1, 2, 3], "T", 9)
     );
 
     // `null` in place of a list, and the same through a plain `Vec` field.
     let deal: Opportunity = from_str("<response><members /><accessList /></response>").unwrap();
     assert!(deal.members.is_empty() && deal.access_list.is_empty());
-    let list: List<DealStage> = from_str("<result><response /></result>").unwrap();
+    let list: List<OpportunityStage> = from_str("<result><response /></result>").unwrap();
     assert!(list.response.is_empty());
 }
 
@@ -109,9 +109,9 @@ fn scalars_and_names() {
     // namespace prefix.
     let xml =
         "<result><Title>Won</Title><StageType>1</StageType><ns:ID>6</ns:ID><Extra /></result>";
-    let stage: DealStage = from_str(xml).unwrap();
+    let stage: OpportunityStage = from_str(xml).unwrap();
     assert_eq!(
-        (stage.title.as_str(), stage.stage_type, stage.id),
+        (stage.title.as_str(), stage.stage_type, stage.id.get()),
         ("Won", StageType::ClosedAndWon, 6)
     );
 
@@ -186,7 +186,7 @@ fn content_errors_name_the_element() {
         stage(1),
         stage(2).replace(">2<", ">z<")
     );
-    let err = from_str::<List<DealStage>>(&xml).unwrap_err();
+    let err = from_str::<List<OpportunityStage>>(&xml).unwrap_err();
     assert_eq!(err.path(), Some("result/response[1]/id"));
 
     let xml = "<result><status>0</status><response><stage><sortOrder>yes</sortOrder></stage></response></result>";

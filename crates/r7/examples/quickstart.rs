@@ -17,10 +17,8 @@
 
 use std::process::ExitCode;
 
+use r7::prelude::*;
 use r7_emulator::{Config, Emulator, SEED_OPPORTUNITY_ID};
-use r7_hyper::Client;
-use r7_proto::model::{BidType, Opportunity};
-use r7_proto::{DeleteOpportunity, Format, Token};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -39,7 +37,7 @@ async fn main() -> ExitCode {
 }
 
 async fn real_portal(portal: &str, token: &str) -> Result<(), String> {
-    let id: i64 = std::env::var("R7_OPPORTUNITY_ID")
+    let id: OpportunityId = std::env::var("R7_OPPORTUNITY_ID")
         .map_err(|_| "set R7_OPPORTUNITY_ID to the id of the deal to delete".to_owned())?
         .trim()
         .parse()
@@ -63,7 +61,7 @@ async fn real_portal(portal: &str, token: &str) -> Result<(), String> {
         client.base_url()
     );
     let deal = client
-        .send(&DeleteOpportunity::new(id))
+        .send(&opportunity::DeleteOpportunity::new(id))
         .await
         .map_err(|e| e.to_string())?;
     print_deal(&deal);
@@ -88,7 +86,7 @@ async fn emulated_portal() -> Result<(), String> {
 
     println!("DELETE api/2.0/crm/opportunity/{SEED_OPPORTUNITY_ID}.json");
     let deal = json
-        .send(&DeleteOpportunity::new(SEED_OPPORTUNITY_ID))
+        .send(&opportunity::DeleteOpportunity::new(SEED_OPPORTUNITY_ID))
         .await
         .map_err(|e| e.to_string())?;
     print_deal(&deal);
@@ -100,14 +98,14 @@ async fn emulated_portal() -> Result<(), String> {
         .ok_or("the emulated portal has no second deal")?;
     println!("DELETE api/2.0/crm/opportunity/{other}.xml");
     let deal = xml
-        .send(&DeleteOpportunity::new(other))
+        .send(&opportunity::DeleteOpportunity::new(other))
         .await
         .map_err(|e| e.to_string())?;
     print_deal(&deal);
 
     println!("DELETE api/2.0/crm/opportunity/{SEED_OPPORTUNITY_ID}.json (again)");
     match json
-        .send(&DeleteOpportunity::new(SEED_OPPORTUNITY_ID))
+        .send(&opportunity::DeleteOpportunity::new(SEED_OPPORTUNITY_ID))
         .await
     {
         Err(e) if e.is_not_found() => {

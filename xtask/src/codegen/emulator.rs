@@ -1,0 +1,92 @@
+//! The emulator's wire writers (`crates/r7-emulator/src/generated/wire.rs`): each model type
+//! written the way the server writes it, members in the server's order and left out where the
+//! server's `EmitDefaultValue = false` leaves them out. The client's own `Serialize` knows
+//! none of this.
+
+use quote::quote;
+
+use super::Output;
+use super::rust::{file, ident};
+use crate::spec::{Base, DIR, Shape, Spec, TypeRef};
+
+pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
+    let impls = spec.all_types().map(|ty| {
+        let name = ident(&ty.name);
+        let members = spec.fields_of(ty).into_iter().map(|f| {
+            let t = TypeRef::parse(&f.ty);
+            let field = ident(&f.field());
+            let wire = &f.name;
+            let model = matches!(spec.base(&t.name), Some(Base::Model(_)));
+            let value = match (model, t.shape) {
+                (true, Shape::Option) => quote!(&v.#field.as_ref().map(Wire)),
+                (true, _) => quote!(&Wire(&v.#field)),
+                (false, _) => quote!(&v.#field),
+            };
+            let write = quote!(map.serialize_entry(#wire, #value)?;);
+            if !f.emit_default && !f.never_null {
+                quote!(if !is_default(&v.#field) { #write })
+            } else {
+                write
+            }
+        });
+        quote! {
+            impl Serialize for Wire<'_, #name> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    let v = self.0;
+                    let mut map = serializer.serialize_map(None)?;
+                    #(#members)*
+                    map.end()
+                }
+            }
+        }
+    });
+    let items = quote! {
+        //! The server's wire form of every model type.
+        use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+        #[allow(unused_imports)]
+        use r7_model::*;
+
+        /// A model value in the server's wire form: `Serialize` writes its members in the
+        /// server's order and leaves out what the server leaves out.
+        pub(crate) struct Wire<'a, T: ?Sized>(pub(crate) &'a T);
+
+        /// A list of model values, each in the wire form.
+        impl<T> Serialize for Wire<'_, Vec<T>>
+        where
+            for<'a> Wire<'a, T>: Serialize,
+        {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+                for item in self.0 {
+                    seq.serialize_element(&Wire(item))?;
+                }
+                seq.end()
+            }
+        }
+
+        /// What `EmitDefaultValue = false` leaves out: `null`, 0, `false`, and (since the model
+        /// reads a missing member as empty) empty texts and lists.
+        fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+            *value == T::default()
+        }
+
+        #(#impls)*
+    };
+    Ok(vec![
+        Output {
+            path: "crates/r7-emulator/src/generated/wire.rs".to_owned(),
+            text: file(&format!("{DIR}/types/"), items)?,
+        },
+        Output {
+            path: "crates/r7-emulator/src/generated/mod.rs".to_owned(),
+            text: file(
+                &format!("{DIR}/types/"),
+                quote! {
+                    //! Code generated from the spec. Nothing in this folder is written by hand.
+                    mod wire;
+                    pub(crate) use wire::Wire;
+                },
+            )?,
+        },
+    ])
+}

@@ -1,0 +1,198 @@
+//! Wire tests from the spec's examples (`tests/it/generated/examples.rs`): each example's
+//! endpoint is built from its arguments, must give exactly the documented request, and each of
+//! its answer fixtures must decode.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::Output;
+use super::rust::{file, ident};
+use crate::spec::{Base, DIR, Endpoint, Example, Param, Prim, Shape, Spec, snake_case};
+
+pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
+    let mut tests = Vec::new();
+    for (resource, endpoint) in spec.all_endpoints() {
+        for (n, example) in endpoint.example.iter().enumerate() {
+            let module = ident(&resource.stem);
+            let test = ident(&format!("{}_{}", snake_case(&endpoint.name), n + 1));
+            let ty = ident(&endpoint.name);
+            let build = build(spec, endpoint, example)?;
+            let request = &example.request;
+            let body = match &example.body {
+                Some(b) => quote!(Some(#b)),
+                None => quote!(None),
+            };
+            let status = example.status;
+            let responses = &example.responses;
+            let d = format!(" {} (from {}).", endpoint.name, example.source);
+            tests.push(quote! {
+                #[doc = #d]
+                #[test]
+                fn #test() {
+                    use r7_proto::crm::#module::*;
+                    let endpoint: #ty = #build;
+                    support::assert_request(&endpoint, #request, #body);
+                    #(support::assert_decodes(&endpoint, #status, #responses);)*
+                }
+            });
+        }
+    }
+    let items = quote! {
+        //! The spec's examples, as tests: the request each gives on the wire, and the answers
+        //! that must decode.
+        #![allow(unused_imports)]
+        use r7_model::*;
+        use r7_proto::{CustomFieldValue, SortOrder};
+        use crate::support;
+        #(#tests)*
+    };
+    Ok(vec![
+        Output {
+            path: "tests/it/generated/examples.rs".to_owned(),
+            text: file(&format!("the examples of {DIR}/endpoints/"), items)?,
+        },
+        Output {
+            path: "tests/it/generated/mod.rs".to_owned(),
+            text: file(
+                &format!("{DIR}/endpoints/"),
+                quote! {
+                    //! Tests generated from the spec. Nothing in this folder is written by hand.
+                    mod examples;
+                },
+            )?,
+        },
+    ])
+}
+
+/// `Endpoint::new(required...).builder(value)...` from the example's arguments.
+fn build(spec: &Spec, endpoint: &Endpoint, example: &Example) -> Result<TokenStream, String> {
+    let ty = ident(&endpoint.name);
+    let sort_by = endpoint.sort_by.as_deref();
+    let mut required = Vec::new();
+    let mut chain = Vec::new();
+    for param in &endpoint.params {
+        let Some(raw) = example.args.get(&param.field()) else {
+            continue;
+        };
+        let value = value(spec, param, sort_by, raw).map_err(|e| {
+            format!(
+                "{DIR}/endpoints: example of {} from {}: `{}`: {e}",
+                endpoint.name,
+                example.source,
+                param.field()
+            )
+        })?;
+        if param.required {
+            required.push(value);
+        } else {
+            let f = ident(&param.field());
+            chain.push(quote!(.#f(#value)));
+        }
+    }
+    Ok(quote!(#ty::new(#(#required),*) #(#chain)*))
+}
+
+fn value(
+    spec: &Spec,
+    param: &Param,
+    sort_by: Option<&str>,
+    raw: &toml::Value,
+) -> Result<TokenStream, String> {
+    let t = param.type_ref();
+    if t.shape == Shape::List {
+        let items = raw.as_array().ok_or("a list needs an array")?;
+        let items = items
+            .iter()
+            .map(|item| scalar(spec, &t.name, sort_by, item))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(quote!([#(#items),*]));
+    }
+    scalar(spec, &t.name, sort_by, raw)
+}
+
+fn scalar(
+    spec: &Spec,
+    name: &str,
+    sort_by: Option<&str>,
+    raw: &toml::Value,
+) -> Result<TokenStream, String> {
+    let text = || raw.as_str().ok_or(format!("`{name}` needs a string"));
+    let int = || raw.as_integer().ok_or(format!("`{name}` needs an integer"));
+    Ok(match spec.base(name).ok_or("unknown type")? {
+        Base::Id(id) => {
+            let id_ty = ident(&id);
+            if spec.id_def(&id).is_some_and(|d| d.repr == "guid") {
+                let s = text()?;
+                quote!(#s.parse::<#id_ty>().expect("a GUID"))
+            } else {
+                let n = Literal::i64_unsuffixed(int()?);
+                quote!(#id_ty::new(#n))
+            }
+        }
+        Base::Enum(e) => {
+            let (e, v) = (ident(&e), ident(text()?));
+            quote!(#e::#v)
+        }
+        Base::Sort => {
+            let v = ident(text()?);
+            match sort_by {
+                Some(sort) => {
+                    let s = ident(sort);
+                    quote!(#s::#v)
+                }
+                None => {
+                    let s = text()?;
+                    quote!(#s.to_owned())
+                }
+            }
+        }
+        Base::Proto(p) if p == "SortOrder" => {
+            let v = ident(text()?);
+            quote!(SortOrder::#v)
+        }
+        Base::Proto(_) => {
+            let table = raw
+                .as_table()
+                .ok_or("a custom field value is { key, value }")?;
+            let key = table
+                .get("key")
+                .and_then(toml::Value::as_integer)
+                .ok_or("`key` must be an integer")?;
+            let value = table
+                .get("value")
+                .and_then(toml::Value::as_str)
+                .ok_or("`value` must be a string")?;
+            let key = Literal::i64_unsuffixed(key);
+            quote!(CustomFieldValue::new(CustomFieldId::new(#key), #value))
+        }
+        Base::Prim(Prim::String) => {
+            let s = text()?;
+            quote!(#s)
+        }
+        Base::Prim(Prim::Bool) => {
+            let b = raw.as_bool().ok_or("needs true or false")?;
+            quote!(#b)
+        }
+        Base::Prim(Prim::Int | Prim::Long | Prim::Index) => {
+            let n = Literal::i64_unsuffixed(int()?);
+            quote!(#n)
+        }
+        Base::Prim(Prim::Decimal) => {
+            let f = raw
+                .as_float()
+                .or_else(|| raw.as_integer().map(|i| i as f64))
+                .ok_or("needs a number")?;
+            let f = Literal::f64_unsuffixed(f);
+            quote!(#f)
+        }
+        Base::Prim(Prim::DateTime) => {
+            let s = text()?;
+            quote!(ApiDateTime::parse(#s).expect("a date"))
+        }
+        Base::Prim(Prim::Guid) => {
+            let s = text()?;
+            quote!(#s.parse::<Uuid>().expect("a GUID"))
+        }
+        Base::Model(_) => return Err("a wire type is not a parameter".into()),
+    })
+}

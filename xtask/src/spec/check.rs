@@ -1,0 +1,498 @@
+//! The rules a spec must pass before anything is generated from it.
+
+use std::collections::BTreeSet;
+
+use super::{
+    Base, DIR, Endpoint, Location, Param, Prim, ResourceFile, Shape, Sources, Spec, SpecError,
+    TypeRef, line_of,
+};
+
+/// Collects every problem of `spec` into `errors`.
+pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
+    let mut at = |file: &str, item: &str, kind: &str, message: String| {
+        let text = sources
+            .files
+            .iter()
+            .find(|(r, _)| r == file)
+            .map_or("", |(_, t)| t.as_str());
+        errors.push(SpecError {
+            file: file.to_owned(),
+            line: line_of(text, item),
+            item: Some(format!("{kind} {item}")),
+            message,
+        });
+    };
+    let ids_file = format!("{DIR}/ids.toml");
+    let enums_file = format!("{DIR}/enums.toml");
+    let groups_file = format!("{DIR}/groups.toml");
+
+    // One name per thing, across every kind: a name never means two things.
+    let mut names = BTreeSet::new();
+    let mut claim = |name: &str| names.insert(name.to_owned());
+    for id in &spec.ids {
+        if !claim(&id.name) {
+            at(
+                &ids_file,
+                &id.name,
+                "id",
+                "the name is used twice in the spec".into(),
+            );
+        }
+        if !["int", "guid"].contains(&id.repr.as_str()) {
+            at(
+                &ids_file,
+                &id.name,
+                "id",
+                format!("repr `{}` is not int or guid", id.repr),
+            );
+        }
+        if !is_type_name(&id.name) || !id.name.ends_with("Id") {
+            at(
+                &ids_file,
+                &id.name,
+                "id",
+                "an id's name is CamelCase and ends in `Id`".into(),
+            );
+        }
+        if id.doc.trim().is_empty() {
+            at(&ids_file, &id.name, "id", "the doc text is empty".into());
+        }
+    }
+    for e in &spec.enums {
+        if !claim(&e.name) {
+            at(
+                &enums_file,
+                &e.name,
+                "enum",
+                "the name is used twice in the spec".into(),
+            );
+        }
+        let mut values = BTreeSet::new();
+        let mut variant_names = BTreeSet::new();
+        for v in &e.variants {
+            if !values.insert(v.value) || !variant_names.insert(v.name.to_ascii_lowercase()) {
+                at(
+                    &enums_file,
+                    &e.name,
+                    "enum",
+                    format!("variant `{}` repeats a name or a value", v.name),
+                );
+            }
+            if !is_type_name(&v.name) || v.name == "Unknown" {
+                at(
+                    &enums_file,
+                    &e.name,
+                    "enum",
+                    format!("variant `{}` must be CamelCase and not `Unknown`", v.name),
+                );
+            }
+        }
+        if !e.variants.iter().any(|v| v.value == 0) {
+            at(&enums_file, &e.name, "enum", "a variant with value 0 is needed: it is what the server means when it leaves the member out".into());
+        }
+    }
+    for file in &spec.types {
+        let rel = format!("{DIR}/types/{}.toml", file.stem);
+        for ty in &file.types {
+            if !claim(&ty.name) {
+                at(
+                    &rel,
+                    &ty.name,
+                    "type",
+                    "the name is used twice in the spec".into(),
+                );
+            }
+            if !is_type_name(&ty.name) {
+                at(
+                    &rel,
+                    &ty.name,
+                    "type",
+                    "the name must be a CamelCase Rust type name".into(),
+                );
+            }
+            if ty.source.trim().is_empty() || ty.server.trim().is_empty() {
+                at(
+                    &rel,
+                    &ty.name,
+                    "type",
+                    "server and source (file:line) are needed".into(),
+                );
+            }
+            if let Some(base) = ty.extends.as_ref().filter(|b| spec.type_def(b).is_none()) {
+                at(
+                    &rel,
+                    &ty.name,
+                    "type",
+                    format!("extends `{base}`, which is not a type"),
+                );
+            }
+            let mut wire = BTreeSet::new();
+            let mut rust = BTreeSet::new();
+            for field in spec.fields_of(ty) {
+                let what = format!("field `{}`", field.name);
+                if !wire.insert(field.name.to_ascii_lowercase()) || !rust.insert(field.field()) {
+                    at(
+                        &rel,
+                        &ty.name,
+                        "type",
+                        format!("{what} is declared twice (with what it extends)"),
+                    );
+                }
+                let t = TypeRef::parse(&field.ty);
+                match spec.base(&t.name) {
+                    Some(Base::Prim(Prim::Index))
+                    | Some(Base::Proto(_))
+                    | Some(Base::Sort)
+                    | None => {
+                        at(
+                            &rel,
+                            &ty.name,
+                            "type",
+                            format!(
+                                "{what}: type `{}` is not a built-in, id, enum or wire type",
+                                field.ty
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+                if field.never_null && field.emit_default {
+                    at(
+                        &rel,
+                        &ty.name,
+                        "type",
+                        format!("{what}: never_null only matters with emit_default = false"),
+                    );
+                }
+                if field.doc.trim().is_empty() {
+                    at(
+                        &rel,
+                        &ty.name,
+                        "type",
+                        format!("{what}: the doc text is empty"),
+                    );
+                }
+            }
+        }
+    }
+    for group in &spec.groups {
+        if group.source.trim().is_empty() || group.doc.trim().is_empty() {
+            at(
+                &groups_file,
+                &group.name,
+                "group",
+                "source and doc are needed".into(),
+            );
+        }
+        if group.param.iter().any(|p| p.group.is_some()) {
+            at(
+                &groups_file,
+                &group.name,
+                "group",
+                "a group cannot use another group".into(),
+            );
+        }
+        for param in &group.param {
+            param_basics(spec, param, &mut |m| {
+                at(&groups_file, &group.name, "group", m)
+            });
+        }
+    }
+    for resource in &spec.resources {
+        let rel = format!("{DIR}/endpoints/{}.toml", resource.stem);
+        if !resource
+            .stem
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            at(
+                &rel,
+                &resource.stem,
+                "resource",
+                "a resource file is named in snake_case".into(),
+            );
+        }
+        for sort in &resource.sort {
+            if !claim(&sort.name) {
+                at(
+                    &rel,
+                    &sort.name,
+                    "sort",
+                    "the name is used twice in the spec".into(),
+                );
+            }
+        }
+        for endpoint in &resource.endpoint {
+            if !claim(&endpoint.name) {
+                at(
+                    &rel,
+                    &endpoint.name,
+                    "endpoint",
+                    "the name is used twice in the spec".into(),
+                );
+            }
+            check_endpoint(spec, resource, endpoint, &mut |m| {
+                at(&rel, &endpoint.name, "endpoint", m)
+            });
+        }
+    }
+}
+
+fn is_type_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The types a `filter` parameter may have: those whose "set to a value the server applies"
+/// the generated code can tell.
+fn filter_type(spec: &Spec, t: &TypeRef) -> bool {
+    matches!(
+        (spec.base(&t.name), t.shape),
+        (
+            Some(Base::Id(_) | Base::Enum(_) | Base::Prim(Prim::DateTime)),
+            Shape::One
+        ) | (Some(Base::Prim(Prim::String)), _)
+    )
+}
+
+/// The rules for one parameter on its own.
+fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
+    let what = format!("parameter `{}`", param.wire());
+    if param.name.is_none() || param.ty.is_none() || param.doc.is_none() {
+        fail(format!("{what}: name, type and doc are needed"));
+        return;
+    }
+    if param
+        .binding
+        .as_deref()
+        .is_none_or(|b| b.trim().is_empty() || b == "?")
+    {
+        fail(format!(
+            "{what}: binding (the server's C# type of the parameter) is needed"
+        ));
+    }
+    if param.doc.as_deref().is_some_and(|d| d.trim().is_empty()) {
+        fail(format!("{what}: the doc text is empty"));
+    }
+    let t = param.type_ref();
+    match spec.base(&t.name) {
+        Some(Base::Model(_)) | None => {
+            let known: Vec<&str> = super::types::PRIMS.iter().map(|(n, _, _)| *n).collect();
+            fail(format!(
+                "{what}: type `{}` is not one of {}, an id, an enum, SortOrder, CustomFieldValue or sort",
+                param.ty.as_deref().unwrap_or_default(),
+                known.join(", ")
+            ));
+        }
+        _ if t.shape == Shape::Option => {
+            fail(format!(
+                "{what}: a parameter is optional by `required`, not by `?`"
+            ));
+        }
+        _ => {}
+    }
+    if param.allowed.is_some() && t.name != "string" {
+        fail(format!("{what}: allowed values need type string"));
+    }
+    if param.nonempty && !(t.name == "string" || t.shape == Shape::List) {
+        fail(format!("{what}: nonempty applies to strings and lists"));
+    }
+    if param.comma_cut && t != TypeRef::parse("string") {
+        fail(format!("{what}: comma_cut applies to strings"));
+    }
+    if param.filter && (param.required || !filter_type(spec, &t)) {
+        fail(format!(
+            "{what}: a filter must be optional and an id, an enum, a date, a string or strings"
+        ));
+    }
+}
+
+fn check_endpoint(
+    spec: &Spec,
+    resource: &ResourceFile,
+    endpoint: &Endpoint,
+    fail: &mut dyn FnMut(String),
+) {
+    if !is_type_name(&endpoint.name) {
+        fail("the name must be a CamelCase Rust type name".into());
+    }
+    if !["GET", "POST", "PUT", "DELETE"].contains(&endpoint.method.as_str()) {
+        fail(format!(
+            "method `{}` is not GET, POST, PUT or DELETE",
+            endpoint.method
+        ));
+    }
+    if !endpoint.path.starts_with("api/2.0/") {
+        fail("the path must start with api/2.0/".into());
+    }
+    let source_ok = endpoint
+        .source
+        .split_once(".cs:")
+        .is_some_and(|(file, line)| {
+            !file.is_empty() && !line.is_empty() && line.chars().all(|c| c.is_ascii_digit())
+        });
+    if !source_ok {
+        fail(format!(
+            "source `{}` must be the route's file and line, such as CRMApi.Deals.cs:52",
+            endpoint.source
+        ));
+    }
+    match endpoint.output_ref() {
+        Some(t)
+            if t.shape != Shape::Option && matches!(spec.base(&t.name), Some(Base::Model(_))) => {}
+        None => {}
+        Some(_) => fail(format!(
+            "output `{}` is not a wire type, a list of one (`Type[]`) or `none`",
+            endpoint.output
+        )),
+    }
+    if endpoint.doc.trim().is_empty() {
+        fail("the doc text is empty".into());
+    }
+    let is_list = endpoint
+        .output_ref()
+        .is_some_and(|t| t.shape == Shape::List);
+    if endpoint.paged && (endpoint.method != "GET" || !is_list) {
+        fail("only a GET returning a list can be paged".into());
+    }
+    if let Some(sort) = &endpoint.sort_by {
+        if !endpoint.paged {
+            fail("sort_by needs paged = true".into());
+        }
+        if !resource.sort.iter().any(|s| &s.name == sort) {
+            fail(format!("sort_by `{sort}` is not a [[sort]] of this file"));
+        }
+    }
+    // The server's routes that act on "everything that matches" are the non-GET ones with a
+    // `filter` segment (opportunity/filter, contact/filter/access, case/filter/taglist, ...):
+    // each must say so, so that an empty filter is refused before it acts on everything.
+    let acts_on_matches =
+        endpoint.method != "GET" && endpoint.path.split('/').any(|s| s == "filter");
+    match &endpoint.destructive_filter {
+        None if acts_on_matches => fail(
+            "a non-GET route with a `filter` segment acts on everything that matches; \
+             declare destructive_filter (what it does with no filter)"
+                .into(),
+        ),
+        Some(_) if endpoint.method == "GET" => {
+            fail("destructive_filter is for endpoints that change or delete".into());
+        }
+        Some(effect) if effect.trim().is_empty() => {
+            fail("destructive_filter must say what happens with no filter".into());
+        }
+        Some(_) if !endpoint.params.iter().any(|p| p.filter) => {
+            fail("destructive_filter needs at least one parameter with filter = true".into());
+        }
+        _ => {}
+    }
+
+    let placeholders: BTreeSet<String> = endpoint
+        .placeholders()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let mut bound = BTreeSet::new();
+    let mut fields = BTreeSet::new();
+    let mut wire = BTreeSet::new();
+    for param in &endpoint.params {
+        if param.from_group.is_none() {
+            param_basics(spec, param, fail);
+        }
+        let what = format!("parameter `{}`", param.wire());
+        let Some(location) = param.location else {
+            fail(format!("{what}: `in` (path, query or body) is needed"));
+            continue;
+        };
+        if !fields.insert(param.field()) {
+            fail(format!(
+                "{what}: Rust field `{}` is used twice",
+                param.field()
+            ));
+        }
+        if !wire.insert((location, param.wire().to_owned())) {
+            fail(format!("{what} is declared twice"));
+        }
+        let t = param.type_ref();
+        if t.name == "sort" && param.from_group.as_deref() != Some("paging") {
+            fail(format!("{what}: type sort is the paging group's sortBy"));
+        }
+        match location {
+            Location::Path => {
+                bound.insert(param.wire().to_owned());
+                let segment = matches!(spec.base(&t.name), Some(Base::Id(_))) || t.name == "string";
+                if !param.required || t.shape != Shape::One || !segment {
+                    fail(format!(
+                        "{what}: a path parameter must be a required id or string"
+                    ));
+                }
+            }
+            Location::Body if endpoint.method == "GET" => {
+                fail(format!("{what}: a GET request has no body"));
+            }
+            _ => {}
+        }
+        if let Some(target) = &param.path_too {
+            if location == Location::Path || !param.required || t.shape != Shape::One {
+                fail(format!(
+                    "{what}: path_too needs a required single query or body value"
+                ));
+            }
+            bound.insert(target.clone());
+        }
+        if endpoint.destructive_filter.is_some() && param.field() == "all" {
+            fail(format!(
+                "{what}: the Rust field `all` is the opt-in of a destructive_filter endpoint"
+            ));
+        }
+        if param.filter && endpoint.destructive_filter.is_none() && param.from_group.is_none() {
+            fail(format!(
+                "{what}: filter needs destructive_filter on the endpoint"
+            ));
+        }
+        if let Some(partner) = &param.with {
+            let single_optional = |p: &Param| !p.required && !p.is_list();
+            let found = endpoint.params.iter().find(|p| p.wire() == partner);
+            if partner == param.wire()
+                || !single_optional(param)
+                || !found.is_some_and(single_optional)
+            {
+                fail(format!(
+                    "{what}: with must name another optional single-valued parameter"
+                ));
+            }
+        }
+    }
+    if bound != placeholders {
+        fail(format!(
+            "the path's placeholders {placeholders:?} differ from its path parameters {bound:?}"
+        ));
+    }
+    for example in &endpoint.example {
+        for key in example.args.keys() {
+            if !endpoint.params.iter().any(|p| &p.field() == key) {
+                fail(format!(
+                    "example from {}: `{key}` is not a parameter",
+                    example.source
+                ));
+            }
+        }
+        for param in endpoint.params.iter().filter(|p| p.required) {
+            if !example.args.contains_key(&param.field()) {
+                fail(format!(
+                    "example from {}: the required `{}` is missing",
+                    example.source,
+                    param.field()
+                ));
+            }
+        }
+        if !example
+            .request
+            .starts_with(&format!("{} ", endpoint.method))
+        {
+            fail(format!(
+                "example from {}: the request must start with `{} `",
+                example.source, endpoint.method
+            ));
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! Every key of the spec with what it means: written to `spec/SCHEMA.md` by `cargo xtask
+//! codegen`, and tested against the loader's own field lists so that the two cannot drift.
+
+use std::fmt::Write;
+
+/// One table of the spec: its header, where it lives, and (key, meaning) for each key.
+type Table = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// Every table of the spec.
+pub(crate) const TABLES: &[Table] = &[
+    (
+        "[[id]]",
+        "`ids.toml`: typed ids, one Rust type per kind of object",
+        &[
+            ("name", "Rust type name, ending in `Id` (`OpportunityId`)"),
+            (
+                "repr",
+                "`int` (the server's C# `int`, held as `i64`) or `guid` (a `Uuid`)",
+            ),
+            ("doc", "rustdoc of the type"),
+        ],
+    ),
+    (
+        "[[enum]]",
+        "`enums.toml`: integer enums; unknown numbers decode to `Unknown(n)`",
+        &[
+            ("name", "Rust type name"),
+            ("server", "the server's C# enum"),
+            ("source", "its file and line, from the repository root"),
+            ("doc", "rustdoc of the type"),
+            (
+                "variants",
+                "`{ name, value, doc }` each: the C# name (what the binder accepts), the number, rustdoc",
+            ),
+        ],
+    ),
+    (
+        "[[type]]",
+        "`types/<file>.toml`: wire types (the server's wrapper classes); generated into `r7-model/src/generated/<file>.rs`",
+        &[
+            ("name", "Rust type name"),
+            ("server", "the server's class (`OpportunityWrapper`)"),
+            ("source", "its file and line, from the repository root"),
+            (
+                "extends",
+                "a type whose fields follow this type's own, as the server writes a derived class (flattened by the generator, not `serde(flatten)`)",
+            ),
+            ("doc", "rustdoc of the type"),
+            (
+                "field",
+                "the members, `[[type.field]]`, in the server's order",
+            ),
+        ],
+    ),
+    (
+        "[[type.field]]",
+        "a member of a wire type",
+        &[
+            (
+                "name",
+                "wire name (camelCase, as the server writes it); a PascalCase alias is always accepted too",
+            ),
+            (
+                "rust",
+                "Rust field name (default: the wire name in snake_case)",
+            ),
+            (
+                "type",
+                "`string`, `bool`, `int`, `long`, `decimal`, `datetime`, `guid`, an id, an enum or a wire type; `T?` may be absent, `T[]` is a list",
+            ),
+            ("aliases", "more names it decodes from (`ID`)"),
+            (
+                "emit_default",
+                "the server's `DataMember(EmitDefaultValue)`: `false` leaves the member out when it is null or 0 (default `true`)",
+            ),
+            (
+                "never_null",
+                "with `emit_default = false`: the server always sets it, so it is written even when empty",
+            ),
+            ("doc", "rustdoc of the field"),
+        ],
+    ),
+    (
+        "[[group]]",
+        "`groups.toml`: parameters several endpoints take alike",
+        &[
+            (
+                "name",
+                "what endpoints name in `[[endpoint.param]] group = ...`",
+            ),
+            ("source", "where the server defines them"),
+            ("doc", "what the group is"),
+            (
+                "param",
+                "the parameters, `[[group.param]]`, with the keys of `[[endpoint.param]]`; `in` may be left to the use",
+            ),
+        ],
+    ),
+    (
+        "[[sort]]",
+        "`endpoints/<resource>.toml`: the keys a list can be sorted by, generated as an enum",
+        &[
+            ("name", "Rust type name"),
+            ("source", "where the server parses them"),
+            ("doc", "rustdoc of the type"),
+            (
+                "keys",
+                "`{ name, wire, doc }` each: variant, the text sent as `sortBy`, rustdoc",
+            ),
+        ],
+    ),
+    (
+        "[[endpoint]]",
+        "`endpoints/<resource>.toml`: one route; generated into `r7_proto::crm::<resource>`",
+        &[
+            ("name", "Rust type name, unique in the whole spec"),
+            ("method", "GET, POST, PUT or DELETE"),
+            (
+                "path",
+                "the route after the portal address; `{name:regex}` is a path parameter with the server's constraint",
+            ),
+            (
+                "source",
+                "file and line of the route attribute in module/ASC.Api/ASC.Api.CRM/ (`CRMApi.Deals.cs:52`)",
+            ),
+            (
+                "output",
+                "a wire type, a list of one (`Opportunity[]`, a `Page`), or `none`",
+            ),
+            ("auth", "whether a token is needed (default true)"),
+            (
+                "idempotent",
+                "whether a transport may repeat the request (default: true for GET only)",
+            ),
+            (
+                "undocumented",
+                "hidden in the server's documentation, still routed (default false)",
+            ),
+            ("paged", "a GET list: appends the `paging` group"),
+            (
+                "sort_by",
+                "the `[[sort]]` that `sortBy` takes (default: any member name, as text)",
+            ),
+            (
+                "destructive_filter",
+                "for a route that changes or deletes everything its filter matches: what it does with no filter. Every non-GET route with a `filter` segment must declare it; the generated `validate()` then refuses a request none of whose `filter` parameters narrows the match, unless it was made with the generated `all()`",
+            ),
+            ("doc", "rustdoc of the endpoint"),
+            (
+                "param",
+                "the parameters, `[[endpoint.param]]`, in wire order",
+            ),
+            (
+                "example",
+                "exchanges from the documentation, `[[endpoint.example]]`, tested as they are",
+            ),
+        ],
+    ),
+    (
+        "[[endpoint.param]]",
+        "a parameter, or the use of a group (`group` and, optionally, `in`)",
+        &[
+            ("group", "use this group's parameters here"),
+            ("name", "wire name, exactly as the server binds it"),
+            (
+                "rust",
+                "Rust field name (default: the wire name in snake_case)",
+            ),
+            ("in", "path, query or body (bodies are sent form-encoded)"),
+            (
+                "type",
+                "`string`, `bool`, `int`, `long`, `decimal`, `datetime`, `guid`, `index`, an id, an enum, `SortOrder`, `CustomFieldValue` or `sort`; `T[]` is a list",
+            ),
+            (
+                "binding",
+                "the server's C# type of the parameter (`int`, `int?`, `IEnumerable<int>`, `Guid`, `ApiDateTime`): it fixes what a missing value binds to",
+            ),
+            (
+                "required",
+                "whether `new()` takes it (default false: a builder method sets it)",
+            ),
+            (
+                "nonempty",
+                "for strings and lists: empty is refused before sending",
+            ),
+            ("allowed", "for strings: the values the server accepts"),
+            (
+                "path_too",
+                "also fill the path placeholder of this name with the same value",
+            ),
+            (
+                "filter",
+                "narrows what a destructive_filter endpoint acts on, when set to a value the server applies (not the nil GUID, not a blank text or tag)",
+            ),
+            (
+                "with",
+                "the server applies this parameter only together with the named one; alone it is refused before sending",
+            ),
+            (
+                "comma_cut",
+                "the server keeps only the text before the first comma; a comma is refused before sending",
+            ),
+            ("doc", "rustdoc of the field, a noun phrase or a sentence"),
+        ],
+    ),
+    (
+        "[[endpoint.example]]",
+        "an exchange the documentation or the server gives; generated into `tests/it/generated/examples.rs`",
+        &[
+            ("source", "where it comes from"),
+            ("args", "the endpoint's parameters by Rust field name"),
+            (
+                "request",
+                "`METHOD path?query` after the portal address, in the JSON form",
+            ),
+            ("body", "the form body, if any"),
+            ("status", "the HTTP status of the answer (default 200)"),
+            (
+                "responses",
+                "answer fixtures below `tests/fixtures/`, `.json` or `.xml`",
+            ),
+        ],
+    ),
+];
+
+/// The text of `spec/SCHEMA.md`.
+pub(crate) fn render() -> String {
+    let mut out = String::from(
+        "<!-- @generated by `cargo xtask codegen` from xtask/src/spec/schema.rs. Do not edit. -->\n\n\
+         # The spec's schema\n\n\
+         `spec/crm/` describes the wire of the CRM: `ids.toml`, `enums.toml`, `groups.toml`,\n\
+         `types/*.toml` and `endpoints/*.toml`. `cargo xtask codegen` generates the model, the\n\
+         endpoints, the endpoint table, the emulator's wire writers and the example tests from it;\n\
+         `cargo xtask codegen --check` fails when anything generated is stale, missing or extra,\n\
+         or when the spec breaks a rule (with the file and line). Facts come from the ONLYOFFICE\n\
+         Community Server source (7c503dfb5e9f); where the published documentation disagrees, the\n\
+         source wins and a comment in the spec says so.\n",
+    );
+    for (table, place, keys) in TABLES {
+        let _ = write!(
+            out,
+            "\n## `{table}`\n\n{place}.\n\n| key | meaning |\n|---|---|\n"
+        );
+        for (key, meaning) in *keys {
+            let _ = writeln!(out, "| `{key}` | {meaning} |");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, Visitor};
+
+    use super::TABLES;
+    use crate::spec::{Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Param, Sort, TypeDef};
+
+    /// A deserializer that only records the field names `T`'s derive asks for.
+    struct Fields(Option<&'static [&'static str]>);
+
+    #[derive(Debug)]
+    struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> Deserializer<'de> for &mut Fields {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf option
+            unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    fn fields<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+        let mut d = Fields(None);
+        let _ = T::deserialize(&mut d);
+        let mut out = d.0.unwrap_or_default().to_vec();
+        out.sort_unstable();
+        out
+    }
+
+    fn documented(table: &str) -> Vec<&'static str> {
+        let mut keys: Vec<&str> = TABLES
+            .iter()
+            .find(|(t, _, _)| *t == table)
+            .map(|(_, _, keys)| keys.iter().map(|(k, _)| *k).collect())
+            .unwrap_or_default();
+        keys.sort_unstable();
+        keys
+    }
+
+    #[test]
+    fn the_schema_documents_exactly_the_keys_the_loader_reads() {
+        let cases = [
+            ("[[id]]", fields::<IdDef>()),
+            ("[[enum]]", fields::<EnumDef>()),
+            ("[[type]]", fields::<TypeDef>()),
+            ("[[type.field]]", fields::<FieldDef>()),
+            ("[[group]]", fields::<Group>()),
+            ("[[sort]]", fields::<Sort>()),
+            ("[[endpoint]]", fields::<Endpoint>()),
+            ("[[endpoint.param]]", fields::<Param>()),
+            ("[[endpoint.example]]", fields::<Example>()),
+        ];
+        for (table, loaded) in cases {
+            assert_eq!(documented(table), loaded, "{table}");
+        }
+    }
+}
