@@ -499,10 +499,10 @@ impl Crm {
         self.stage_row(stage_id(deal)).map_or(0, |s| s.sort_order)
     }
 
-    /// The full record of a contact as the member endpoints answer it. The list form (deal
-    /// members) counts a company's persons without listing them and leaves out the contact
-    /// type; the single form lists them.
-    pub(crate) fn contact_wrapper(&self, id: i64, list_form: bool) -> Option<Contact> {
+    /// The full record of a contact as the member endpoints answer it, a company with its
+    /// persons. The list form (deal members) leaves out the persons and the contact type when it
+    /// is written (`WireList`, from the spec).
+    pub(crate) fn contact_wrapper(&self, id: i64) -> Option<Contact> {
         let mut contact = self.contacts.get(&id)?.clone();
         if contact.is_company {
             let persons: Vec<ContactBase> = self
@@ -512,10 +512,7 @@ impl Crm {
                 .map(Contact::as_base)
                 .collect();
             contact.persons_count = i64::try_from(persons.len()).unwrap_or(i64::MAX);
-            contact.persons = if list_form { Vec::new() } else { persons };
-        }
-        if list_form {
-            contact.contact_type = None;
+            contact.persons = persons;
         }
         Some(contact)
     }
@@ -529,7 +526,7 @@ impl Crm {
         ids.dedup();
         Some(
             ids.into_iter()
-                .filter_map(|id| self.contact_wrapper(id, true))
+                .filter_map(|id| self.contact_wrapper(id))
                 .map(|mut contact| {
                     if contact.id == primary {
                         contact.can_edit = false;
@@ -779,9 +776,7 @@ impl Crm {
         if !self.deals.contains_key(&deal) {
             return Err(ApiError::NOT_FOUND);
         }
-        let wrapper = self
-            .contact_wrapper(contact, false)
-            .ok_or(ApiError::NOT_FOUND)?;
+        let wrapper = self.contact_wrapper(contact).ok_or(ApiError::NOT_FOUND)?;
         let ids: Vec<i64> = self.member_ids(deal).into_iter().chain([contact]).collect();
         let members = self.member_embeds(ids);
         if let Some(d) = self.deals.get_mut(&deal) {
@@ -798,9 +793,7 @@ impl Crm {
         if !self.deals.contains_key(&deal) {
             return Err(ApiError::NOT_FOUND);
         }
-        let wrapper = self
-            .contact_wrapper(contact, false)
-            .ok_or(ApiError::NOT_FOUND)?;
+        let wrapper = self.contact_wrapper(contact).ok_or(ApiError::NOT_FOUND)?;
         if let Some(d) = self.deals.get_mut(&deal) {
             d.members.retain(|m| m.id != contact);
         }
@@ -1147,10 +1140,9 @@ mod tests {
         assert_eq!(crm.member_ids(1235), [101, 102]);
         assert_eq!(crm.next_deal, 1239);
         // Companies count their persons.
-        let company = crm.contact_wrapper(101, false).unwrap();
+        let company = crm.contact_wrapper(101).unwrap();
         assert_eq!(company.persons_count, 1);
         assert_eq!(company.persons[0].id, 102);
-        assert!(crm.contact_wrapper(101, true).unwrap().persons.is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use r7_model::{Opportunity, Uuid};
 
 use crate::crm::{Crm, DealFilter, DealInput, DealSort, StageFields};
-use crate::generated::Wire;
+use crate::generated::{Wire, WireList};
 use crate::params::{Paging, Params};
 use crate::render::{ApiError, Node, PageMeta, Reply, to_node};
 
@@ -58,13 +58,9 @@ pub(crate) fn handler(name: &str) -> Option<Handler> {
 
 // --- Shapes of answers ------------------------------------------------------------------------
 
-/// A deal in the list form (`ToListOpportunityWrapper`): the access list only when private.
+/// A deal in the list form (`ToListOpportunityWrapper`), as the spec describes it.
 fn list_form(deal: &Opportunity) -> Node {
-    let mut node = to_node(&Wire(deal));
-    if !deal.is_private {
-        node.remove("accessList");
-    }
-    node
+    to_node(&WireList(deal))
 }
 
 fn as_u64(n: usize) -> u64 {
@@ -388,7 +384,7 @@ fn list_opportunity_contacts(crm: &mut Crm, call: &Call) -> Outcome {
     Ok(smart_list(
         members
             .iter()
-            .map(|contact| to_node(&Wire(contact)))
+            .map(|contact| to_node(&WireList(contact)))
             .collect(),
         &call.paging,
     ))

@@ -110,7 +110,7 @@ impl Shared {
     }
 
     pub(crate) fn contact(&self, id: i64) -> Option<Contact> {
-        self.with_crm(|crm| crm.contact_wrapper(id, false))
+        self.with_crm(|crm| crm.contact_wrapper(id))
     }
 
     pub(crate) fn me(&self) -> Employee {

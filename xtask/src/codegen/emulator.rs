@@ -7,11 +7,12 @@ use quote::quote;
 
 use super::Output;
 use super::rust::{file, ident};
-use crate::spec::{Base, DIR, Shape, Spec, TypeRef};
+use crate::spec::{Base, DIR, ListForm, Shape, Spec, TypeRef};
 
 pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
     let impls = spec.all_types().map(|ty| {
         let name = ident(&ty.name);
+        let fn_name = ident(&format!("write_{}", crate::spec::snake_case(&ty.name)));
         let members = spec.fields_of(ty).into_iter().map(|f| {
             let t = TypeRef::parse(&f.ty);
             let field = ident(&f.field());
@@ -22,20 +23,38 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                 (true, _) => quote!(&Wire(&v.#field)),
                 (false, _) => quote!(&v.#field),
             };
-            let write = quote!(map.serialize_entry(#wire, #value)?;);
+            let mut write = quote!(map.serialize_entry(#wire, #value)?;);
             if !f.emit_default && !f.never_null {
-                quote!(if !is_default(&v.#field) { #write })
-            } else {
-                write
+                write = quote!(if !is_default(&v.#field) { #write });
+            }
+            match f.list_form {
+                None => write,
+                Some(ListForm::Omit) => quote!(if !list { #write }),
+                Some(ListForm::OmitEmpty) => {
+                    quote!(if !(list && is_default(&v.#field)) { #write })
+                }
             }
         });
+        // Types whose members all look alike in list answers do not read the flag.
+        let list_param = if spec.fields_of(ty).iter().any(|f| f.list_form.is_some()) {
+            ident("list")
+        } else {
+            ident("_list")
+        };
         quote! {
+            fn #fn_name<S: Serializer>(v: &#name, #list_param: bool, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                #(#members)*
+                map.end()
+            }
             impl Serialize for Wire<'_, #name> {
                 fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    let v = self.0;
-                    let mut map = serializer.serialize_map(None)?;
-                    #(#members)*
-                    map.end()
+                    #fn_name(self.0, false, serializer)
+                }
+            }
+            impl Serialize for WireList<'_, #name> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    #fn_name(self.0, true, serializer)
                 }
             }
         }
@@ -49,6 +68,10 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
         /// A model value in the server's wire form: `Serialize` writes its members in the
         /// server's order and leaves out what the server leaves out.
         pub(crate) struct Wire<'a, T: ?Sized>(pub(crate) &'a T);
+
+        /// A model value in the form of the server's list answers (`ToList...Wrapper`): as
+        /// [`Wire`], less the members those leave out.
+        pub(crate) struct WireList<'a, T: ?Sized>(pub(crate) &'a T);
 
         /// A list of model values, each in the wire form.
         impl<T> Serialize for Wire<'_, Vec<T>>
@@ -84,7 +107,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                 quote! {
                     //! Code generated from the spec. Nothing in this folder is written by hand.
                     mod wire;
-                    pub(crate) use wire::Wire;
+                    pub(crate) use wire::{Wire, WireList};
                 },
             )?,
         },

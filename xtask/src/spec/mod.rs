@@ -101,7 +101,19 @@ pub(crate) struct FieldDef {
     pub(crate) emit_default: bool,
     #[serde(default)]
     pub(crate) never_null: bool,
+    pub(crate) list_form: Option<ListForm>,
     pub(crate) doc: String,
+}
+
+/// How the list answers (`ToList...Wrapper` on the server) write a member differently from the
+/// single answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ListForm {
+    /// Left out of list answers.
+    Omit,
+    /// Left out of list answers when empty.
+    OmitEmpty,
 }
 
 /// `groups.toml`.

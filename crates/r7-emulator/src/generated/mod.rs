@@ -4,4 +4,4 @@
 
 //! Code generated from the spec. Nothing in this folder is written by hand.
 mod wire;
-pub(crate) use wire::Wire;
+pub(crate) use wire::{Wire, WireList};

@@ -9,6 +9,9 @@ use r7_model::*;
 /// A model value in the server's wire form: `Serialize` writes its members in the
 /// server's order and leaves out what the server leaves out.
 pub(crate) struct Wire<'a, T: ?Sized>(pub(crate) &'a T);
+/// A model value in the form of the server's list answers (`ToList...Wrapper`): as
+/// [`Wire`], less the members those leave out.
+pub(crate) struct WireList<'a, T: ?Sized>(pub(crate) &'a T);
 /// A list of model values, each in the wire form.
 impl<T> Serialize for Wire<'_, Vec<T>>
 where
@@ -27,292 +30,408 @@ where
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
+fn write_employee<S: Serializer>(
+    v: &Employee,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("id", &v.id)?;
+    map.serialize_entry("displayName", &v.display_name)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    map.serialize_entry("avatarSmall", &v.avatar_small)?;
+    map.serialize_entry("profileUrl", &v.profile_url)?;
+    map.end()
+}
 impl Serialize for Wire<'_, Employee> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &v.id)?;
-        map.serialize_entry("displayName", &v.display_name)?;
-        if !is_default(&v.title) {
-            map.serialize_entry("title", &v.title)?;
-        }
-        map.serialize_entry("avatarSmall", &v.avatar_small)?;
-        map.serialize_entry("profileUrl", &v.profile_url)?;
-        map.end()
+        write_employee(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, Employee> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_employee(self.0, true, serializer)
+    }
+}
+fn write_currency<S: Serializer>(
+    v: &Currency,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("title", &v.title)?;
+    map.serialize_entry("symbol", &v.symbol)?;
+    map.serialize_entry("abbreviation", &v.abbreviation)?;
+    map.serialize_entry("cultureName", &v.culture_name)?;
+    map.serialize_entry("isConvertable", &v.is_convertible)?;
+    map.serialize_entry("isBasic", &v.is_basic)?;
+    map.end()
 }
 impl Serialize for Wire<'_, Currency> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &v.title)?;
-        map.serialize_entry("symbol", &v.symbol)?;
-        map.serialize_entry("abbreviation", &v.abbreviation)?;
-        map.serialize_entry("cultureName", &v.culture_name)?;
-        map.serialize_entry("isConvertable", &v.is_convertible)?;
-        map.serialize_entry("isBasic", &v.is_basic)?;
-        map.end()
+        write_currency(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, Currency> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_currency(self.0, true, serializer)
+    }
+}
+fn write_custom_field<S: Serializer>(
+    v: &CustomField,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    map.serialize_entry("entityId", &v.entity_id)?;
+    map.serialize_entry("label", &v.label)?;
+    map.serialize_entry("fieldValue", &v.field_value)?;
+    map.serialize_entry("fieldType", &v.field_type)?;
+    map.serialize_entry("position", &v.position)?;
+    map.serialize_entry("mask", &v.mask)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
 }
 impl Serialize for Wire<'_, CustomField> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.relative_items_count) {
-            map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
-        }
-        map.serialize_entry("entityId", &v.entity_id)?;
-        map.serialize_entry("label", &v.label)?;
-        map.serialize_entry("fieldValue", &v.field_value)?;
-        map.serialize_entry("fieldType", &v.field_type)?;
-        map.serialize_entry("position", &v.position)?;
-        map.serialize_entry("mask", &v.mask)?;
-        map.serialize_entry("id", &v.id)?;
-        map.end()
+        write_custom_field(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, CustomField> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_custom_field(self.0, true, serializer)
+    }
+}
+fn write_contact_base<S: Serializer>(
+    v: &ContactBase,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.small_foto_url) {
+        map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
+    }
+    if !is_default(&v.medium_foto_url) {
+        map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
+    }
+    map.serialize_entry("displayName", &v.display_name)?;
+    map.serialize_entry("isCompany", &v.is_company)?;
+    if !is_default(&v.access_list) {
+        map.serialize_entry("accessList", &Wire(&v.access_list))?;
+    }
+    map.serialize_entry("isPrivate", &v.is_private)?;
+    map.serialize_entry("isShared", &v.is_shared)?;
+    map.serialize_entry("shareType", &v.share_type)?;
+    map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
+    map.serialize_entry("canEdit", &v.can_edit)?;
+    map.serialize_entry("canDelete", &v.can_delete)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
 }
 impl Serialize for Wire<'_, ContactBase> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.small_foto_url) {
-            map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
-        }
-        if !is_default(&v.medium_foto_url) {
-            map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
-        }
-        map.serialize_entry("displayName", &v.display_name)?;
-        map.serialize_entry("isCompany", &v.is_company)?;
-        if !is_default(&v.access_list) {
-            map.serialize_entry("accessList", &Wire(&v.access_list))?;
-        }
-        map.serialize_entry("isPrivate", &v.is_private)?;
-        map.serialize_entry("isShared", &v.is_shared)?;
-        map.serialize_entry("shareType", &v.share_type)?;
-        map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
-        map.serialize_entry("canEdit", &v.can_edit)?;
-        map.serialize_entry("canDelete", &v.can_delete)?;
-        map.serialize_entry("id", &v.id)?;
-        map.end()
+        write_contact_base(self.0, false, serializer)
     }
 }
-impl Serialize for Wire<'_, Contact> {
+impl Serialize for WireList<'_, ContactBase> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.first_name) {
-            map.serialize_entry("firstName", &v.first_name)?;
-        }
-        if !is_default(&v.last_name) {
-            map.serialize_entry("lastName", &v.last_name)?;
-        }
-        if !is_default(&v.company) {
-            map.serialize_entry("company", &v.company.as_ref().map(Wire))?;
-        }
-        if !is_default(&v.title) {
-            map.serialize_entry("title", &v.title)?;
-        }
-        if !is_default(&v.company_name) {
-            map.serialize_entry("companyName", &v.company_name)?;
-        }
+        write_contact_base(self.0, true, serializer)
+    }
+}
+fn write_contact<S: Serializer>(
+    v: &Contact,
+    list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.first_name) {
+        map.serialize_entry("firstName", &v.first_name)?;
+    }
+    if !is_default(&v.last_name) {
+        map.serialize_entry("lastName", &v.last_name)?;
+    }
+    if !is_default(&v.company) {
+        map.serialize_entry("company", &v.company.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.company_name) {
+        map.serialize_entry("companyName", &v.company_name)?;
+    }
+    if !list {
         if !is_default(&v.persons) {
             map.serialize_entry("persons", &Wire(&v.persons))?;
         }
-        if !is_default(&v.persons_count) {
-            map.serialize_entry("personsCount", &v.persons_count)?;
-        }
-        if !is_default(&v.addresses) {
-            map.serialize_entry("addresses", &Wire(&v.addresses))?;
-        }
-        if !is_default(&v.create_by) {
-            map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
-        }
-        if !is_default(&v.created) {
-            map.serialize_entry("created", &v.created)?;
-        }
-        if !is_default(&v.about) {
-            map.serialize_entry("about", &v.about)?;
-        }
-        if !is_default(&v.industry) {
-            map.serialize_entry("industry", &v.industry)?;
-        }
-        if !is_default(&v.contact_status) {
-            map.serialize_entry("contactStatus", &v.contact_status.as_ref().map(Wire))?;
-        }
+    }
+    if !is_default(&v.persons_count) {
+        map.serialize_entry("personsCount", &v.persons_count)?;
+    }
+    if !is_default(&v.addresses) {
+        map.serialize_entry("addresses", &Wire(&v.addresses))?;
+    }
+    if !is_default(&v.create_by) {
+        map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.created) {
+        map.serialize_entry("created", &v.created)?;
+    }
+    if !is_default(&v.about) {
+        map.serialize_entry("about", &v.about)?;
+    }
+    if !is_default(&v.industry) {
+        map.serialize_entry("industry", &v.industry)?;
+    }
+    if !is_default(&v.contact_status) {
+        map.serialize_entry("contactStatus", &v.contact_status.as_ref().map(Wire))?;
+    }
+    if !list {
         if !is_default(&v.contact_type) {
             map.serialize_entry("contactType", &v.contact_type.as_ref().map(Wire))?;
         }
-        if !is_default(&v.common_data) {
-            map.serialize_entry("commonData", &Wire(&v.common_data))?;
-        }
-        if !is_default(&v.custom_fields) {
-            map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
-        }
-        if !is_default(&v.tags) {
-            map.serialize_entry("tags", &v.tags)?;
-        }
-        if !is_default(&v.task_count) {
-            map.serialize_entry("taskCount", &v.task_count)?;
-        }
-        map.serialize_entry("haveLateTasks", &v.have_late_tasks)?;
-        if !is_default(&v.small_foto_url) {
-            map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
-        }
-        if !is_default(&v.medium_foto_url) {
-            map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
-        }
-        map.serialize_entry("displayName", &v.display_name)?;
-        map.serialize_entry("isCompany", &v.is_company)?;
-        if !is_default(&v.access_list) {
-            map.serialize_entry("accessList", &Wire(&v.access_list))?;
-        }
-        map.serialize_entry("isPrivate", &v.is_private)?;
-        map.serialize_entry("isShared", &v.is_shared)?;
-        map.serialize_entry("shareType", &v.share_type)?;
-        map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
-        map.serialize_entry("canEdit", &v.can_edit)?;
-        map.serialize_entry("canDelete", &v.can_delete)?;
-        map.serialize_entry("id", &v.id)?;
-        map.end()
     }
+    if !is_default(&v.common_data) {
+        map.serialize_entry("commonData", &Wire(&v.common_data))?;
+    }
+    if !is_default(&v.custom_fields) {
+        map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
+    }
+    if !is_default(&v.tags) {
+        map.serialize_entry("tags", &v.tags)?;
+    }
+    if !is_default(&v.task_count) {
+        map.serialize_entry("taskCount", &v.task_count)?;
+    }
+    map.serialize_entry("haveLateTasks", &v.have_late_tasks)?;
+    if !is_default(&v.small_foto_url) {
+        map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
+    }
+    if !is_default(&v.medium_foto_url) {
+        map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
+    }
+    map.serialize_entry("displayName", &v.display_name)?;
+    map.serialize_entry("isCompany", &v.is_company)?;
+    if !is_default(&v.access_list) {
+        map.serialize_entry("accessList", &Wire(&v.access_list))?;
+    }
+    map.serialize_entry("isPrivate", &v.is_private)?;
+    map.serialize_entry("isShared", &v.is_shared)?;
+    map.serialize_entry("shareType", &v.share_type)?;
+    map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
+    map.serialize_entry("canEdit", &v.can_edit)?;
+    map.serialize_entry("canDelete", &v.can_delete)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, Contact> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, Contact> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact(self.0, true, serializer)
+    }
+}
+fn write_contact_info<S: Serializer>(
+    v: &ContactInfo,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("id", &v.id)?;
+    map.serialize_entry("infoType", &v.info_type)?;
+    map.serialize_entry("category", &v.category)?;
+    map.serialize_entry("data", &v.data)?;
+    map.serialize_entry("categoryName", &v.category_name)?;
+    map.serialize_entry("isPrimary", &v.is_primary)?;
+    map.end()
 }
 impl Serialize for Wire<'_, ContactInfo> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &v.id)?;
-        map.serialize_entry("infoType", &v.info_type)?;
-        map.serialize_entry("category", &v.category)?;
-        map.serialize_entry("data", &v.data)?;
-        map.serialize_entry("categoryName", &v.category_name)?;
-        map.serialize_entry("isPrimary", &v.is_primary)?;
-        map.end()
+        write_contact_info(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, ContactInfo> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_info(self.0, true, serializer)
+    }
+}
+fn write_address<S: Serializer>(
+    v: &Address,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.street) {
+        map.serialize_entry("street", &v.street)?;
+    }
+    if !is_default(&v.city) {
+        map.serialize_entry("city", &v.city)?;
+    }
+    if !is_default(&v.state) {
+        map.serialize_entry("state", &v.state)?;
+    }
+    if !is_default(&v.zip) {
+        map.serialize_entry("zip", &v.zip)?;
+    }
+    if !is_default(&v.country) {
+        map.serialize_entry("country", &v.country)?;
+    }
+    if !is_default(&v.category) {
+        map.serialize_entry("category", &v.category)?;
+    }
+    if !is_default(&v.category_name) {
+        map.serialize_entry("categoryName", &v.category_name)?;
+    }
+    if !is_default(&v.is_primary) {
+        map.serialize_entry("isPrimary", &v.is_primary)?;
+    }
+    map.end()
 }
 impl Serialize for Wire<'_, Address> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.street) {
-            map.serialize_entry("street", &v.street)?;
-        }
-        if !is_default(&v.city) {
-            map.serialize_entry("city", &v.city)?;
-        }
-        if !is_default(&v.state) {
-            map.serialize_entry("state", &v.state)?;
-        }
-        if !is_default(&v.zip) {
-            map.serialize_entry("zip", &v.zip)?;
-        }
-        if !is_default(&v.country) {
-            map.serialize_entry("country", &v.country)?;
-        }
-        if !is_default(&v.category) {
-            map.serialize_entry("category", &v.category)?;
-        }
-        if !is_default(&v.category_name) {
-            map.serialize_entry("categoryName", &v.category_name)?;
-        }
-        if !is_default(&v.is_primary) {
-            map.serialize_entry("isPrimary", &v.is_primary)?;
-        }
-        map.end()
+        write_address(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, Address> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_address(self.0, true, serializer)
+    }
+}
+fn write_list_item<S: Serializer>(
+    v: &ListItem,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
 }
 impl Serialize for Wire<'_, ListItem> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.title) {
-            map.serialize_entry("title", &v.title)?;
-        }
-        if !is_default(&v.description) {
-            map.serialize_entry("description", &v.description)?;
-        }
-        if !is_default(&v.color) {
-            map.serialize_entry("color", &v.color)?;
-        }
-        if !is_default(&v.sort_order) {
-            map.serialize_entry("sortOrder", &v.sort_order)?;
-        }
-        map.serialize_entry("id", &v.id)?;
-        map.end()
+        write_list_item(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, ListItem> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_list_item(self.0, true, serializer)
+    }
+}
+fn write_opportunity<S: Serializer>(
+    v: &Opportunity,
+    list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.create_by) {
+        map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.created) {
+        map.serialize_entry("created", &v.created)?;
+    }
+    map.serialize_entry("members", &Wire(&v.members))?;
+    if !is_default(&v.contact) {
+        map.serialize_entry("contact", &v.contact.as_ref().map(Wire))?;
+    }
+    map.serialize_entry("title", &v.title)?;
+    map.serialize_entry("description", &v.description)?;
+    if !is_default(&v.responsible) {
+        map.serialize_entry("responsible", &v.responsible.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.bid_type) {
+        map.serialize_entry("bidType", &v.bid_type)?;
+    }
+    if !is_default(&v.bid_value) {
+        map.serialize_entry("bidValue", &v.bid_value)?;
+    }
+    if !is_default(&v.bid_currency) {
+        map.serialize_entry("bidCurrency", &v.bid_currency.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.per_period_value) {
+        map.serialize_entry("perPeriodValue", &v.per_period_value)?;
+    }
+    if !is_default(&v.stage) {
+        map.serialize_entry("stage", &v.stage.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.success_probability) {
+        map.serialize_entry("successProbability", &v.success_probability)?;
+    }
+    if !is_default(&v.actual_close_date) {
+        map.serialize_entry("actualCloseDate", &v.actual_close_date)?;
+    }
+    if !is_default(&v.expected_close_date) {
+        map.serialize_entry("expectedCloseDate", &v.expected_close_date)?;
+    }
+    map.serialize_entry("isPrivate", &v.is_private)?;
+    if !(list && is_default(&v.access_list)) {
+        map.serialize_entry("accessList", &Wire(&v.access_list))?;
+    }
+    map.serialize_entry("canEdit", &v.can_edit)?;
+    map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
 }
 impl Serialize for Wire<'_, Opportunity> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.create_by) {
-            map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
-        }
-        if !is_default(&v.created) {
-            map.serialize_entry("created", &v.created)?;
-        }
-        map.serialize_entry("members", &Wire(&v.members))?;
-        if !is_default(&v.contact) {
-            map.serialize_entry("contact", &v.contact.as_ref().map(Wire))?;
-        }
-        map.serialize_entry("title", &v.title)?;
-        map.serialize_entry("description", &v.description)?;
-        if !is_default(&v.responsible) {
-            map.serialize_entry("responsible", &v.responsible.as_ref().map(Wire))?;
-        }
-        if !is_default(&v.bid_type) {
-            map.serialize_entry("bidType", &v.bid_type)?;
-        }
-        if !is_default(&v.bid_value) {
-            map.serialize_entry("bidValue", &v.bid_value)?;
-        }
-        if !is_default(&v.bid_currency) {
-            map.serialize_entry("bidCurrency", &v.bid_currency.as_ref().map(Wire))?;
-        }
-        if !is_default(&v.per_period_value) {
-            map.serialize_entry("perPeriodValue", &v.per_period_value)?;
-        }
-        if !is_default(&v.stage) {
-            map.serialize_entry("stage", &v.stage.as_ref().map(Wire))?;
-        }
-        if !is_default(&v.success_probability) {
-            map.serialize_entry("successProbability", &v.success_probability)?;
-        }
-        if !is_default(&v.actual_close_date) {
-            map.serialize_entry("actualCloseDate", &v.actual_close_date)?;
-        }
-        if !is_default(&v.expected_close_date) {
-            map.serialize_entry("expectedCloseDate", &v.expected_close_date)?;
-        }
-        map.serialize_entry("isPrivate", &v.is_private)?;
-        map.serialize_entry("accessList", &Wire(&v.access_list))?;
-        map.serialize_entry("canEdit", &v.can_edit)?;
-        map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
-        map.serialize_entry("id", &v.id)?;
-        map.end()
+        write_opportunity(self.0, false, serializer)
     }
+}
+impl Serialize for WireList<'_, Opportunity> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_opportunity(self.0, true, serializer)
+    }
+}
+fn write_opportunity_stage<S: Serializer>(
+    v: &OpportunityStage,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    map.serialize_entry("successProbability", &v.success_probability)?;
+    map.serialize_entry("stageType", &v.stage_type)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
 }
 impl Serialize for Wire<'_, OpportunityStage> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        if !is_default(&v.relative_items_count) {
-            map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
-        }
-        map.serialize_entry("successProbability", &v.success_probability)?;
-        map.serialize_entry("stageType", &v.stage_type)?;
-        if !is_default(&v.title) {
-            map.serialize_entry("title", &v.title)?;
-        }
-        if !is_default(&v.description) {
-            map.serialize_entry("description", &v.description)?;
-        }
-        if !is_default(&v.color) {
-            map.serialize_entry("color", &v.color)?;
-        }
-        if !is_default(&v.sort_order) {
-            map.serialize_entry("sortOrder", &v.sort_order)?;
-        }
-        map.serialize_entry("id", &v.id)?;
-        map.end()
+        write_opportunity_stage(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, OpportunityStage> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_opportunity_stage(self.0, true, serializer)
     }
 }

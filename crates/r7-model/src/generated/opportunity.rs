@@ -111,7 +111,7 @@ pub struct Opportunity {
         deserialize_with = "crate::wire::nullable",
     )]
     pub is_private: bool,
-    /// Users who may see a private deal.
+    /// Users who may see a private deal; list answers leave it out for public deals.
     #[serde(
         rename = "accessList",
         alias = "AccessList",
