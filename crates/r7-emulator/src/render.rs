@@ -484,13 +484,6 @@ pub(crate) fn to_node<T: Serialize + ?Sized>(value: &T) -> Node {
 }
 
 impl Node {
-    /// Removes an object's member.
-    pub(crate) fn remove(&mut self, name: &str) {
-        if let Node::Object(members) = self {
-            members.retain(|(member, _)| member != name);
-        }
-    }
-
     /// The value at a dotted path of member names, names compared with ASCII case ignored.
     pub(crate) fn path(&self, dotted: &str) -> Option<&Node> {
         dotted.split('.').try_fold(self, |node, name| match node {
@@ -819,9 +812,6 @@ mod tests {
                 Node::Object(vec![("k".into(), Node::String("\n".into()))]),
             ]))
         );
-        let mut without = node.clone();
-        without.remove("a");
-        assert_eq!(without.path("a"), None);
         let nested: Node = serde_json::from_str(r#"{"s":{"t":"Б"}}"#).unwrap();
         assert_eq!(nested.path("s.T"), Some(&Node::String("Б".into())));
     }

@@ -23,16 +23,22 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                 (true, _) => quote!(&Wire(&v.#field)),
                 (false, _) => quote!(&v.#field),
             };
-            let mut write = quote!(map.serialize_entry(#wire, #value)?;);
+            let write = quote!(map.serialize_entry(#wire, #value)?;);
+            let mut conditions = Vec::new();
             if !f.emit_default && !f.never_null {
-                write = quote!(if !is_default(&v.#field) { #write });
+                conditions.push(quote!(!is_default(&v.#field)));
             }
             match f.list_form {
-                None => write,
-                Some(ListForm::Omit) => quote!(if !list { #write }),
+                None => {}
+                Some(ListForm::Omit) => conditions.push(quote!(!list)),
                 Some(ListForm::OmitEmpty) => {
-                    quote!(if !(list && is_default(&v.#field)) { #write })
+                    conditions.push(quote!(!(list && is_default(&v.#field))));
                 }
+            }
+            if conditions.is_empty() {
+                write
+            } else {
+                quote!(if #(#conditions)&&* { #write })
             }
         });
         // Types whose members all look alike in list answers do not read the flag.

@@ -67,6 +67,30 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 "the name is used twice in the spec".into(),
             );
         }
+        if e.doc.trim().is_empty() || e.server.trim().is_empty() || e.source.trim().is_empty() {
+            at(
+                &enums_file,
+                &e.name,
+                "enum",
+                "server, source and doc are needed".into(),
+            );
+        }
+        if !is_type_name(&e.name) {
+            at(
+                &enums_file,
+                &e.name,
+                "enum",
+                "the name must be a CamelCase Rust type name".into(),
+            );
+        }
+        if e.variants.iter().any(|v| v.doc.trim().is_empty()) {
+            at(
+                &enums_file,
+                &e.name,
+                "enum",
+                "every variant needs a doc text".into(),
+            );
+        }
         let mut values = BTreeSet::new();
         let mut variant_names = BTreeSet::new();
         for v in &e.variants {
@@ -124,6 +148,16 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                     &ty.name,
                     "type",
                     format!("extends `{base}`, which is not a type"),
+                );
+            }
+            let chain = spec.chain(ty);
+            let last = chain.last().and_then(|t| t.extends.as_deref());
+            if last.is_some_and(|b| chain.iter().any(|t| t.name == b)) {
+                at(
+                    &rel,
+                    &ty.name,
+                    "type",
+                    "extends loops back to itself".into(),
                 );
             }
             let mut wire = BTreeSet::new();
@@ -220,6 +254,41 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                     "sort",
                     "the name is used twice in the spec".into(),
                 );
+            }
+            if !is_type_name(&sort.name) {
+                at(
+                    &rel,
+                    &sort.name,
+                    "sort",
+                    "the name must be a CamelCase Rust type name".into(),
+                );
+            }
+            let mut keys = BTreeSet::new();
+            let mut variants = BTreeSet::new();
+            if sort.keys.is_empty() {
+                at(
+                    &rel,
+                    &sort.name,
+                    "sort",
+                    "a sort needs at least one key".into(),
+                );
+            }
+            for key in &sort.keys {
+                if key.wire.trim().is_empty()
+                    || !is_type_name(&key.name)
+                    || !keys.insert(key.wire.to_ascii_lowercase())
+                    || !variants.insert(key.name.clone())
+                {
+                    at(
+                        &rel,
+                        &sort.name,
+                        "sort",
+                        format!(
+                            "key `{}` must have a CamelCase name and a text, both used once",
+                            key.name
+                        ),
+                    );
+                }
             }
         }
         for endpoint in &resource.endpoint {
@@ -391,6 +460,29 @@ fn check_endpoint(
         .into_iter()
         .map(|(n, _)| n)
         .collect();
+    for used in endpoint.param.iter().filter(|p| p.group.is_some()) {
+        let name = used.group.as_deref().unwrap_or_default();
+        let only_group_and_in = Param {
+            group: used.group.clone(),
+            location: used.location,
+            ..Param::default()
+        };
+        if format!("{used:?}") != format!("{only_group_and_in:?}") {
+            fail(format!(
+                "the use of group `{name}` may only say `group` and `in`; its parameters are the group's"
+            ));
+        }
+        let fixed = spec
+            .groups
+            .iter()
+            .find(|g| g.name == name)
+            .is_some_and(|g| g.param.iter().any(|p| p.location.is_some()));
+        if used.location.is_some() && fixed {
+            fail(format!(
+                "group `{name}` says where its parameters travel; its use cannot say `in`"
+            ));
+        }
+    }
     let mut bound = BTreeSet::new();
     let mut fields = BTreeSet::new();
     let mut wire = BTreeSet::new();

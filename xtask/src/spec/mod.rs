@@ -341,9 +341,14 @@ pub(crate) fn line_of(text: &str, name: &str) -> Option<usize> {
 fn parse<T: for<'de> Deserialize<'de>>(rel: &str, text: &str) -> Result<T, SpecError> {
     toml::from_str(text).map_err(|e| SpecError {
         file: rel.to_owned(),
-        line: e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].lines().count().max(1)),
+        // The line the error starts on: one more than the line ends before it.
+        line: e.span().map(|span| {
+            text.as_bytes()[..span.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        }),
         item: None,
         message: e.message().to_owned(),
     })
@@ -562,11 +567,25 @@ impl Spec {
     /// The fields of a type, with those of the type it extends after its own (the server's
     /// member order: the derived class's members, then the base class's).
     pub(crate) fn fields_of<'a>(&'a self, ty: &'a TypeDef) -> Vec<&'a FieldDef> {
-        let mut fields: Vec<&FieldDef> = ty.field.iter().collect();
-        if let Some(base) = ty.extends.as_deref().and_then(|b| self.type_def(b)) {
-            fields.extend(self.fields_of(base));
+        self.chain(ty)
+            .into_iter()
+            .flat_map(|t| t.field.iter())
+            .collect()
+    }
+
+    /// `ty` and the types it extends, in order; a loop is cut where it comes back (and
+    /// reported by the checks).
+    pub(crate) fn chain<'a>(&'a self, ty: &'a TypeDef) -> Vec<&'a TypeDef> {
+        let mut chain = vec![ty];
+        let mut next = ty.extends.as_deref().and_then(|b| self.type_def(b));
+        while let Some(base) = next {
+            if chain.iter().any(|t| t.name == base.name) {
+                break;
+            }
+            chain.push(base);
+            next = base.extends.as_deref().and_then(|b| self.type_def(b));
         }
-        fields
+        chain
     }
 }
 

@@ -81,6 +81,10 @@ pub(crate) const TABLES: &[Table] = &[
                 "never_null",
                 "with `emit_default = false`: the server always sets it, so it is written even when empty",
             ),
+            (
+                "list_form",
+                "how list answers write it differently from single ones: `omit` (left out) or `omit_empty` (left out when empty)",
+            ),
             ("doc", "rustdoc of the field"),
         ],
     ),

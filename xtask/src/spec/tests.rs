@@ -846,3 +846,121 @@ fn an_endpoint_names_the_line_of_its_route() {
         );
     }
 }
+
+#[test]
+fn a_group_use_says_only_the_group_and_where_it_travels() {
+    // Keys of a parameter on a group use would be ignored: refused.
+    let put = GOOD.replace("method = \"GET\"", "method = \"PUT\"");
+    assert_eq!(
+        thing(&format!(
+            "{put}[[endpoint.param]]\ngroup = \"access\"\nrequired = true\n"
+        )),
+        one(
+            THING,
+            3,
+            "endpoint GetThing",
+            "the use of group `access` may only say `group` and `in`; its parameters are the group's"
+        )
+    );
+    // `access` fixes `in = "body"`: a use that says otherwise would be ignored, so it is refused.
+    assert_eq!(
+        thing(&format!(
+            "{put}[[endpoint.param]]\ngroup = \"access\"\nin = \"query\"\n"
+        )),
+        one(
+            THING,
+            3,
+            "endpoint GetThing",
+            "group `access` says where its parameters travel; its use cannot say `in`"
+        )
+    );
+    assert_eq!(
+        thing(&format!("{put}[[endpoint.param]]\ngroup = \"access\"\n")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_type_cannot_extend_itself() {
+    let looped = TYPE.replace(
+        "doc = \"A thing.\"",
+        "extends = \"Thing\"\ndoc = \"A thing.\"",
+    );
+    assert_eq!(
+        messages(&with_file(THING_TYPES, &looped)),
+        one(THING_TYPES, 3, "type Thing", "extends loops back to itself")
+    );
+    let two = format!(
+        "{}\n{}",
+        TYPE.replace(
+            "doc = \"A thing.\"",
+            "extends = \"Other\"\ndoc = \"A thing.\""
+        ),
+        TYPE.replace("# Test types.\n", "")
+            .replace("name = \"Thing\"", "name = \"Other\"")
+            .replace(
+                "doc = \"A thing.\"",
+                "extends = \"Thing\"\ndoc = \"A thing.\""
+            )
+            .replace("name = \"id\"", "name = \"otherId\"")
+    );
+    let found = messages(&with_file(THING_TYPES, &two));
+    assert!(
+        found
+            .iter()
+            .filter(|m| m.ends_with("extends loops back to itself"))
+            .count()
+            == 2,
+        "{found:?}"
+    );
+}
+
+#[test]
+fn sorts_and_enums_are_complete() {
+    let sort = |keys: &str| {
+        LIST.replace(
+            "[[endpoint]]",
+            &format!(
+                "[[sort]]\nname = \"ThingSort\"\nsource = \"CRMApi.Things.cs:1\"\ndoc = \"Keys.\"\nkeys = [{keys}]\n\n[[endpoint]]"
+            ),
+        )
+    };
+    let good = sort("{ name = \"Title\", wire = \"title\", doc = \"The title.\" }");
+    assert!(
+        thing(&good).iter().all(|m| !m.contains("sort ThingSort")),
+        "{:?}",
+        thing(&good)
+    );
+    for keys in [
+        "",
+        "{ name = \"Title\", wire = \"title\", doc = \"T.\" }, { name = \"Name\", wire = \"TITLE\", doc = \"N.\" }",
+        "{ name = \"title\", wire = \"title\", doc = \"T.\" }",
+        "{ name = \"Title\", wire = \" \", doc = \"T.\" }",
+    ] {
+        let found = thing(&sort(keys));
+        assert!(
+            found.iter().any(|m| m.contains("(sort ThingSort)")),
+            "{keys}: {found:?}"
+        );
+    }
+    let (sources, start) = appended(ENUMS, &ENUM.replace("doc = \"Green.\"", "doc = \" \""));
+    assert_eq!(
+        messages(&sources),
+        one(
+            ENUMS,
+            start + 1,
+            "enum Colour",
+            "every variant needs a doc text"
+        )
+    );
+    let (sources, start) = appended(ENUMS, &ENUM.replace("server = \"Colour\"", "server = \"\""));
+    assert_eq!(
+        messages(&sources),
+        one(
+            ENUMS,
+            start + 1,
+            "enum Colour",
+            "server, source and doc are needed"
+        )
+    );
+}

@@ -164,10 +164,8 @@ fn write_contact<S: Serializer>(
     if !is_default(&v.company_name) {
         map.serialize_entry("companyName", &v.company_name)?;
     }
-    if !list {
-        if !is_default(&v.persons) {
-            map.serialize_entry("persons", &Wire(&v.persons))?;
-        }
+    if !is_default(&v.persons) && !list {
+        map.serialize_entry("persons", &Wire(&v.persons))?;
     }
     if !is_default(&v.persons_count) {
         map.serialize_entry("personsCount", &v.persons_count)?;
@@ -190,10 +188,8 @@ fn write_contact<S: Serializer>(
     if !is_default(&v.contact_status) {
         map.serialize_entry("contactStatus", &v.contact_status.as_ref().map(Wire))?;
     }
-    if !list {
-        if !is_default(&v.contact_type) {
-            map.serialize_entry("contactType", &v.contact_type.as_ref().map(Wire))?;
-        }
+    if !is_default(&v.contact_type) && !list {
+        map.serialize_entry("contactType", &v.contact_type.as_ref().map(Wire))?;
     }
     if !is_default(&v.common_data) {
         map.serialize_entry("commonData", &Wire(&v.common_data))?;
