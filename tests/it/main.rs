@@ -14,6 +14,7 @@ mod lifecycle;
 mod memory;
 mod paging;
 mod properties;
+mod raw;
 mod request;
 mod response;
 mod security;

@@ -33,6 +33,32 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Typed ids
+//!
+//! Every id has its own type ([`model::OpportunityId`], [`model::OpportunityStageId`], ...),
+//! so a deal's id and a stage's cannot be swapped. A number converts into any of them, as
+//! `DeleteOpportunity::new(1234)` shows; ids taken from answers keep their type:
+//!
+//! ```
+//! use r7_proto::crm::opportunity::UpdateOpportunityStage;
+//! use r7_proto::model::{Opportunity, OpportunityStage};
+//!
+//! fn move_to(deal: &Opportunity, stage: &OpportunityStage) -> UpdateOpportunityStage {
+//!     UpdateOpportunityStage::new(deal.id, stage.id)
+//! }
+//! ```
+//!
+//! The same call with the two ids swapped does not compile:
+//!
+//! ```compile_fail,E0277
+//! use r7_proto::crm::opportunity::UpdateOpportunityStage;
+//! use r7_proto::model::{Opportunity, OpportunityStage};
+//!
+//! fn move_to(deal: &Opportunity, stage: &OpportunityStage) -> UpdateOpportunityStage {
+//!     UpdateOpportunityStage::new(stage.id, deal.id)
+//! }
+//! ```
+//!
 //! Behaviour of the real server that this crate follows (read from its source):
 //! the format is chosen by the path suffix (`.json` / `.xml`), not by `Accept`; the XML form is a
 //! mechanical conversion of the JSON; POST answers 201; errors come in an envelope with
