@@ -15,7 +15,7 @@ use serde::de::{
 };
 
 use super::tree::{Content, Doc};
-use super::{Error, Location, short};
+use super::{Location, XmlError, short};
 
 /// Where a value sits in the document: a chain of element names up to the root, kept on the
 /// stack and only turned into text when an error needs it.
@@ -58,7 +58,7 @@ impl fmt::Display for Path<'_> {
 }
 
 /// Tags an error that carries no location yet with the element it came from.
-fn located<T>(path: &Path<'_>, result: Result<T, Error>) -> Result<T, Error> {
+fn located<T>(path: &Path<'_>, result: Result<T, XmlError>) -> Result<T, XmlError> {
     result.map_err(|e| e.at(path))
 }
 
@@ -74,12 +74,12 @@ impl<'p> De<'p> {
         De { doc, nodes, path }
     }
 
-    fn error(&self, message: impl fmt::Display) -> Error {
-        Error::new(message, Location::Path(self.path.to_string()))
+    fn error(&self, message: impl fmt::Display) -> XmlError {
+        XmlError::new(message, Location::Path(self.path.to_string()))
     }
 
     /// The only element of the group: anything but a list must not silently drop elements.
-    fn one(&self) -> Result<u32, Error> {
+    fn one(&self) -> Result<u32, XmlError> {
         match self.nodes {
             [node] => Ok(*node),
             nodes => Err(self.error(format_args!(
@@ -91,7 +91,7 @@ impl<'p> De<'p> {
     }
 
     /// What the only element holds.
-    fn content(&self) -> Result<Content<'p>, Error> {
+    fn content(&self) -> Result<Content<'p>, XmlError> {
         Ok(self.doc.content(self.one()?))
     }
 
@@ -101,7 +101,7 @@ impl<'p> De<'p> {
     }
 
     /// The text of the only element; a self-closed one reads as empty text.
-    fn text(&self) -> Result<&'p str, Error> {
+    fn text(&self) -> Result<&'p str, XmlError> {
         match self.content()? {
             Content::Null => Ok(""),
             Content::Text(text) => Ok(text),
@@ -109,7 +109,7 @@ impl<'p> De<'p> {
         }
     }
 
-    fn parse<T: std::str::FromStr>(&self, what: &str) -> Result<T, Error> {
+    fn parse<T: std::str::FromStr>(&self, what: &str) -> Result<T, XmlError> {
         let text = self.text()?.trim();
         text.parse()
             .map_err(|_| self.error(format_args!("expected {what}, found {:?}", short(text))))
@@ -118,7 +118,7 @@ impl<'p> De<'p> {
 
 macro_rules! numbers {
     ($($method:ident $visit:ident $ty:ident,)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
             let value: $ty = self.parse(concat!("a number (", stringify!($ty), ")"))?;
             located(self.path, visitor.$visit(value))
         }
@@ -130,7 +130,7 @@ macro_rules! numbers {
 /// value read from XML would not survive being written back as JSON).
 macro_rules! floats {
     ($($method:ident $visit:ident $ty:ident,)*) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
             let what = concat!("a finite number (", stringify!($ty), ")");
             let value: $ty = self.parse(what)?;
             if !value.is_finite() {
@@ -144,18 +144,18 @@ macro_rules! floats {
 
 macro_rules! forward {
     ($($method:ident($($arg:ident: $ty:ty),*) => $target:ident,)*) => {$(
-        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Error> {
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, XmlError> {
             self.$target(visitor)
         }
     )*};
 }
 
 impl<'de> Deserializer<'de> for De<'_> {
-    type Error = Error;
+    type Error = XmlError;
 
     /// Self-describing as far as XML goes: `()`, strings, maps and (for a group) sequences.
     /// The model's integer enums read numbers from the string.
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let path = self.path;
         if self.nodes.len() > 1 {
             return located(
@@ -171,7 +171,7 @@ impl<'de> Deserializer<'de> for De<'_> {
         located(path, result)
     }
 
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let text = self.text()?.trim();
         // .NET writes `True` in some documents; `1`/`0` cost nothing to accept.
         let value = if text.eq_ignore_ascii_case("true") || text == "1" {
@@ -202,7 +202,7 @@ impl<'de> Deserializer<'de> for De<'_> {
         deserialize_f64 visit_f64 f64,
     }
 
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let text = self.text()?;
         located(self.path, visitor.visit_str(text))
     }
@@ -221,7 +221,7 @@ impl<'de> Deserializer<'de> for De<'_> {
         deserialize_struct(_name: &'static str, _fields: &'static [&'static str]) => deserialize_map,
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let path = self.path;
         let result = match self.is_null() {
             true => visitor.visit_none(),
@@ -234,12 +234,12 @@ impl<'de> Deserializer<'de> for De<'_> {
         self,
         _name: &'static str,
         visitor: V,
-    ) -> Result<V::Value, Error> {
+    ) -> Result<V::Value, XmlError> {
         let path = self.path;
         located(path, visitor.visit_newtype_struct(self))
     }
 
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         // `null` in place of an array. (A one-item array of `{}` looks the same and is lost.)
         let nodes = match self.is_null() {
             true => &[][..],
@@ -251,7 +251,7 @@ impl<'de> Deserializer<'de> for De<'_> {
         )
     }
 
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         let map = match self.content()? {
             Content::Children => Map::new(self.doc, self.one()?, self.path),
             // `null`, `{}` and an object whose members were all left out.
@@ -270,10 +270,10 @@ impl<'de> Deserializer<'de> for De<'_> {
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, Error> {
+    ) -> Result<V::Value, XmlError> {
         let result = match self.content()? {
             Content::Text(text) => {
-                let name: StrDeserializer<'_, Error> = text.trim().into_deserializer();
+                let name: StrDeserializer<'_, XmlError> = text.trim().into_deserializer();
                 visitor.visit_enum(name)
             }
             Content::Children => {
@@ -292,7 +292,7 @@ impl<'de> Deserializer<'de> for De<'_> {
         located(self.path, result)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, XmlError> {
         located(self.path, visitor.visit_unit())
     }
 }
@@ -312,12 +312,12 @@ impl<'p> Seq<'p> {
 }
 
 impl<'de> SeqAccess<'de> for Seq<'_> {
-    type Error = Error;
+    type Error = XmlError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
-    ) -> Result<Option<T::Value>, Error> {
+    ) -> Result<Option<T::Value>, XmlError> {
         let Some((index, node)) = self.nodes.next() else {
             return Ok(None);
         };
@@ -378,12 +378,12 @@ impl<'p> Map<'p> {
 }
 
 impl<'de> MapAccess<'de> for Map<'_> {
-    type Error = Error;
+    type Error = XmlError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
-    ) -> Result<Option<K::Value>, Error> {
+    ) -> Result<Option<K::Value>, XmlError> {
         let start = self.next;
         let Some(&first) = self.children.get(start) else {
             return Ok(None);
@@ -394,18 +394,18 @@ impl<'de> MapAccess<'de> for Map<'_> {
             .take_while(|&&node| self.doc.name(node) == name)
             .count();
         self.next = start + len;
-        let key: StrDeserializer<'_, Error> = name.into_deserializer();
+        let key: StrDeserializer<'_, XmlError> = name.into_deserializer();
         let key = located(self.path, seed.deserialize(key))?;
         self.value = Some(start..self.next);
         Ok(Some(key))
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, XmlError> {
         let nodes = self
             .value
             .take()
             .and_then(|group| self.children.get(group))
-            .ok_or_else(|| Error::new("value asked for before its key", Location::Unknown))?;
+            .ok_or_else(|| XmlError::new("value asked for before its key", Location::Unknown))?;
         let name = nodes.first().map_or("", |&node| self.doc.name(node));
         let path = Path::child(name, self.path);
         located(&path, seed.deserialize(De::new(self.doc, nodes, &path)))
@@ -420,23 +420,23 @@ struct Variant<'p> {
 }
 
 impl<'de, 'p> EnumAccess<'de> for Variant<'p> {
-    type Error = Error;
+    type Error = XmlError;
     type Variant = Self;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
-        let name: StrDeserializer<'_, Error> = self.doc.name(self.node).into_deserializer();
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), XmlError> {
+        let name: StrDeserializer<'_, XmlError> = self.doc.name(self.node).into_deserializer();
         Ok((seed.deserialize(name)?, self))
     }
 }
 
 impl<'de> VariantAccess<'de> for Variant<'_> {
-    type Error = Error;
+    type Error = XmlError;
 
-    fn unit_variant(self) -> Result<(), Error> {
+    fn unit_variant(self) -> Result<(), XmlError> {
         Ok(())
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, XmlError> {
         let path = Path::child(self.doc.name(self.node), self.path);
         located(
             &path,
@@ -444,7 +444,7 @@ impl<'de> VariantAccess<'de> for Variant<'_> {
         )
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, XmlError> {
         let path = Path::child(self.doc.name(self.node), self.path);
         De::new(self.doc, &[self.node], &path).deserialize_seq(visitor)
     }
@@ -453,7 +453,7 @@ impl<'de> VariantAccess<'de> for Variant<'_> {
         self,
         _fields: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, Error> {
+    ) -> Result<V::Value, XmlError> {
         let path = Path::child(self.doc.name(self.node), self.path);
         De::new(self.doc, &[self.node], &path).deserialize_map(visitor)
     }

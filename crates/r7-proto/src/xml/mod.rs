@@ -27,7 +27,7 @@
 //! let envelope: Envelope = r7_proto::xml::from_str(xml)?;
 //! assert_eq!(envelope.status, 0);
 //! assert_eq!(envelope.response[1].title, "Won");
-//! # Ok::<(), r7_proto::xml::Error>(())
+//! # Ok::<(), r7_proto::xml::XmlError>(())
 //! ```
 //!
 //! The input is untrusted: a `<!DOCTYPE>` is refused (so no entity can be declared or expanded),
@@ -48,7 +48,7 @@ use serde::de::DeserializeOwned;
 
 use crate::budget::{Budget, Budgeted};
 
-/// Longest message kept in an [`Error`]; serde and quick-xml messages may quote input.
+/// Longest message kept in an [`XmlError`]; serde and quick-xml messages may quote input.
 const MAX_MESSAGE_CHARS: usize = 256;
 
 /// Decodes `T` from the content of the root element of an XML document in UTF-8.
@@ -59,7 +59,7 @@ const MAX_MESSAGE_CHARS: usize = 256;
 ///
 /// Fails when the bytes are not UTF-8, when the document is not well-formed or breaks the limits
 /// described in the [module documentation](self), and when the content does not fit `T`.
-pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, Error> {
+pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, XmlError> {
     from_slice_within(xml, &Budget::for_input(xml.len()))
 }
 
@@ -67,9 +67,9 @@ pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T, Error> {
 pub(crate) fn from_slice_within<T: DeserializeOwned>(
     xml: &[u8],
     budget: &Budget,
-) -> Result<T, Error> {
+) -> Result<T, XmlError> {
     let xml = std::str::from_utf8(xml).map_err(|e| {
-        Error::new(
+        XmlError::new(
             "the document is not valid UTF-8",
             Location::Byte(e.valid_up_to() as u64),
         )
@@ -84,11 +84,11 @@ pub(crate) fn from_slice_within<T: DeserializeOwned>(
 /// # Errors
 ///
 /// As [`from_slice`], except that a `&str` is UTF-8 already.
-pub fn from_str<T: DeserializeOwned>(xml: &str) -> Result<T, Error> {
+pub fn from_str<T: DeserializeOwned>(xml: &str) -> Result<T, XmlError> {
     from_str_within(xml, &Budget::for_input(xml.len()))
 }
 
-fn from_str_within<T: DeserializeOwned>(xml: &str, budget: &Budget) -> Result<T, Error> {
+fn from_str_within<T: DeserializeOwned>(xml: &str, budget: &Budget) -> Result<T, XmlError> {
     let doc = tree::parse(xml)?;
     let path = de::Path::root(doc.name(0));
     T::deserialize(Budgeted::new(de::De::new(&doc, &[0], &path), budget))
@@ -101,12 +101,12 @@ fn from_str_within<T: DeserializeOwned>(xml: &str, budget: &Budget) -> Result<T,
 /// elements). It quotes at most a short snippet of the input.
 #[derive(Debug, thiserror::Error)]
 #[error("{location}{message}")]
-pub struct Error {
+pub struct XmlError {
     message: String,
     location: Location,
 }
 
-/// Where an [`Error`] happened.
+/// Where an [`XmlError`] happened.
 #[derive(Debug)]
 enum Location {
     /// Not known (yet): set by the deserializer on the way out.
@@ -127,14 +127,14 @@ impl fmt::Display for Location {
     }
 }
 
-impl Error {
+impl XmlError {
     fn new(message: impl fmt::Display, location: Location) -> Self {
         let mut message = message.to_string();
         if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE_CHARS) {
             message.truncate(cut);
             message.push('…');
         }
-        Error { message, location }
+        XmlError { message, location }
     }
 
     /// Records the element path, unless a deeper element already did.
@@ -168,9 +168,9 @@ impl Error {
     }
 }
 
-impl serde::de::Error for Error {
+impl serde::de::Error for XmlError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error::new(msg, Location::Unknown)
+        XmlError::new(msg, Location::Unknown)
     }
 }
 

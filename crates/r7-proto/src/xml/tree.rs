@@ -13,7 +13,7 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, Event};
 
-use super::{Error, Location, short};
+use super::{Location, XmlError, short};
 
 /// Deepest element nesting accepted. Responses nest about six deep; the limit keeps the
 /// recursive deserialization far from overflowing the stack.
@@ -111,7 +111,7 @@ impl<'x> Doc<'x> {
 }
 
 /// Reads a whole document.
-pub(super) fn parse(xml: &str) -> Result<Doc<'_>, Error> {
+pub(super) fn parse(xml: &str) -> Result<Doc<'_>, XmlError> {
     if xml.len() > MAX_LEN {
         return Err(syntax(0, "documents of 2 GiB or more are not read"));
     }
@@ -178,7 +178,7 @@ pub(super) fn parse(xml: &str) -> Result<Doc<'_>, Error> {
 
 impl Doc<'_> {
     /// Adds an element below the innermost open one (or as the root) and returns its index.
-    fn open(&mut self, stack: &[u32], name: &[u8], at: u64) -> Result<u32, Error> {
+    fn open(&mut self, stack: &[u32], name: &[u8], at: u64) -> Result<u32, XmlError> {
         if stack.is_empty() && !self.elements.is_empty() {
             return Err(syntax(at, "more than one root element"));
         }
@@ -201,7 +201,7 @@ impl Doc<'_> {
     }
 
     /// Appends a piece of text to the innermost open element.
-    fn push_text(&mut self, stack: &[u32], piece: &str, at: u64) -> Result<(), Error> {
+    fn push_text(&mut self, stack: &[u32], piece: &str, at: u64) -> Result<(), XmlError> {
         let Some(&open) = stack.last() else {
             // Line breaks around the root are fine; anything else there is not XML.
             if piece.trim().is_empty() {
@@ -260,8 +260,8 @@ fn offset_in(xml: &str, part: &[u8]) -> Option<u32> {
     (start.checked_add(part.len())? <= xml.len()).then_some(start as u32)
 }
 
-fn syntax(at: u64, message: impl std::fmt::Display) -> Error {
-    Error::new(message, Location::Byte(at))
+fn syntax(at: u64, message: impl std::fmt::Display) -> XmlError {
+    XmlError::new(message, Location::Byte(at))
 }
 
 /// The character a reference stands for: one of the five predefined entities or a character
