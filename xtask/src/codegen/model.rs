@@ -72,6 +72,8 @@ fn ids(spec: &Spec) -> TokenStream {
     quote! {
         //! Typed ids: one type per kind of object, so that one kind's id cannot be passed where
         //! another's is meant.
+        #[allow(unused_imports)]
+        use crate::*;
         #(#items)*
     }
 }
@@ -98,6 +100,8 @@ fn enums(spec: &Spec) -> TokenStream {
     });
     quote! {
         //! The integer-coded enums of the CRM wire.
+        #[allow(unused_imports)]
+        use crate::*;
         #(#items)*
     }
 }

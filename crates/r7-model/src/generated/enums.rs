@@ -3,6 +3,8 @@
 // (`cargo xtask codegen --check` tells when it is stale).
 
 //! The integer-coded enums of the CRM wire.
+#[allow(unused_imports)]
+use crate::*;
 crate::enums::int_enum! {
     #[doc = " How a deal's amount is billed."] #[doc = ""] #[doc =
     " The server's `BidType` (`web/studio/ASC.Web.Studio/Products/CRM/Core/Enums/BidTypeEnum.cs:20`)."]

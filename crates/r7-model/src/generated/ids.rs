@@ -4,6 +4,8 @@
 
 //! Typed ids: one type per kind of object, so that one kind's id cannot be passed where
 //! another's is meant.
+#[allow(unused_imports)]
+use crate::*;
 crate::id::int_id! {
     #[doc = " The id of a deal ([`Opportunity`])."] OpportunityId
 }
