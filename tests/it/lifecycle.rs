@@ -114,11 +114,7 @@ async fn lifecycle(format: Format) {
         .await
         .expect("page 2");
     assert_eq!(rest.items.len(), 1);
-    let all: Vec<Opportunity> = client
-        .items(search.clone(), 2)
-        .try_collect()
-        .await
-        .expect("all");
+    let all: Vec<Opportunity> = client.items(&search, 2).try_collect().await.expect("all");
     let mut found: Vec<_> = all.iter().map(|d| d.id).collect();
     found.sort_unstable();
     let mut expected = ids.clone();

@@ -3,6 +3,7 @@
 mod bulk;
 mod deadline;
 mod e2e;
+mod each;
 mod endpoints;
 mod faults;
 // prettyplease formats the generated tests; rustfmt would format them differently.

@@ -37,7 +37,7 @@ fn client(server: &RawServer) -> Client {
 }
 
 async fn walk(server: &RawServer) -> Result<Vec<i64>, Error> {
-    let items = client(server).items(ListOpportunities::new(), 2);
+    let items = client(server).items(&ListOpportunities::new(), 2);
     let deals: Vec<_> =
         tokio::time::timeout(std::time::Duration::from_secs(10), items.try_collect())
             .await
@@ -110,7 +110,7 @@ async fn a_start_index_near_the_end_of_u64_ends_the_walk_without_overflow() {
     .await;
     let start = u64::MAX - 1;
     let pages: Vec<_> = client(&server)
-        .pages(ListOpportunityStages::new().start_index(start).count(2), 2)
+        .pages(&ListOpportunityStages::new().start_index(start).count(2), 2)
         .try_collect()
         .await
         .expect("one page, then the end");
@@ -128,7 +128,7 @@ async fn equal_items_on_pages_that_name_their_offset_are_walked_on() {
         page(Some(2), Some(3), &[7]),
     ])
     .await;
-    let items = client(&server).items(ListOpportunities::new(), 1);
+    let items = client(&server).items(&ListOpportunities::new(), 1);
     let deals: Vec<r7_proto::model::Opportunity> = items.try_collect().await.expect("walked");
     assert_eq!(deals.len(), 3);
 }

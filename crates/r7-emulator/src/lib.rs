@@ -361,6 +361,13 @@ impl Emulator {
         self.shared.received()
     }
 
+    /// The most requests the emulator was handling at once since it started (an answer held
+    /// back by [`Fault::DelayBeforeHeaders`] counts while it waits): what a client's bound on
+    /// requests in flight is checked against.
+    pub fn max_in_flight(&self) -> u64 {
+        self.shared.max_in_flight()
+    }
+
     /// How many of [`Emulator::requests_received`] had this HTTP method, e.g. `"DELETE"`.
     /// Methods are compared exactly, as HTTP does (`"delete"` is another method).
     pub fn method_count(&self, method: &str) -> u64 {

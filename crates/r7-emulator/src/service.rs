@@ -51,6 +51,8 @@ where
     B::Error: Into<Box<dyn Error + Send + Sync>>,
 {
     shared.count_received(request.method().as_str());
+    // Until the response is handed to hyper (a delayed answer counts while it waits).
+    let _in_flight = shared.enter();
     let fault = if routes::is_api_path(request.uri().path()) {
         shared.next_fault()
     } else {

@@ -35,6 +35,9 @@ pub(crate) struct Shared {
     methods: Mutex<HashMap<String, u64>>,
     served: AtomicU64,
     received: AtomicU64,
+    /// Requests being handled now, and the most there have been at once.
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
     logins: AtomicU64,
     /// Turns `true` (or closes) when the emulator stops.
     stopped: watch::Receiver<bool>,
@@ -79,6 +82,8 @@ impl Shared {
             window: Mutex::new(Window::default()),
             methods: Mutex::new(HashMap::new()),
             served: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
             received: AtomicU64::new(0),
             logins: AtomicU64::new(0),
             stopped,
@@ -115,6 +120,18 @@ impl Shared {
 
     pub(crate) fn me(&self) -> Employee {
         self.with_crm(|crm| crm.me().clone())
+    }
+
+    /// Counts a request that starts being handled; the guard counts it out when dropped.
+    pub(crate) fn enter(&self) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(self)
+    }
+
+    /// The most requests handled at once since the start.
+    pub(crate) fn max_in_flight(&self) -> u64 {
+        self.max_in_flight.load(Ordering::SeqCst)
     }
 
     pub(crate) fn count_served(&self) {
@@ -245,6 +262,15 @@ fn expires_text(lifetime: Duration) -> String {
         .and_then(|life| now.checked_add(life))
         .and_then(|at| ApiDateTime::from_unix_nanos(at, 0).ok())
         .map_or_else(|| NO_DATE.to_owned(), |at| at.to_string())
+}
+
+/// A request being handled, counted in [`Shared::enter`] until this is dropped.
+pub(crate) struct InFlight<'a>(&'a Shared);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[cfg(test)]

@@ -3,11 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use futures_util::stream::{self, StreamExt};
-use r7_proto::Endpoint;
 use r7_proto::crm::opportunity::*;
 use r7_proto::model::Opportunity;
 use r7_proto::model::OpportunityId;
+use r7_proto::{Endpoint, Page};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -107,14 +106,32 @@ impl BulkDelete<'_> {
             }
         }
 
-        let mut answers = stream::iter(to_send.chunks(chunk_size))
-            .map(|chunk| async move { (chunk, delete_chunk(client, chunk).await) })
-            .buffer_unordered(concurrency);
-        let mut requests = 0;
-        while let Some((chunk, answer)) = answers.next().await {
-            requests += 1;
-            let indices = chunk.iter().map(|pending| pending.index);
-            settled.extend(indices.zip(answer));
+        // One request per chunk, all through `each`: its bound on requests in flight, its
+        // outcome per request. A chunk of one is a single DELETE only when every chunk is.
+        let chunks: Vec<&[Pending]> = to_send.chunks(chunk_size).collect();
+        let requests = chunks.len();
+        if chunk_size == 1 {
+            let deletes = chunks
+                .iter()
+                .map(|chunk| DeleteOpportunity::new(chunk[0].id));
+            let report = client.each(deletes).concurrency(concurrency).run().await;
+            for (chunk, outcome) in chunks.iter().zip(report.into_outcomes()) {
+                let outcome = match outcome {
+                    Ok(deal) => DeleteOutcome::Deleted(Box::new(deal)),
+                    Err(error) if error.is_not_found() => DeleteOutcome::NotDeleted,
+                    Err(error) => DeleteOutcome::Failed(Arc::new(error)),
+                };
+                settled.push((chunk[0].index, outcome));
+            }
+        } else {
+            let batches = chunks
+                .iter()
+                .map(|chunk| DeleteOpportunities::new(chunk.iter().map(|pending| pending.id)));
+            let report = client.each(batches).concurrency(concurrency).run().await;
+            for (chunk, outcome) in chunks.iter().zip(report.into_outcomes()) {
+                let indices = chunk.iter().map(|pending| pending.index);
+                settled.extend(indices.zip(batch_outcomes(chunk, outcome)));
+            }
         }
 
         debug_assert_eq!(settled.len(), ids.len(), "one outcome per id");
@@ -134,19 +151,12 @@ struct Pending {
     id: OpportunityId,
 }
 
-/// Deletes one chunk and returns one outcome per id of the chunk, in its order.
-async fn delete_chunk(client: &Client, chunk: &[Pending]) -> Vec<DeleteOutcome> {
-    if let [single] = chunk {
-        return vec![
-            match client.send(&DeleteOpportunity::new(single.id)).await {
-                Ok(deal) => DeleteOutcome::Deleted(Box::new(deal)),
-                Err(error) if error.is_not_found() => DeleteOutcome::NotDeleted,
-                Err(error) => DeleteOutcome::Failed(Arc::new(error)),
-            },
-        ];
-    }
-    let request = DeleteOpportunities::new(chunk.iter().map(|pending| pending.id));
-    match client.send(&request).await {
+/// One outcome per id of a batch chunk, in its order, from the batch request's outcome.
+fn batch_outcomes(
+    chunk: &[Pending],
+    outcome: Result<Page<Opportunity>, Error>,
+) -> Vec<DeleteOutcome> {
+    match outcome {
         Ok(page) => {
             let mut deleted: HashMap<OpportunityId, Opportunity> =
                 page.items.into_iter().map(|deal| (deal.id, deal)).collect();

@@ -26,6 +26,7 @@
 
 mod bulk;
 mod client;
+mod each;
 mod encoding;
 mod error;
 mod options;
@@ -36,6 +37,7 @@ mod tls;
 
 pub use bulk::{BulkDelete, BulkReport, DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DeleteOutcome};
 pub use client::{Client, ClientBuilder, ConfigError};
+pub use each::{DEFAULT_EACH_CONCURRENCY, Each, EachReport};
 pub use error::{BoxError, Delivery, Error};
 pub use options::CallOptions;
 pub use paging::MAX_PAGE_SIZE;

@@ -23,20 +23,10 @@ impl Client {
     /// an answer that names none begins and ends with the same items, in the same number, as
     /// the page before it.
     ///
-    /// ```no_run
-    /// use futures_util::TryStreamExt;
-    /// use r7_proto::crm::opportunity::ListOpportunities;
-    ///
-    /// # async fn run(client: r7_hyper::Client) -> Result<(), r7_hyper::Error> {
-    /// let deals: Vec<_> = client
-    ///     .items(ListOpportunities::new().filter_value("hotel"), 100)
-    ///     .try_collect()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
+    /// [`Client::all`] collects the items of every page; [`Client::items`] streams them.
     pub fn pages<E, T>(
         &self,
-        endpoint: E,
+        endpoint: &E,
         page_size: u64,
     ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static
     where
@@ -50,7 +40,7 @@ impl Client {
         let start = endpoint.page_start().unwrap_or(0);
         let walk = Walk {
             client: self.clone(),
-            endpoint,
+            endpoint: endpoint.clone(),
             start,
             previous: None,
         };
@@ -93,10 +83,23 @@ impl Client {
         })
     }
 
-    /// Every item of `endpoint`'s list, page after page (see [`Client::pages`]).
+    /// Every item of `endpoint`'s list, page after page, as a stream (see [`Client::pages`]):
+    /// for lists too long to hold, or to start on the first items early.
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    /// use r7_proto::crm::opportunity::ListOpportunities;
+    ///
+    /// # async fn run(client: r7_hyper::Client) -> Result<(), r7_hyper::Error> {
+    /// let mut deals = client.items(&ListOpportunities::new().filter_value("hotel"), 100);
+    /// while let Some(deal) = deals.try_next().await? {
+    ///     println!("{}", deal.title);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn items<E, T>(
         &self,
-        endpoint: E,
+        endpoint: &E,
         page_size: u64,
     ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
     where
@@ -106,6 +109,30 @@ impl Client {
         self.pages(endpoint, page_size)
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
+    }
+}
+
+impl Client {
+    /// Every item of `endpoint`'s list, all pages of it, in order: a walk as [`Client::pages`]
+    /// makes it, [`MAX_PAGE_SIZE`] items a request unless the endpoint sets its own `count`.
+    ///
+    /// The first error ends the walk and is returned; the items read until then are dropped
+    /// (use [`Client::items`] to keep them).
+    ///
+    /// ```no_run
+    /// use r7_proto::crm::opportunity::ListOpportunitiesByContact;
+    ///
+    /// # async fn run(client: r7_hyper::Client) -> Result<(), r7_hyper::Error> {
+    /// let deals = client.all(&ListOpportunitiesByContact::new(101)).await?;
+    /// println!("{} deals", deals.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn all<E, T>(&self, endpoint: &E) -> Result<Vec<T>, Error>
+    where
+        E: Paged<Output = Page<T>> + Send + Sync + 'static,
+        T: Clone + PartialEq + Send + 'static,
+    {
+        self.items(endpoint, MAX_PAGE_SIZE).try_collect().await
     }
 }
 

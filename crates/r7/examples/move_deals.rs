@@ -1,58 +1,66 @@
-//! Lists a contact's deals and moves each one to a stage of the pipeline.
+//! Moves every deal of a contact to a stage, and reports what happened to each deal.
 //!
-//! It starts an emulated portal on 127.0.0.1, finds the pipeline's "won" stage with
-//! `ListOpportunityStages`, lists the deals of the seed contact ООО «Северный ветер» (#101)
-//! with `ListOpportunitiesByContact`, and moves each one to that stage with
-//! `UpdateOpportunityStage`.
+//! The deals are read with `Client::all` and moved with `Client::each`, several at a time. A
+//! move that failed says whether it reached the portal (it is never sent twice), so the report
+//! tells exactly which deals moved.
 //!
 //! ```text
-//! cargo run -p r7 --example move_deals
+//! cargo run -p r7 --example move_deals              # against an emulated portal
+//! R7_PORTAL=https://portal.example.com/ R7_TOKEN=... R7_CONTACT_ID=101 R7_STAGE_ID=8 \
+//!     cargo run -p r7 --example move_deals
 //! ```
 
-use r7::prelude::*;
-use r7_emulator::{Config, Emulator};
+#[path = "common/portal.rs"]
+mod portal;
 
-/// ООО «Северный ветер», the primary contact of two of the emulator's seed deals.
-const CONTACT: i64 = 101;
+use std::process::ExitCode;
+
+use r7::prelude::*;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let emulator = Emulator::start(Config::default()).await?;
-    println!("Started an emulated R7 portal at {}\n", emulator.base_url());
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token())?)
-        .build()?;
-
-    let stages = client
-        .send(&opportunity_stage::ListOpportunityStages::new())
-        .await?;
-    let stage = stages
-        .into_iter()
-        .find(|s| s.stage_type == StageType::ClosedAndWon)
-        .ok_or("the pipeline has no stage that wins a deal")?;
-    let contact = ContactId::from(CONTACT);
-    println!(
-        "Moving the deals of contact #{contact} to stage #{} \"{}\":",
-        stage.id, stage.title
-    );
+async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let portal = portal::Portal::from_env().await?;
+    let client = &portal.client;
+    // On the emulated portal: ООО «Северный ветер» and its won stage.
+    let contact: ContactId = portal::setting(&portal, "R7_CONTACT_ID", 101.into())?;
+    let stage: OpportunityStageId = portal::setting(&portal, "R7_STAGE_ID", 8.into())?;
 
     let deals = client
-        .send(&opportunity::ListOpportunitiesByContact::new(contact))
+        .all(&opportunity::ListOpportunitiesByContact::new(contact))
         .await?;
-    for deal in deals {
-        let moved = client
-            .send(&opportunity::UpdateOpportunityStage::new(deal.id, stage.id))
-            .await?;
-        println!(
-            "  #{} {} is now in {} (was in {}), {} %",
-            moved.id,
-            moved.title,
-            moved.stage.map(|s| s.title).unwrap_or_default(),
-            deal.stage.map(|s| s.title).unwrap_or_default(),
-            moved.success_probability,
-        );
-    }
+    let moves = deals
+        .iter()
+        .map(|deal| opportunity::UpdateOpportunityStage::new(deal.id, stage));
+    let report = client.each(moves).concurrency(8).run().await;
 
-    emulator.shutdown().await;
-    Ok(())
+    println!("Deals of contact #{contact}, to stage #{stage}:");
+    for (deal, outcome) in deals.iter().zip(report.outcomes()) {
+        match outcome {
+            Ok(moved) => println!(
+                "  moved    #{} {} (now {}, {} %)",
+                deal.id,
+                deal.title,
+                moved.stage.as_ref().map_or("?", |s| s.title.as_str()),
+                moved.success_probability
+            ),
+            Err(error) => println!(
+                "  FAILED   #{} {}: {error} ({:?})",
+                deal.id,
+                deal.title,
+                error.delivery()
+            ),
+        }
+    }
+    println!(
+        "{} of {} moved",
+        report.succeeded_count(),
+        report.outcomes().len()
+    );
+    let code = if report.all_succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
+    portal.finish().await;
+    Ok(code)
 }

@@ -64,8 +64,8 @@ pub use r7_proto::crm;
 
 pub use r7_hyper::{
     BoxError, BulkDelete, BulkReport, CallOptions, Client, ClientBuilder, ConfigError,
-    DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DeleteOutcome, Delivery, Error, MAX_PAGE_SIZE,
-    RetryPolicy, TlsError,
+    DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DEFAULT_EACH_CONCURRENCY, DeleteOutcome, Delivery,
+    Each, EachReport, Error, MAX_PAGE_SIZE, RetryPolicy, TlsError,
 };
 pub use r7_proto::{
     ApiError, AuthScheme, Authenticate, Authentication, BaseUrl, BuildError, Credentials,
