@@ -90,3 +90,24 @@ fn the_transport_uses_ring_not_aws_lc() {
         "{tree:?}"
     );
 }
+
+#[test]
+fn the_shared_client_policy_has_no_runtime_and_no_http_client() {
+    let graph = lock_graph();
+    let tree = closure(&graph, "r7-client");
+    assert!(tree.contains("r7-proto"), "read the graph: {tree:?}");
+    for forbidden in [
+        "tokio",
+        "hyper",
+        "hyper-util",
+        "mio",
+        "ureq",
+        "rustls",
+        "r7-hyper",
+    ] {
+        assert!(
+            !tree.contains(forbidden),
+            "r7-client depends on {forbidden}: {tree:?}"
+        );
+    }
+}

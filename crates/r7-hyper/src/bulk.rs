@@ -9,7 +9,7 @@ use r7_proto::model::OpportunityId;
 use r7_proto::{Endpoint, Page};
 
 use crate::client::Client;
-use crate::error::Error;
+use r7_client::Error;
 
 /// The ids a batch request carries unless [`BulkDelete::chunk_size`] says otherwise.
 pub const DEFAULT_CHUNK_SIZE: usize = 100;

@@ -20,10 +20,9 @@ use r7_proto::{
 };
 use tracing::Instrument;
 
-use crate::encoding;
-use crate::error::{self, Error};
-use crate::options::{CallOptions, Deadline};
-use crate::retry::RetryPolicy;
+use r7_client::{CallOptions, Error, RetryPolicy, encoding};
+
+use crate::deadline::Deadline;
 use crate::session::{Next, Report, Sessions};
 use crate::tls::{self, TlsError, TlsOptions};
 
@@ -144,9 +143,9 @@ impl Client {
         options: &CallOptions,
     ) -> Result<E::Output, Error> {
         let inner = &*self.inner;
-        let deadline = Deadline::after(options.timeout.unwrap_or(inner.timeout));
-        let attempt_timeout = options.attempt_timeout.or(inner.attempt_timeout);
-        let retry = options.retry.unwrap_or(inner.retry);
+        let deadline = Deadline::after(options.timeout_override().unwrap_or(inner.timeout));
+        let attempt_timeout = options.attempt_timeout_override().or(inner.attempt_timeout);
+        let retry = options.retry_override().unwrap_or(inner.retry);
         let needs_token = endpoint.auth() == Auth::Required;
         // A fixed token is lent, a session's is held for the call (it may be renewed).
         let sessions = match &inner.auth {
@@ -281,7 +280,7 @@ impl Client {
                 secrets.push(sessions.credentials().password.expose());
             }
         }
-        error::redact(error, E::SENSITIVE, &secrets)
+        r7_client::redact(error, E::SENSITIVE, &secrets)
     }
 
     /// The session's token: signs in first when there is none, when it is about to expire,

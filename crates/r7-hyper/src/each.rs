@@ -5,7 +5,7 @@ use futures_util::stream::{self, StreamExt};
 use r7_proto::Endpoint;
 
 use crate::client::Client;
-use crate::error::{Delivery, Error};
+use r7_client::{Delivery, Error};
 
 /// The requests in flight unless [`Each::concurrency`] says otherwise.
 pub const DEFAULT_EACH_CONCURRENCY: usize = 8;

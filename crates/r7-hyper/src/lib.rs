@@ -26,21 +26,16 @@
 
 mod bulk;
 mod client;
+mod deadline;
 mod each;
-mod encoding;
-mod error;
-mod options;
 mod paging;
-mod retry;
 mod session;
 mod tls;
 
 pub use bulk::{BulkDelete, BulkReport, DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DeleteOutcome};
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use each::{DEFAULT_EACH_CONCURRENCY, Each, EachReport};
-pub use error::{BoxError, Delivery, Error};
-pub use options::CallOptions;
-pub use paging::MAX_PAGE_SIZE;
+pub use r7_client::MAX_PAGE_SIZE;
+pub use r7_client::{BoxError, CallOptions, Delivery, Error, RetryPolicy};
 pub use r7_proto;
-pub use retry::RetryPolicy;
 pub use tls::TlsError;

@@ -1,13 +1,10 @@
 //! Walking a paged list endpoint page by page.
 
 use futures_util::stream::{self, Stream, TryStreamExt};
+use r7_client::{Error, MAX_PAGE_SIZE, PageWalk};
 use r7_proto::{Page, Paged};
 
 use crate::client::Client;
-use crate::error::Error;
-
-/// The server's largest page: it cuts `count` above this.
-pub const MAX_PAGE_SIZE: u64 = 1000;
 
 impl Client {
     /// Every page of `endpoint`'s list, in order, each fetched when the stream is polled.
@@ -33,53 +30,22 @@ impl Client {
         E: Paged<Output = Page<T>> + Send + Sync + 'static,
         T: Clone + PartialEq + Send + 'static,
     {
-        let size = endpoint
-            .page_size()
-            .unwrap_or(page_size)
-            .clamp(1, MAX_PAGE_SIZE);
-        let start = endpoint.page_start().unwrap_or(0);
-        let walk = Walk {
-            client: self.clone(),
-            endpoint: endpoint.clone(),
-            start,
-            previous: None,
-        };
-        stream::try_unfold(Some(walk), move |walk| async move {
-            let Some(mut walk) = walk else {
-                return Ok(None);
-            };
-            let start = walk.start;
-            let page = walk
-                .client
-                .send(&walk.endpoint.with_page(start, size))
-                .await?;
-            if page.start_index.is_some_and(|answered| answered != start) {
-                return Err(Error::Paging {
-                    start_index: start,
-                    problem: "the answer is for another startIndex (a cache that ignores the query?)",
-                });
+        let walk = PageWalk::new(endpoint, page_size);
+        let client = self.clone();
+        stream::try_unfold(walk, move |mut walk| {
+            let client = client.clone();
+            async move {
+                let Some(request) = walk.next_request() else {
+                    return Ok(None);
+                };
+                let page = client.send(&request).await?;
+                walk.accept(&page)?;
+                // An empty page ends the walk and is not yielded.
+                if page.items.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some((page, walk)))
             }
-            // An answer that names the offset asked for was made for it; only one that names
-            // none is judged by its items, which may legitimately repeat (equal values, pages
-            // of one).
-            let ends = Ends::of(&page.items);
-            if page.start_index.is_none() && ends.is_some() && ends == walk.previous {
-                return Err(Error::Paging {
-                    start_index: start,
-                    problem: "the answer repeats the previous page (a portal that ignores startIndex?)",
-                });
-            }
-            let received = page.items.len() as u64;
-            if received == 0 {
-                return Ok(None);
-            }
-            // No next offset past u64::MAX: nothing more can be asked for.
-            let next = start.checked_add(received);
-            let more = received == size
-                && next.is_some_and(|next| page.total.is_none_or(|total| next < total));
-            walk.start = next.unwrap_or(u64::MAX);
-            walk.previous = ends;
-            Ok(Some((page, more.then_some(walk))))
         })
     }
 
@@ -91,7 +57,8 @@ impl Client {
     /// use r7_proto::crm::opportunity::ListOpportunities;
     ///
     /// # async fn run(client: r7_hyper::Client) -> Result<(), r7_hyper::Error> {
-    /// let mut deals = client.items(&ListOpportunities::new().filter_value("hotel"), 100);
+    /// let deals = client.items(&ListOpportunities::new().filter_value("hotel"), 100);
+    /// let mut deals = std::pin::pin!(deals);
     /// while let Some(deal) = deals.try_next().await? {
     ///     println!("{}", deal.title);
     /// }
@@ -133,34 +100,5 @@ impl Client {
         T: Clone + PartialEq + Send + 'static,
     {
         self.items(endpoint, MAX_PAGE_SIZE).try_collect().await
-    }
-}
-
-/// Where a walk through the pages is.
-struct Walk<E, T> {
-    client: Client,
-    endpoint: E,
-    /// The offset of the next page to ask for.
-    start: u64,
-    /// The ends of the page before, to notice an answer that repeats it.
-    previous: Option<Ends<T>>,
-}
-
-/// The first and last items of a page and how many it had: enough to tell a page that repeats
-/// the one before, without keeping a copy of it.
-#[derive(PartialEq)]
-struct Ends<T> {
-    first: T,
-    last: T,
-    len: usize,
-}
-
-impl<T: Clone> Ends<T> {
-    fn of(items: &[T]) -> Option<Self> {
-        Some(Ends {
-            first: items.first()?.clone(),
-            last: items.last()?.clone(),
-            len: items.len(),
-        })
     }
 }

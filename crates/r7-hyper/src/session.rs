@@ -9,20 +9,14 @@
 //! which is how a brute-force lockout starts.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use r7_proto::model::ApiDateTime;
 use r7_proto::{Credentials, Token};
 use tokio::sync::watch;
 
-use crate::error::Error;
-
-/// A token is renewed this long before the expiry the portal announced, so that it does not
-/// run out while a request is on its way.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
-
-/// How long a refused sign-in is answered from memory instead of being tried again.
-pub(crate) const REFUSAL_HOLD: Duration = Duration::from_secs(30);
+use r7_client::Error;
+use r7_client::session::{REFUSAL_HOLD, is_refusal, renew_at};
 
 /// The outcome of one sign-in, as every waiting call receives it.
 pub(crate) type Outcome = Result<Token, Arc<Error>>;
@@ -145,32 +139,13 @@ impl Sessions {
     }
 }
 
-/// Whether the portal itself turned the credentials down, so that trying again at once would
-/// only fail again (and count towards a lockout). Failures on the way (no connection, a
-/// timeout, a proxy page, the rate limiter) are not remembered.
-fn is_refusal(error: &Error) -> bool {
-    matches!(error, Error::SecondFactorRequired) || error.is_unauthorized() || error.api().is_some()
-}
-
 impl Session {
-    /// A session for `token`, renewed [`EXPIRY_MARGIN`] before `expires`, measured on this
-    /// machine's monotonic clock from now. An expiry that is already past or too close (a
-    /// skewed clock, a short-lived token) is not believed: such a token is used until the
-    /// portal refuses it, instead of making every call sign in first.
+    /// A session for `token`, renewed as [`renew_at`] says.
     fn new(token: Token, expires: Option<ApiDateTime>) -> Self {
-        let renew_at = expires.and_then(|expires| {
-            let left = expires.unix_nanos() - ApiDateTime::now_utc().unix_nanos();
-            let margin = EXPIRY_MARGIN.as_nanos() as i128;
-            if left <= 2 * margin {
-                tracing::debug!(
-                    "the portal's token expiry is past or near; renewing it when refused"
-                );
-                return None;
-            }
-            let wait = u64::try_from(left - margin).unwrap_or(u64::MAX);
-            Instant::now().checked_add(Duration::from_nanos(wait))
-        });
-        Session { token, renew_at }
+        Session {
+            token,
+            renew_at: renew_at(expires),
+        }
     }
 
     fn is_fresh(&self) -> bool {

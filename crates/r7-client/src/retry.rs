@@ -6,7 +6,7 @@ use r7_proto::ResponseError;
 
 use crate::error::Error;
 
-/// Which failures [`crate::Client::send`] repeats on its own.
+/// Which failures a client's `send` repeats on its own.
 ///
 /// Only what cannot do harm is repeated:
 ///
@@ -78,12 +78,7 @@ impl RetryPolicy {
 
     /// How long to wait before repeating a call that failed with `error` after `retries_done`
     /// repetitions, or `None` if it must not be repeated.
-    pub(crate) fn delay(
-        &self,
-        error: &Error,
-        idempotent: bool,
-        retries_done: u32,
-    ) -> Option<Duration> {
+    pub fn delay(&self, error: &Error, idempotent: bool, retries_done: u32) -> Option<Duration> {
         if retries_done >= self.max_retries {
             return None;
         }

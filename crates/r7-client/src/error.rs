@@ -22,7 +22,7 @@ pub enum Delivery {
     Answered,
 }
 
-/// The error of [`crate::Client::send`].
+/// The error of a client's `send`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -237,7 +237,7 @@ const MIN_FRAGMENT_BYTES: usize = 8;
 /// Every piece of a secret of [`MIN_FRAGMENT_BYTES`] or more is redacted, as written or as the
 /// decoders and the server escape it (`\"`, `\\`, `\/`, `&amp;`, ...), wherever an error
 /// quotes the answer: its snippet, content type, message, type, decode reason and path.
-pub(crate) fn redact(error: ResponseError, sensitive: bool, secrets: &[&str]) -> ResponseError {
+pub fn redact(error: ResponseError, sensitive: bool, secrets: &[&str]) -> ResponseError {
     let redactor = Redactor::new(secrets);
     if redactor.is_empty() && !sensitive {
         return error;

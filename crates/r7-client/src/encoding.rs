@@ -12,10 +12,10 @@ use http::{HeaderMap, StatusCode};
 use crate::error::Error;
 
 /// The `Accept-Encoding` the client sends.
-pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate";
+pub const ACCEPT_ENCODING: &str = "gzip, deflate";
 
 /// `body` with the codings its `Content-Encoding` names undone, at most `limit` bytes.
-pub(crate) fn decode(
+pub fn decode(
     headers: &HeaderMap,
     status: StatusCode,
     body: Bytes,
