@@ -111,3 +111,23 @@ fn the_shared_client_policy_has_no_runtime_and_no_http_client() {
         );
     }
 }
+
+#[test]
+fn the_blocking_client_needs_no_async_runtime_and_uses_ring() {
+    let graph = lock_graph();
+    let tree = closure(&graph, "r7-blocking");
+    assert!(
+        tree.contains("ureq") && tree.contains("r7-client") && tree.contains("ring"),
+        "read the graph: {tree:?}"
+    );
+    for forbidden in ["tokio", "hyper", "hyper-util", "r7-hyper", "mio"] {
+        assert!(
+            !tree.contains(forbidden),
+            "r7-blocking depends on {forbidden}: {tree:?}"
+        );
+    }
+    assert!(
+        !tree.iter().any(|name| name.starts_with("aws-lc")),
+        "{tree:?}"
+    );
+}

@@ -228,7 +228,7 @@ const MIN_SECRET_CHARS: usize = 6;
 /// The shortest piece of a secret that is redacted on its own: error messages quote cut-off
 /// values (the XML decoder keeps 64 characters, snippets 160), so a secret may appear only in
 /// part. Shorter pieces cannot be told from ordinary text.
-const MIN_FRAGMENT_BYTES: usize = 8;
+pub const MIN_FRAGMENT_BYTES: usize = 8;
 
 /// Removes `secrets` (the token, the password) from an error made from the portal's answer,
 /// and, when the endpoint is `sensitive` (its answer carries credentials), the

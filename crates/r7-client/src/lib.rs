@@ -24,7 +24,7 @@ mod paging;
 mod retry;
 pub mod session;
 
-pub use error::{BoxError, Delivery, Error, redact};
+pub use error::{BoxError, Delivery, Error, MIN_FRAGMENT_BYTES, redact};
 pub use options::CallOptions;
 pub use paging::{MAX_PAGE_SIZE, PageWalk};
 pub use retry::RetryPolicy;

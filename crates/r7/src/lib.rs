@@ -62,6 +62,25 @@ pub use r7_proto as proto;
 /// The CRM endpoints, generated from the spec, one module per resource.
 pub use r7_proto::crm;
 
+/// The blocking client (feature `blocking`): the same endpoints, errors and behaviour as
+/// [`Client`], for programs without an async runtime.
+///
+/// ```no_run
+/// use r7::blocking::Client;
+/// use r7::prelude::{Token, opportunity};
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder("https://portal.example.com/")
+///     .token(Token::new(std::env::var("R7_TOKEN")?)?)
+///     .build()?;
+/// let deal = client.send(&opportunity::GetOpportunity::new(1234))?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    pub use r7_blocking::{Client, ClientBuilder, ConfigError, EachReport};
+}
+
 pub use r7_hyper::{
     BoxError, BulkDelete, BulkReport, CallOptions, Client, ClientBuilder, ConfigError,
     DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DEFAULT_EACH_CONCURRENCY, DeleteOutcome, Delivery,
