@@ -456,3 +456,57 @@ async fn the_blocking_client_signs_in_once_for_many_threads_and_each_keeps_the_o
     assert_eq!(report.succeeded_count(), 6);
     assert_eq!(emulator.logins(), 1, "four threads, one sign-in");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_reach_a_portal_on_a_private_ca_only_when_told_to_trust_it() {
+    let (identity, ca_pem) = r7_emulator::TlsIdentity::throwaway();
+    let emulator = Emulator::start(Config {
+        tls: Some(identity),
+        ..Config::default()
+    })
+    .await
+    .expect("https emulator");
+    assert!(emulator.base_url().starts_with("https://127.0.0.1:"));
+    let mut settings = Settings::new(emulator.base_url()).token(emulator.token());
+    settings.retry = RetryPolicy::none();
+    for client in settings.both() {
+        let error = client
+            .send(&GetOpportunity::new(1234))
+            .await
+            .expect_err("untrusted");
+        assert!(
+            matches!(error, Error::Connect { .. }),
+            "{}: {error:?}",
+            client.name()
+        );
+        assert_eq!(error.delivery(), Delivery::NotSent);
+    }
+    let trusting = [
+        Transport::Async(
+            r7_hyper::Client::builder(emulator.base_url())
+                .token(Token::new(emulator.token()).expect("token"))
+                .add_root_certificate_pem(ca_pem.clone())
+                .build()
+                .expect("client"),
+        ),
+        Transport::Blocking(
+            r7_blocking::Client::builder(emulator.base_url())
+                .token(Token::new(emulator.token()).expect("token"))
+                .add_root_certificate_pem(ca_pem.clone())
+                .build()
+                .expect("client"),
+        ),
+    ];
+    for client in trusting {
+        let deal = client
+            .send(&GetOpportunity::new(1234))
+            .await
+            .expect("trusted");
+        assert_eq!(deal.title, "Hotel catalogue", "{}", client.name());
+    }
+    assert_eq!(
+        emulator.method_count("GET"),
+        2,
+        "only the trusting clients got through"
+    );
+}

@@ -214,6 +214,7 @@ fn measure(root: &Path, out: &Path, options: &Options) -> Result<RunInfo, String
     let mut env = settings;
     env.push(("R7_BENCH_BULK_ROUNDS", options.rounds.to_string()));
     run_bench(root, out, "bulk", "", &env)?;
+    run_bench(root, out, "each", "", &env)?;
     info.bench_seconds = started.elapsed().as_secs_f64();
     info.load_after = load_average();
     eprintln!("bench: measured in {:.0} s", info.bench_seconds);
@@ -714,6 +715,61 @@ fn report(out: &Path, run: &RunInfo) -> Result<String, String> {
                     "| {variant} | {requests} | {:.3} s | {:.0} |",
                     time.median,
                     deals as f64 / time.median
+                )
+                .ok();
+            }
+        }
+    }
+
+    // Many requests of one kind: `each` against the loop a user writes first.
+    let each = read_json(&out.join("each.json")).unwrap_or(Value::Null);
+    let each_samples = each["samples"].as_array().cloned().unwrap_or_default();
+    let each_seconds = |round: u64, variant: &str| {
+        each_samples
+            .iter()
+            .find(|s| s["round"].as_u64() == Some(round) && s["variant"].as_str() == Some(variant))
+            .and_then(|s| s["seconds"].as_f64())
+    };
+    let each_rounds = each_samples
+        .iter()
+        .filter_map(|s| s["round"].as_u64())
+        .max()
+        .unwrap_or(0);
+    if each_rounds > 0 {
+        let moves = each_samples
+            .first()
+            .and_then(|s| s["deals"].as_u64())
+            .unwrap_or(0);
+        ratios.push(Ratio {
+            what: format!(
+                "stage moves ({moves} deals, 1 ms before each answer): sequential time / \
+                 Client::each, concurrency(64)"
+            ),
+            target: Target::AtLeast(30.0),
+            per_round: (1..=each_rounds)
+                .filter_map(|round| {
+                    Some(each_seconds(round, "sequential")? / each_seconds(round, "each_c64")?)
+                })
+                .collect(),
+        });
+        writeln!(
+            details,
+            "\n### Stage moves: {moves} deals, 1 ms before each answer (median over {each_rounds} \
+             rounds, a fresh emulator per variant, every deal checked moved; server: {})\n\n\
+             | variant | time | moves/s |\n|---|---|---|",
+            each["server"].as_str().unwrap_or("?")
+        )
+        .ok();
+        for variant in ["sequential", "each_c64"] {
+            let times: Vec<f64> = (1..=each_rounds)
+                .filter_map(|round| each_seconds(round, variant))
+                .collect();
+            if let Some(time) = Spread::of(&times) {
+                writeln!(
+                    details,
+                    "| {variant} | {:.3} s | {:.0} |",
+                    time.median,
+                    moves as f64 / time.median
                 )
                 .ok();
             }

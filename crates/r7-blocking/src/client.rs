@@ -383,11 +383,15 @@ fn transport_error(error: ureq::Error, timeout: &dyn Fn() -> Error) -> Error {
                 source: error.into(),
             }
         }
+        // A refused connection, or a TLS handshake that failed (an unknown CA, a wrong
+        // name): the request was not written.
         ureq::Error::Io(io)
             if matches!(
                 io.kind(),
                 ErrorKind::ConnectionRefused | ErrorKind::AddrNotAvailable
-            ) =>
+            ) || io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) =>
         {
             Error::Connect { source: io.into() }
         }

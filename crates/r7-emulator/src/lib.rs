@@ -68,6 +68,7 @@ mod routes;
 mod seed;
 mod service;
 mod state;
+mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -77,7 +78,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use r7_model::{Contact, CustomField, Employee, Opportunity, OpportunityStage};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -112,6 +113,7 @@ pub use seed::{
 };
 
 use state::Shared;
+pub use tls::TlsIdentity;
 
 /// The token a default [`Config`] accepts.
 pub const DEFAULT_TOKEN: &str = "r7-emulator-token";
@@ -173,6 +175,9 @@ pub struct Config {
     pub token_lifetime: Option<Duration>,
     /// A limit on API requests for the whole emulator (not per client); `None` is no limit.
     pub rate_limit: Option<RateLimit>,
+    /// Serve https with this identity instead of plain http (`None`, the default).
+    /// [`TlsIdentity::throwaway`] makes one signed by a CA of its own.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl Default for Config {
@@ -193,6 +198,7 @@ impl Default for Config {
             users: vec![(DEFAULT_USER.to_owned(), DEFAULT_PASSWORD.to_owned())],
             token_lifetime: None,
             rate_limit: None,
+            tls: None,
         }
     }
 }
@@ -245,6 +251,7 @@ pub enum Fault {
 /// the port is released and every connection is closed.
 #[derive(Debug)]
 pub struct Emulator {
+    https: bool,
     addr: SocketAddr,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
@@ -263,13 +270,20 @@ impl Emulator {
     /// # Panics
     ///
     /// When called outside a tokio runtime.
-    pub async fn start(config: Config) -> std::io::Result<Emulator> {
+    pub async fn start(mut config: Config) -> std::io::Result<Emulator> {
+        let tls = config
+            .tls
+            .take()
+            .map(|identity| identity.acceptor())
+            .transpose()?;
+        let https = tls.is_some();
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared::new(config, stopped.clone()));
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stopped));
+        let task = tokio::spawn(accept_loop(listener, tls, Arc::clone(&shared), stopped));
         Ok(Emulator {
+            https,
             addr,
             shared,
             stop,
@@ -284,7 +298,8 @@ impl Emulator {
 
     /// The portal's base URL, with a trailing slash: `http://127.0.0.1:PORT/`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}/", self.addr)
     }
 
     /// The configured token the portal accepts ([`Config::token`]), which never expires.
@@ -411,6 +426,7 @@ impl Drop for Emulator {
 
 async fn accept_loop(
     listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -427,8 +443,22 @@ async fn accept_loop(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
-                    let connection = serve_connection(stream, Arc::clone(&shared), stopped.clone());
-                    connections.spawn(connection);
+                    let _ = stream.set_nodelay(true);
+                    let (shared, stopped) = (Arc::clone(&shared), stopped.clone());
+                    match tls.clone() {
+                        None => {
+                            connections.spawn(serve_connection(stream, shared, stopped));
+                        }
+                        // The handshake runs in the connection's task, not in this loop; one
+                        // that fails drops only its connection.
+                        Some(acceptor) => {
+                            connections.spawn(async move {
+                                if let Ok(stream) = acceptor.accept(stream).await {
+                                    serve_connection(stream, shared, stopped).await;
+                                }
+                            });
+                        }
+                    }
                 }
                 // Out of file descriptors and the like: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -445,12 +475,10 @@ async fn accept_loop(
     }
 }
 
-async fn serve_connection(
-    stream: TcpStream,
-    shared: Arc<Shared>,
-    mut stopped: watch::Receiver<bool>,
-) {
-    let _ = stream.set_nodelay(true);
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let service = service_fn(move |request| {
         let shared = Arc::clone(&shared);
         // An error makes hyper drop the connection without writing anything.
