@@ -33,6 +33,7 @@ struct Inner {
     auth_scheme: AuthScheme,
     timeout: Duration,
     attempt_timeout: Option<Duration>,
+    connect_timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -284,7 +285,7 @@ impl Client {
         let request = inner
             .agent
             .configure_request(request.map(|body| body.to_vec()))
-            .timeout_connect(Some(limit))
+            .timeout_connect(Some(limit.min(inner.connect_timeout)))
             .timeout_global(Some(limit + Duration::from_millis(1)))
             .build();
         let timeout = || Error::Timeout {
@@ -467,6 +468,8 @@ pub struct ClientBuilder {
     auth_scheme: AuthScheme,
     timeout: Duration,
     attempt_timeout: Option<Duration>,
+    connect_timeout: Duration,
+    pool_idle_timeout: Duration,
     max_response_bytes: usize,
     root_certificates: Vec<Vec<u8>>,
 }
@@ -496,6 +499,11 @@ impl ClientBuilder {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// The longest duration any setting accepts: a year.
     pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+    /// Default time allowed to open a connection.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default time an unused pooled connection is kept: shorter than the keep-alive of common
+    /// reverse proxies, as in the async client.
+    pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
     /// Default limit of a response body: 32 MiB.
     pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
@@ -510,6 +518,8 @@ impl ClientBuilder {
             auth_scheme: AuthScheme::Raw,
             timeout: Self::DEFAULT_TIMEOUT,
             attempt_timeout: None,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            pool_idle_timeout: Self::DEFAULT_POOL_IDLE_TIMEOUT,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             root_certificates: Vec::new(),
         }
@@ -560,6 +570,20 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest time to open a connection ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`]
+    /// unless set), within the call's deadline. A connection not made in time is "not sent".
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long an unused pooled connection is kept
+    /// ([`ClientBuilder::DEFAULT_POOL_IDLE_TIMEOUT`] unless set).
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
     /// The largest response body read, after gzip or deflate are undone
     /// ([`ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES`] unless set).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
@@ -580,9 +604,11 @@ impl ClientBuilder {
         for (name, duration) in [
             ("timeout", Some(self.timeout)),
             ("attempt_timeout", self.attempt_timeout),
+            ("connect_timeout", Some(self.connect_timeout)),
+            ("pool_idle_timeout", Some(self.pool_idle_timeout)),
         ] {
             let Some(duration) = duration else { continue };
-            if duration.is_zero() {
+            if duration.is_zero() && name != "pool_idle_timeout" {
                 return Err(ConfigError::Setting {
                     name,
                     reason: "must be greater than zero",
@@ -629,6 +655,7 @@ impl ClientBuilder {
             .max_redirects_will_error(false)
             .http_status_as_error(false)
             .proxy(None)
+            .max_idle_age(self.pool_idle_timeout)
             .user_agent("")
             .build();
         let auth = match (self.token, self.credentials) {
@@ -646,6 +673,7 @@ impl ClientBuilder {
                 auth_scheme: self.auth_scheme,
                 timeout: self.timeout,
                 attempt_timeout: self.attempt_timeout,
+                connect_timeout: self.connect_timeout,
                 max_response_bytes: self.max_response_bytes,
             }),
         })

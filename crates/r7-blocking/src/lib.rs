@@ -25,9 +25,10 @@
 //!
 //! What differs from the async client: a sign-in in flight is waited for by blocking the
 //! thread (still one at a time per client, within each call's deadline); `each` sends its
-//! requests from a few threads of its own; and [`ClientBuilder::add_root_certificate_pem`]
+//! requests from a few threads of its own; [`ClientBuilder::add_root_certificate_pem`]
 //! trusts the given CAs *instead of* the bundled Mozilla roots (ureq takes one set of roots),
-//! which is what a portal on a private CA needs.
+//! which is what a portal on a private CA needs; and the async client's `native_roots` and
+//! `tls_config` (a whole rustls configuration) have no counterpart here.
 
 mod client;
 mod session;
