@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{ACCEPT_ENCODING, CONTENT_LENGTH, HeaderValue};
-use r7_client::{CallOptions, Error, PageWalk, RetryPolicy, encoding};
+use r7_client::{CallOptions, EachReport, Error, PageWalk, RetryPolicy, encoding};
 use r7_proto::{
     Auth, AuthScheme, Authenticate, BaseUrl, Credentials, Endpoint, Format, InvalidBaseUrl, Page,
     Paged, RequestContext, ResponseError, Token, build_request, parse_response,
@@ -166,9 +166,7 @@ impl Client {
             }
         });
         let outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
-        EachReport {
-            outcomes: outcomes.into_iter().flatten().collect(),
-        }
+        EachReport::new(outcomes.into_iter().flatten().collect())
     }
 
     fn call<E: Endpoint>(&self, endpoint: &E, options: &CallOptions) -> Result<E::Output, Error> {
@@ -420,40 +418,6 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("max_response_bytes", &inner.max_response_bytes)
             .finish_non_exhaustive()
-    }
-}
-
-/// What [`Client::each`] gives: one outcome per request, in the order the requests came.
-#[derive(Debug)]
-pub struct EachReport<T> {
-    outcomes: Vec<Result<T, Error>>,
-}
-
-impl<T> EachReport<T> {
-    /// The outcomes, one per request, in order.
-    pub fn outcomes(&self) -> &[Result<T, Error>] {
-        &self.outcomes
-    }
-
-    /// The outcomes, owned.
-    pub fn into_outcomes(self) -> Vec<Result<T, Error>> {
-        self.outcomes
-    }
-
-    /// The errors of the requests that failed, with their places in the input.
-    pub fn failed(&self) -> impl Iterator<Item = (usize, &Error)> {
-        self.outcomes
-            .iter()
-            .enumerate()
-            .filter_map(|(index, outcome)| outcome.as_ref().err().map(|error| (index, error)))
-    }
-
-    /// How many succeeded.
-    pub fn succeeded_count(&self) -> usize {
-        self.outcomes
-            .iter()
-            .filter(|outcome| outcome.is_ok())
-            .count()
     }
 }
 

@@ -33,6 +33,8 @@
 mod client;
 mod session;
 
-pub use client::{Client, ClientBuilder, ConfigError, EachReport};
-pub use r7_client::{BoxError, CallOptions, Delivery, Error, MAX_PAGE_SIZE, RetryPolicy};
+pub use client::{Client, ClientBuilder, ConfigError};
+pub use r7_client::{
+    BoxError, CallOptions, Delivery, EachReport, Error, MAX_PAGE_SIZE, RetryPolicy,
+};
 pub use r7_proto;

@@ -8,6 +8,7 @@
 //! * [`RetryPolicy`]: which failures are repeated, after how long (never a change that may
 //!   have reached the portal, unless it is idempotent);
 //! * [`CallOptions`]: one call's own deadline and retry policy;
+//! * [`EachReport`]: the outcomes of many requests, one per request, in order;
 //! * [`encoding`]: undoing gzip and deflate within the size limit;
 //! * [`redact`]: keeping the token and the password out of errors;
 //! * [`session`]: when a token is renewed, which failed sign-ins are remembered;
@@ -17,6 +18,7 @@
 //! Users do not depend on it directly: `r7`, `r7-hyper` and `r7-blocking` re-export what they
 //! need.
 
+mod each;
 pub mod encoding;
 mod error;
 mod options;
@@ -24,6 +26,7 @@ mod paging;
 mod retry;
 pub mod session;
 
+pub use each::EachReport;
 pub use error::{BoxError, Delivery, Error, MIN_FRAGMENT_BYTES, redact};
 pub use options::CallOptions;
 pub use paging::{MAX_PAGE_SIZE, PageWalk};

@@ -34,8 +34,8 @@ mod tls;
 
 pub use bulk::{BulkDelete, BulkReport, DEFAULT_CHUNK_SIZE, DEFAULT_CONCURRENCY, DeleteOutcome};
 pub use client::{Client, ClientBuilder, ConfigError};
-pub use each::{DEFAULT_EACH_CONCURRENCY, Each, EachReport};
+pub use each::{DEFAULT_EACH_CONCURRENCY, Each};
 pub use r7_client::MAX_PAGE_SIZE;
-pub use r7_client::{BoxError, CallOptions, Delivery, Error, RetryPolicy};
+pub use r7_client::{BoxError, CallOptions, Delivery, EachReport, Error, RetryPolicy};
 pub use r7_proto;
 pub use tls::TlsError;

@@ -78,7 +78,7 @@ pub use r7_proto::crm;
 /// ```
 #[cfg(feature = "blocking")]
 pub mod blocking {
-    pub use r7_blocking::{Client, ClientBuilder, ConfigError, EachReport};
+    pub use r7_blocking::{Client, ClientBuilder, ConfigError};
 }
 
 pub use r7_hyper::{
