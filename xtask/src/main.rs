@@ -33,10 +33,12 @@ fn main() -> ExitCode {
             print!("{HELP}");
             return ExitCode::SUCCESS;
         }
-        ["codegen"] => codegen::load_and_render(&root()).and_then(|o| codegen::write(&root(), &o)),
-        ["codegen", "--check"] => {
-            codegen::load_and_render(&root()).and_then(|o| codegen::check(&root(), &o))
-        }
+        ["codegen"] => codegen::load_and_render(&root())
+            .and_then(|o| codegen::write(&root(), &o))
+            .and_then(|report| Ok(format!("{report}\n{}", codegen::coverage(&root())?))),
+        ["codegen", "--check"] => codegen::load_and_render(&root())
+            .and_then(|o| codegen::check(&root(), &o))
+            .and_then(|report| Ok(format!("{report}\n{}", codegen::coverage(&root())?))),
         ["bench", rest @ ..] => bench::Options::parse(rest).and_then(|o| bench::run(&root(), &o)),
         _ => {
             eprintln!("cargo xtask: unknown arguments {args:?}\n\n{HELP}");

@@ -186,3 +186,35 @@ fn the_schema_document_is_generated() {
     let text = std::fs::read_to_string(root().join(SCHEMA)).expect("read the schema");
     assert!(text.contains("| `emit_default` |"));
 }
+
+#[test]
+fn the_coverage_line_names_the_routes_the_emulator_does_not_answer() {
+    let scratch = Scratch::new("coverage");
+    assert_eq!(
+        codegen::coverage(&scratch.0).expect("coverage"),
+        "emulated 25 of 25 routes; not emulated: none"
+    );
+    let rel = "spec/crm/endpoints/opportunity_stage.toml";
+    let text = std::fs::read_to_string(scratch.path(rel)).expect("read");
+    std::fs::write(
+        scratch.path(rel),
+        text.replace("emulator = \"get_stage\"\n", ""),
+    )
+    .expect("write");
+    assert_eq!(
+        codegen::coverage(&scratch.0).expect("coverage"),
+        "emulated 24 of 25 routes; not emulated: GetOpportunityStage"
+    );
+    // The dispatch then leaves it out, and lists it as not emulated.
+    let outputs = codegen::load_and_render(&scratch.0).expect("render");
+    let dispatch = outputs
+        .iter()
+        .find(|o| o.path.ends_with("generated/dispatch.rs"))
+        .expect("the dispatch");
+    assert!(!dispatch.text.contains("handlers::get_stage"));
+    assert!(
+        dispatch
+            .text
+            .contains("NOT_EMULATED: &[EndpointId] = &[EndpointId::GetOpportunityStage]")
+    );
+}

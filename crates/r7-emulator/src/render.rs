@@ -76,11 +76,12 @@ impl ApiError {
         message: Cow::Borrowed("Value does not fall within the expected range."),
         hresult: -2147024809,
     };
-    /// A route whose method cannot be found (`MissingMethodException`).
-    pub(crate) const METHOD_NOT_FOUND: ApiError = ApiError {
-        status: StatusCode::NOT_FOUND,
-        message: Cow::Borrowed("Method not found"),
-        hresult: -2146233069,
+    /// A route of the spec the emulator does not answer yet (its own envelope; no server
+    /// sends it).
+    pub(crate) const NOT_EMULATED: ApiError = ApiError {
+        status: StatusCode::NOT_IMPLEMENTED,
+        message: Cow::Borrowed("Not emulated: r7-emulator does not answer this route yet"),
+        hresult: 0,
     };
     /// A route value the binder cannot convert to the parameter's type.
     pub(crate) const BAD_NUMBER: ApiError = ApiError {

@@ -10,6 +10,8 @@ use r7_proto::{ENDPOINTS, EndpointInfo};
 /// A request that matched a route of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Matched {
+    /// The endpoint.
+    pub(crate) id: r7_proto::EndpointId,
     /// The endpoint's name in the table, e.g. `GetOpportunity`.
     pub(crate) name: &'static str,
     /// The placeholder values of the path, by placeholder name, as they were in the path.
@@ -175,6 +177,7 @@ pub(crate) fn match_route(method: &Method, path: &str) -> Option<Matched> {
             .is_none_or(|(best_shape, _)| shape < *best_shape)
         {
             let matched = Matched {
+                id: route.info.id,
                 name: route.info.name,
                 values,
                 xml_suffix: matches!(suffix, ".xml" | ".tml"),

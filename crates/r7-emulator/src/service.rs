@@ -158,12 +158,12 @@ where
         params,
         paging: Paging::from_query(query.as_deref()),
     };
-    match shared.call(route.name, &call) {
+    match shared.call(route.id, &call) {
         Some(Ok(reply)) => render::success(format, status, &reply),
         Some(Err(error)) => render::error(format, error),
-        // Every route of the table has a method (a unit test checks); just in case, what the
-        // server answers for a route without one.
-        None => render::error(format, ApiError::METHOD_NOT_FOUND),
+        // A route of the spec without an `emulator` function: said plainly, in an envelope no
+        // real server sends, so that a test against it cannot pass by accident.
+        None => render::error(format, ApiError::NOT_EMULATED),
     }
 }
 

@@ -9,7 +9,7 @@ use r7_model::{ApiDateTime, Contact, Employee, Opportunity, OpportunityStage};
 use tokio::sync::watch;
 
 use crate::crm::{Crm, Seed};
-use crate::handlers::{self, Call, Outcome};
+use crate::handlers::{Call, Outcome};
 use crate::{Config, Fault, RateLimit};
 
 /// How long a token lives when [`Config::token_lifetime`] is `None`: the server's default of
@@ -90,10 +90,10 @@ impl Shared {
         }
     }
 
-    /// Runs the method behind the endpoint `name` on the portal's data; `None` when the
-    /// emulator has no such method.
-    pub(crate) fn call(&self, name: &str, call: &Call) -> Option<Outcome> {
-        let handler = handlers::handler(name)?;
+    /// Runs the method behind the endpoint `id` on the portal's data; `None` when the
+    /// emulator does not emulate it.
+    pub(crate) fn call(&self, id: r7_proto::EndpointId, call: &Call) -> Option<Outcome> {
+        let handler = crate::generated::handler(id)?;
         Some(handler(&mut lock(&self.crm), call))
     }
 

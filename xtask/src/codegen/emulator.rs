@@ -101,7 +101,41 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
 
         #(#impls)*
     };
+    let arms = spec.all_endpoints().filter_map(|(_, e)| {
+        let function = ident(e.emulator.as_deref()?);
+        let id = ident(&e.name);
+        Some(quote!(EndpointId::#id => handlers::#function,))
+    });
+    let missing = spec
+        .all_endpoints()
+        .filter(|(_, e)| e.emulator.is_none())
+        .map(|(_, e)| {
+            let id = ident(&e.name);
+            quote!(EndpointId::#id,)
+        });
+    let dispatch = quote! {
+        //! Which function of the emulator answers each endpoint of the spec (its `emulator`
+        //! key): a name that does not exist does not compile.
+        use r7_proto::EndpointId;
+        use crate::handlers::{self, Handler};
+
+        /// The emulator's function for `id`; `None` for a route it does not emulate yet.
+        pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
+            Some(match id {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+
+        /// The routes of the spec the emulator does not answer yet.
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub(crate) const NOT_EMULATED: &[EndpointId] = &[#(#missing)*];
+    };
     Ok(vec![
+        Output {
+            path: "crates/r7-emulator/src/generated/dispatch.rs".to_owned(),
+            text: file(&format!("{DIR}/endpoints/"), dispatch)?,
+        },
         Output {
             path: "crates/r7-emulator/src/generated/wire.rs".to_owned(),
             text: file(&format!("{DIR}/types/"), items)?,
@@ -112,7 +146,9 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                 &format!("{DIR}/types/"),
                 quote! {
                     //! Code generated from the spec. Nothing in this folder is written by hand.
+                    pub(crate) mod dispatch;
                     mod wire;
+                    pub(crate) use dispatch::handler;
                     pub(crate) use wire::{Wire, WireList};
                 },
             )?,

@@ -56,6 +56,28 @@ pub(crate) fn load_and_render(root: &Path) -> Result<Vec<Output>, String> {
     render(&spec)
 }
 
+/// How much of the spec the emulator answers: `emulated N of M routes; not emulated: ...`.
+pub(crate) fn coverage(root: &Path) -> Result<String, String> {
+    let sources = spec::Sources::read(root)?;
+    let spec = spec::load(&sources).map_err(|_| "the spec is invalid".to_owned())?;
+    let all: Vec<&str> = spec.all_endpoints().map(|(_, e)| e.name.as_str()).collect();
+    let missing: Vec<&str> = spec
+        .all_endpoints()
+        .filter(|(_, e)| e.emulator.is_none())
+        .map(|(_, e)| e.name.as_str())
+        .collect();
+    let listed = if missing.is_empty() {
+        "none".to_owned()
+    } else {
+        missing.join(", ")
+    };
+    Ok(format!(
+        "emulated {} of {} routes; not emulated: {listed}",
+        all.len() - missing.len(),
+        all.len()
+    ))
+}
+
 /// The files now in the generated folders, relative to the root.
 fn existing(root: &Path) -> Vec<String> {
     fn walk(root: &Path, rel: &str, out: &mut Vec<String>) {

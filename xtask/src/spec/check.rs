@@ -406,6 +406,17 @@ fn check_endpoint(
             endpoint.source
         ));
     }
+    if let Some(name) = &endpoint.emulator {
+        let snake = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !snake {
+            fail(format!(
+                "emulator `{name}` must be a snake_case function name"
+            ));
+        }
+    }
     match endpoint.output_ref() {
         Some(t)
             if t.shape != Shape::Option && matches!(spec.base(&t.name), Some(Base::Model(_))) => {}

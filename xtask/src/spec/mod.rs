@@ -171,6 +171,7 @@ pub(crate) struct Endpoint {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) source: String,
+    pub(crate) emulator: Option<String>,
     pub(crate) output: String,
     #[serde(default = "yes")]
     pub(crate) auth: bool,

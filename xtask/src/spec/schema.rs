@@ -132,6 +132,10 @@ pub(crate) const TABLES: &[Table] = &[
                 "file and line of the route attribute in module/ASC.Api/ASC.Api.CRM/ (`CRMApi.Deals.cs:52`)",
             ),
             (
+                "emulator",
+                "the emulator's function for the route (`get_opportunity` in `r7-emulator/src/handlers.rs`); a name that does not exist does not compile; without it the emulator answers 501 \"not emulated\"",
+            ),
+            (
                 "output",
                 "a wire type, a list of one (`Opportunity[]`, a `Page`), or `none`",
             ),
