@@ -407,6 +407,18 @@ impl Emulator {
         self.shared.logins()
     }
 
+    /// Every token a sign-in has issued, expired ones too: what a test looks for in logs and
+    /// errors.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.issued_tokens()
+    }
+
+    /// How many requests the function behind the endpoint `id` answered: a request routed
+    /// and dispatched to it, whatever it answered.
+    pub fn calls_of(&self, id: r7_proto::EndpointId) -> u64 {
+        self.shared.calls_of(id)
+    }
+
     /// Stops accepting connections, lets requests in flight finish (for up to 5 seconds), closes
     /// every connection, and returns once the listening port is released.
     pub async fn shutdown(mut self) {

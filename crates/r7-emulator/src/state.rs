@@ -30,6 +30,10 @@ pub(crate) struct Shared {
     /// Issued tokens and when they stop working (`None`: never, when the lifetime overflows
     /// the clock).
     sessions: Mutex<HashMap<String, Option<Instant>>>,
+    /// Every token sign-in ever issued, expired ones too, for tests that look for leaks.
+    issued: Mutex<Vec<String>>,
+    /// How many calls each endpoint's function answered.
+    calls: Mutex<HashMap<r7_proto::EndpointId, u64>>,
     faults: Mutex<VecDeque<Fault>>,
     window: Mutex<Window>,
     methods: Mutex<HashMap<String, u64>>,
@@ -78,6 +82,8 @@ impl Shared {
                 crate::current_user(),
             )),
             sessions: Mutex::new(HashMap::new()),
+            issued: Mutex::new(Vec::new()),
+            calls: Mutex::new(HashMap::new()),
             faults: Mutex::new(VecDeque::new()),
             window: Mutex::new(Window::default()),
             methods: Mutex::new(HashMap::new()),
@@ -94,6 +100,7 @@ impl Shared {
     /// emulator does not emulate it.
     pub(crate) fn call(&self, id: r7_proto::EndpointId, call: &Call) -> Option<Outcome> {
         let handler = crate::generated::handler(id)?;
+        *lock(&self.calls).entry(id).or_default() += 1;
         Some(handler(&mut lock(&self.crm), call))
     }
 
@@ -205,6 +212,7 @@ impl Shared {
             sessions.retain(|_, at| at.is_none_or(|at| now < at));
             sessions.insert(token.clone(), expiry);
         }
+        lock(&self.issued).push(token.clone());
         self.logins.fetch_add(1, Ordering::SeqCst);
         Some((token, expires_text(self.token_lifetime)))
     }
@@ -219,6 +227,16 @@ impl Shared {
 
     pub(crate) fn logins(&self) -> u64 {
         self.logins.load(Ordering::SeqCst)
+    }
+
+    /// Every token sign-in has issued.
+    pub(crate) fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.issued).clone()
+    }
+
+    /// How many calls the function of `id` answered.
+    pub(crate) fn calls_of(&self, id: r7_proto::EndpointId) -> u64 {
+        lock(&self.calls).get(&id).copied().unwrap_or(0)
     }
 
     /// Counts a request against the rate limit; `Err` holds how long until the window ends

@@ -1355,7 +1355,16 @@ async fn every_endpoint_of_the_table_is_served() {
             ("", "application/json; charset=UTF-8"),
             (".xml", "text/xml; charset=UTF-8"),
         ] {
+            let before = emulator.calls_of(info.id);
             let reply = authed(&emulator, info.method.as_str(), &format!("{path}{suffix}")).await;
+            // Routed and dispatched to this endpoint's own function, whatever it answered.
+            assert_eq!(
+                emulator.calls_of(info.id),
+                before + 1,
+                "{} {path}{suffix} did not reach {}",
+                info.method,
+                info.name
+            );
             assert_eq!(
                 reply.header("content-type"),
                 Some(content_type),
@@ -1364,12 +1373,7 @@ async fn every_endpoint_of_the_table_is_served() {
                 reply.status,
                 reply.text()
             );
-            assert!(
-                [200, 201, 400, 404, 500].contains(&reply.status),
-                "{} {path}: {}",
-                info.method,
-                reply.status
-            );
+            assert_ne!(reply.status, 501, "{} {path}: not emulated", info.method);
             // Without a token every route is refused by the auth filter, not the router.
             let anonymous = send(emulator.addr(), info.method.as_str(), &path, &[]).await;
             assert_eq!(anonymous.status, 401, "{} {path}", info.method);
