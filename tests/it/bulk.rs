@@ -166,3 +166,29 @@ async fn nothing_to_delete_sends_nothing() {
     assert_eq!(report.requests_sent(), 0);
     assert_eq!(emulator.requests_received(), 0);
 }
+
+#[tokio::test]
+async fn a_lone_id_goes_through_the_batch_route_unless_chunks_are_single() {
+    let emulator = emulator().await;
+    let report = client(&emulator)
+        .bulk_delete_opportunities([1234])
+        .chunk_size(200)
+        .run()
+        .await;
+    assert!(report.all_deleted());
+    assert_eq!(
+        (
+            emulator.method_count("PUT"),
+            emulator.method_count("DELETE")
+        ),
+        (1, 0),
+        "a batch of one"
+    );
+    let report = client(&emulator)
+        .bulk_delete_opportunities([1235])
+        .chunk_size(1)
+        .run()
+        .await;
+    assert!(report.all_deleted());
+    assert_eq!(emulator.method_count("DELETE"), 1, "single deletes");
+}

@@ -201,17 +201,19 @@ impl Client {
             }
             attempts += 1;
             tracing::Span::current().record("attempt", attempts);
-            let limit = match (deadline.remaining(), attempt_timeout) {
-                (Some(left), Some(each)) if each < left => each,
-                (None, Some(each)) => each,
-                (Some(left), _) => left,
-                (None, None) => deadline.duration,
+            // How long this attempt may take, and the duration a timeout reports (the
+            // per-attempt timeout, or the call's deadline), as in the async client.
+            let (limit, reported) = match (deadline.remaining(), attempt_timeout) {
+                (Some(left), Some(each)) if each < left => (each, each),
+                (None, Some(each)) => (each, each),
+                (Some(left), _) => (left, deadline.duration),
+                (None, None) => (deadline.duration, deadline.duration),
             };
             let token = match &inner.auth {
                 AuthMode::Token(token) if needs_token => Some(token),
                 _ => session_token.as_ref(),
             };
-            let error = match self.attempt(endpoint, token, limit, attempts) {
+            let error = match self.attempt(endpoint, token, limit, reported, attempts) {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
@@ -248,6 +250,7 @@ impl Client {
         endpoint: &E,
         token: Option<&Token>,
         limit: Duration,
+        reported: Duration,
         attempts: u32,
     ) -> Result<E::Output, Error> {
         let inner = &*self.inner;
@@ -262,7 +265,7 @@ impl Client {
             ACCEPT_ENCODING,
             HeaderValue::from_static(encoding::ACCEPT_ENCODING),
         );
-        let response = self.exchange(request, limit, attempts)?;
+        let response = self.exchange(request, limit, reported, attempts)?;
         tracing::Span::current().record("status", response.status().as_u16());
         parse_response::<E>(&response).map_err(|e| self.redact::<E>(e, token).into())
     }
@@ -276,18 +279,21 @@ impl Client {
         &self,
         request: http::Request<Bytes>,
         limit: Duration,
+        reported: Duration,
         attempts: u32,
     ) -> Result<http::Response<Bytes>, Error> {
         let inner = &*self.inner;
         let cap = inner.max_response_bytes;
+        // Timers that far out overflow the clock: a year is as good as never.
+        let limit = limit.min(ClientBuilder::MAX_DURATION);
         let request = inner
             .agent
             .configure_request(request.map(|body| body.to_vec()))
             .timeout_connect(Some(limit.min(inner.connect_timeout)))
-            .timeout_global(Some(limit + Duration::from_millis(1)))
+            .timeout_global(Some(limit.saturating_add(Duration::from_millis(1))))
             .build();
         let timeout = || Error::Timeout {
-            timeout: limit,
+            timeout: reported,
             attempts,
         };
         let response = inner
@@ -330,77 +336,120 @@ impl Client {
     }
 
     /// The session's token: signs in first when there is none, when it is about to expire, or
-    /// when the portal has just refused `refused`; waits for another thread's sign-in instead
-    /// of starting a second one, until `deadline`.
+    /// when the portal has just refused `refused`; joins a sign-in in flight instead of
+    /// starting a second one. The sign-in runs on a thread of its own with the client's
+    /// timeout, and this call waits for it until its own deadline.
     fn session_token(
         &self,
         sessions: &Sessions,
         refused: Option<&Token>,
         deadline: &Deadline,
     ) -> Result<Token, Error> {
-        match sessions.next(refused, deadline.at) {
-            Next::Token(token) => Ok(token),
-            Next::Refused(error) => Err(Error::SignIn(error)),
-            Next::TimedOut => Err(Error::Timeout {
+        let generation = match sessions.next(refused) {
+            Next::Token(token) => return Ok(token),
+            Next::Failed(error) => return Err(Error::SignIn(error)),
+            Next::Wait(generation) => generation,
+            Next::Start(generation) => {
+                let client = self.clone();
+                let started = std::thread::Builder::new()
+                    .name("r7-sign-in".to_owned())
+                    .spawn(move || client.sign_in(generation));
+                if let Err(error) = started {
+                    let error = Error::Transport {
+                        source: format!("could not start the sign-in: {error}").into(),
+                    };
+                    sessions.finish(generation, Err(error));
+                }
+                generation
+            }
+        };
+        match sessions.wait(generation, deadline.at) {
+            Some(Ok(token)) => Ok(token),
+            Some(Err(error)) => Err(Error::SignIn(error)),
+            None => Err(Error::Timeout {
                 timeout: deadline.duration,
                 attempts: 0,
             }),
-            Next::SignIn(turn) => {
-                let answer = self
-                    .send_with(
-                        &Authenticate::new(sessions.credentials().clone()),
-                        &CallOptions::new()
-                            .timeout(deadline.remaining().unwrap_or(deadline.duration)),
-                    )
-                    .and_then(|answer| match answer.token {
-                        Some(token) => {
-                            tracing::debug!("signed in");
-                            Ok((token, answer.expires))
-                        }
-                        None => Err(Error::SecondFactorRequired),
-                    });
-                turn.finish(answer).map_err(Error::SignIn)
-            }
         }
+    }
+
+    /// `POST api/2.0/authentication`, through [`Client::send`] like any call (the client's
+    /// timeout and retry policy; as a POST it is repeated only when not sent or rate-limited),
+    /// reporting to every thread that waits for it.
+    fn sign_in(&self, generation: u64) {
+        let AuthMode::Credentials(sessions) = &self.inner.auth else {
+            return;
+        };
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.send(&Authenticate::new(sessions.credentials().clone()))
+                .and_then(|answer| match answer.token {
+                    Some(token) => {
+                        tracing::debug!("signed in");
+                        Ok((token, answer.expires))
+                    }
+                    None => Err(Error::SecondFactorRequired),
+                })
+        }));
+        let outcome = attempt.unwrap_or_else(|_| {
+            Err(Error::Transport {
+                source: "the sign-in failed unexpectedly (a panic)".into(),
+            })
+        });
+        sessions.finish(generation, outcome);
     }
 }
 
 /// The outcome of one request of [`Client::each`], once it is known.
 type Slot<T> = Option<Result<T, Error>>;
 
-/// ureq's error as r7's: a connection that could not be made is "not sent", anything later
-/// "may have been sent".
+/// ureq's error as r7's: a connection that could not be made is "not sent", anything that
+/// may have happened after the request was written "may have been sent". ureq says which only
+/// through the kind of error, so only the kinds that arise before anything is written count
+/// as "not sent": a name that does not resolve, a refused or unreachable address, and a TLS
+/// handshake that failed on the portal's certificate. Everything else errs on the side of
+/// "may have been sent", so that a change is never repeated by mistake.
 fn transport_error(error: ureq::Error, timeout: &dyn Fn() -> Error) -> Error {
     use std::io::ErrorKind;
-    match error {
-        ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => Error::Connect {
-            source: "no connection within the call's time".into(),
-        },
-        ureq::Error::Timeout(_) => timeout(),
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Tls(_) => {
-            Error::Connect {
-                source: error.into(),
-            }
-        }
-        // A refused connection, or a TLS handshake that failed (an unknown CA, a wrong
-        // name): the request was not written.
-        ureq::Error::Io(io)
-            if matches!(
+    let not_sent = match &error {
+        ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => true,
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Io(io) => {
+            matches!(
                 io.kind(),
-                ErrorKind::ConnectionRefused | ErrorKind::AddrNotAvailable
-            ) || io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) =>
-        {
-            Error::Connect { source: io.into() }
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::AddrNotAvailable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::NetworkDown
+            ) || io.to_string().contains("failed to lookup address")
+                || io
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                    .is_some_and(is_handshake_refusal)
         }
-        ureq::Error::Rustls(_) => Error::Connect {
+        _ => false,
+    };
+    match error {
+        _ if not_sent => Error::Connect {
             source: error.into(),
         },
+        ureq::Error::Timeout(_) => timeout(),
         other => Error::Transport {
             source: other.into(),
         },
     }
+}
+
+/// A TLS error that only the handshake raises, before any request byte is written: the
+/// portal's certificate was refused or the two sides share no protocol.
+fn is_handshake_refusal(error: &rustls::Error) -> bool {
+    matches!(
+        error,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::PeerIncompatible(_)
+            | rustls::Error::UnsupportedNameType
+    )
 }
 
 impl fmt::Debug for Client {
@@ -620,6 +669,8 @@ impl ClientBuilder {
             .http_status_as_error(false)
             .proxy(None)
             .max_idle_age(self.pool_idle_timeout)
+            // Enough idle connections for `each` at the usual concurrency.
+            .max_idle_connections_per_host(16)
             .user_agent("")
             .build();
         let auth = match (self.token, self.credentials) {

@@ -1,6 +1,8 @@
 //! The token of a client that signs in with credentials, for threads: at most one sign-in in
-//! flight, whose outcome every waiting thread takes. The rules (when to renew, which failures
-//! to remember) are `r7_client::session`'s, as in the async client.
+//! flight, whose outcome (a token or an error) every thread that waited for it takes. The
+//! sign-in runs on a thread of its own, so that each caller waits only until its own deadline
+//! while the sign-in goes on for the others, as in the async client. The rules (when to renew,
+//! which failures to remember) are `r7_client::session`'s.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
@@ -17,7 +19,17 @@ pub(crate) struct Sessions {
     changed: Condvar,
 }
 
-enum State {
+struct State {
+    now: Now,
+    /// The number of the latest sign-in started, so that a waiter knows whether the outcome
+    /// it finds is the one it waited for.
+    generation: u64,
+    /// How the latest sign-in that failed on the way (not a refusal) ended, for the threads
+    /// that waited for it.
+    last_failure: Option<(u64, Arc<Error>)>,
+}
+
+enum Now {
     SignedOut,
     SignedIn {
         token: Token,
@@ -32,29 +44,28 @@ enum State {
 }
 
 /// What a call does to get a token.
-pub(crate) enum Next<'a> {
+pub(crate) enum Next {
     /// Send this token.
     Token(Token),
-    /// Signing in failed a moment ago with this error; it is not tried again yet.
-    Refused(Arc<Error>),
-    /// This thread signs in, and reports with [`SignIn::finish`].
-    SignIn(SignIn<'a>),
-    /// Another thread's sign-in did not end before the call's deadline.
-    TimedOut,
-}
-
-/// The turn of one thread to sign in. Dropped without [`SignIn::finish`] (a panic), it lets
-/// the next caller try.
-pub(crate) struct SignIn<'a> {
-    sessions: &'a Sessions,
-    finished: bool,
+    /// Signing in failed with this error: refused a moment ago, or failed on the way for the
+    /// sign-in this call waited for.
+    Failed(Arc<Error>),
+    /// No sign-in is in flight: the caller starts one (on a thread of its own), which reports
+    /// to [`Sessions::finish`] with this generation, and waits with [`Sessions::wait`].
+    Start(u64),
+    /// A sign-in of this generation is in flight: wait for it with [`Sessions::wait`].
+    Wait(u64),
 }
 
 impl Sessions {
     pub(crate) fn new(credentials: Credentials) -> Self {
         Sessions {
             credentials,
-            state: Mutex::new(State::SignedOut),
+            state: Mutex::new(State {
+                now: Now::SignedOut,
+                generation: 0,
+                last_failure: None,
+            }),
             changed: Condvar::new(),
         }
     }
@@ -69,90 +80,99 @@ impl Sessions {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A usable token (not `refused`, not about to expire), the remembered refusal, or this
-    /// thread's turn to sign in; while another thread signs in, waits for it until `deadline`.
-    pub(crate) fn next(&self, refused: Option<&Token>, deadline: Option<Instant>) -> Next<'_> {
+    /// A usable token (not `refused`, not about to expire), the remembered refusal, the sign-in
+    /// to wait for, or the caller's turn to start one.
+    pub(crate) fn next(&self, refused: Option<&Token>) -> Next {
         let mut state = self.lock();
-        loop {
-            match &*state {
-                State::SignedIn { token, renew_at }
-                    if renew_at.is_none_or(|at| Instant::now() < at)
-                        && refused.is_none_or(|r| r != token) =>
-                {
-                    return Next::Token(token.clone());
-                }
-                State::Refused { error, until } if Instant::now() < *until => {
-                    return Next::Refused(Arc::clone(error));
-                }
-                State::SigningIn => {
-                    state = match deadline {
-                        Some(deadline) => {
-                            let left = deadline.saturating_duration_since(Instant::now());
-                            if left.is_zero() {
-                                return Next::TimedOut;
-                            }
-                            self.changed
-                                .wait_timeout(state, left)
-                                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                                .0
-                        }
-                        None => self
-                            .changed
-                            .wait(state)
-                            .unwrap_or_else(|poisoned| poisoned.into_inner()),
-                    };
-                }
-                _ => {
-                    *state = State::SigningIn;
-                    return Next::SignIn(SignIn {
-                        sessions: self,
-                        finished: false,
-                    });
-                }
+        match &state.now {
+            Now::SignedIn { token, renew_at }
+                if renew_at.is_none_or(|at| Instant::now() < at)
+                    && refused.is_none_or(|r| r != token) =>
+            {
+                Next::Token(token.clone())
+            }
+            Now::Refused { error, until } if Instant::now() < *until => {
+                Next::Failed(Arc::clone(error))
+            }
+            Now::SigningIn => Next::Wait(state.generation),
+            _ => {
+                state.now = Now::SigningIn;
+                state.generation += 1;
+                Next::Start(state.generation)
             }
         }
     }
-}
 
-impl SignIn<'_> {
-    /// Records the outcome of the sign-in for every waiting thread, and returns it.
-    pub(crate) fn finish(
-        mut self,
-        outcome: Result<(Token, Option<ApiDateTime>), Error>,
-    ) -> Result<Token, Arc<Error>> {
-        self.finished = true;
-        let mut state = self.sessions.lock();
-        let result = match outcome {
-            Ok((token, expires)) => {
-                *state = State::SignedIn {
-                    token: token.clone(),
-                    renew_at: renew_at(expires),
-                };
-                Ok(token)
+    /// Waits until the sign-in `generation` has ended, or until `deadline`: its token, its
+    /// error, or `None` when the deadline came first.
+    pub(crate) fn wait(
+        &self,
+        generation: u64,
+        deadline: Option<Instant>,
+    ) -> Option<Result<Token, Arc<Error>>> {
+        let mut state = self.lock();
+        loop {
+            let ended = !matches!(state.now, Now::SigningIn) || state.generation != generation;
+            if ended {
+                return Some(match &state.now {
+                    Now::SignedIn { token, .. } => Ok(token.clone()),
+                    Now::Refused { error, .. } => Err(Arc::clone(error)),
+                    _ => match &state.last_failure {
+                        Some((failed, error)) if *failed == generation => Err(Arc::clone(error)),
+                        // A later sign-in started and ended meanwhile: take its outcome too.
+                        _ => Err(Arc::new(Error::Transport {
+                            source: "the sign-in this call waited for did not finish".into(),
+                        })),
+                    },
+                });
             }
+            state = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return None;
+                    }
+                    self.changed
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .0
+                }
+                None => self
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            };
+        }
+    }
+
+    /// Records how the sign-in `generation` ended, for every thread that waits for it.
+    pub(crate) fn finish(
+        &self,
+        generation: u64,
+        outcome: Result<(Token, Option<ApiDateTime>), Error>,
+    ) {
+        let mut state = self.lock();
+        if state.generation != generation {
+            return;
+        }
+        state.now = match outcome {
+            Ok((token, expires)) => Now::SignedIn {
+                token,
+                renew_at: renew_at(expires),
+            },
             Err(error) => {
                 let error = Arc::new(error);
-                *state = if is_refusal(&error) {
-                    State::Refused {
-                        error: Arc::clone(&error),
+                if is_refusal(&error) {
+                    Now::Refused {
+                        error,
                         until: Instant::now() + REFUSAL_HOLD,
                     }
                 } else {
-                    State::SignedOut
-                };
-                Err(error)
+                    state.last_failure = Some((generation, error));
+                    Now::SignedOut
+                }
             }
         };
-        self.sessions.changed.notify_all();
-        result
-    }
-}
-
-impl Drop for SignIn<'_> {
-    fn drop(&mut self) {
-        if !self.finished {
-            *self.sessions.lock() = State::SignedOut;
-            self.sessions.changed.notify_all();
-        }
+        self.changed.notify_all();
     }
 }
