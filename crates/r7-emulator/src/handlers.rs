@@ -3,9 +3,10 @@
 //! first, so a bad value is a 400 before anything else), runs the method on the CRM data and
 //! shapes the answer (single or list form, paging).
 
-use r7_model::{Opportunity, Uuid};
+use r7_model::Opportunity;
 
 use crate::crm::{Crm, DealFilter, DealInput, DealSort, StageFields};
+use crate::generated::args::*;
 use crate::generated::{Wire, WireList};
 use crate::params::{Paging, Params};
 use crate::render::{ApiError, Node, PageMeta, Reply, to_node};
@@ -87,8 +88,8 @@ fn deal_list<'a>(deals: impl IntoIterator<Item = &'a Opportunity>, paging: &Pagi
 // --- Binding shared by several methods ----------------------------------------------------------
 
 /// An `int` id the method refuses when `<= 0` (`ArgumentException`).
-fn positive(params: &Params, name: &str) -> Result<i64, ApiError> {
-    let id = params.int(name)?;
+/// An id the method refuses when it is not positive (`ArgumentException`).
+fn positive(id: i64) -> Result<i64, ApiError> {
     if id <= 0 {
         return Err(ApiError::ARGUMENT);
     }
@@ -97,60 +98,42 @@ fn positive(params: &Params, name: &str) -> Result<i64, ApiError> {
 
 /// The deal filter of `opportunity/filter` and the batch methods; the search text comes from
 /// the query string's `filterValue`.
-fn bind_filter(crm: &Crm, call: &Call) -> Result<DealFilter, ApiError> {
-    let p = &call.params;
-    let offset = crm.utc_offset();
-    Ok(DealFilter {
-        responsible: p.guid("responsibleid")?,
-        stage_id: p.int("opportunityStagesid")?,
-        tags: p.strings("tags"),
-        contact_id: p.int("contactid")?,
-        stage_type: p.opt_stage_type("stageType")?,
-        contact_also_participant: p.opt_bool("contactAlsoIsParticipant")?,
-        from: p.date("fromDate", offset)?,
-        to: p.date("toDate", offset)?,
+fn deal_filter(args: OpportunityFilterArgs, call: &Call) -> DealFilter {
+    DealFilter {
+        responsible: args.responsible_id,
+        stage_id: args.stage_id,
+        tags: args.tags,
+        contact_id: args.contact_id,
+        stage_type: args.stage_type,
+        contact_also_participant: args.contact_also_is_participant,
+        from: args.from_date,
+        to: args.to_date,
         search: call.paging.filter_value.clone(),
-    })
+    }
 }
 
-/// The fields of a deal's create or update.
-fn bind_deal(crm: &Crm, params: &Params) -> Result<DealInput, ApiError> {
-    let offset = crm.utc_offset();
-    let input = DealInput {
-        contact_id: params.int("contactid")?,
-        members: params.ints("members")?,
-        title: params.string("title"),
-        description: params.string("description"),
-        responsible: params.guid("responsibleid")?,
-        bid_type: params.bid_type("bidType")?,
-        bid_value: params.decimal("bidValue")?,
-        currency: params.string("bidCurrencyAbbr"),
-        per_period_value: params.int("perPeriodValue")?,
-        stage_id: params.int("stageid")?,
-        success_probability: params.int("successProbability")?,
-        actual_close_date: params.date("actualCloseDate", offset)?,
-        expected_close_date: params.date("expectedCloseDate", offset)?,
-        custom_fields: params.key_values("customFieldList")?,
-        is_private: params.bool("isPrivate")?,
-        access_list: params.guids("accessList")?,
-    };
-    // Bound (a bad value is a 400) but not emulated: nobody is notified.
-    params.bool("isNotify")?;
-    Ok(input)
-}
-
-fn bind_access(params: &Params) -> Result<(bool, Vec<Uuid>), ApiError> {
-    Ok((params.bool("isPrivate")?, params.guids("accessList")?))
-}
-
-fn bind_stage(params: &Params) -> Result<StageFields, ApiError> {
-    Ok(StageFields {
-        title: params.string("title"),
-        description: params.string("description"),
-        color: params.string("color"),
-        success_probability: params.int("successProbability")?,
-        stage_type: params.stage_type("stageType")?,
-    })
+/// The fields of a deal's create or update (`isNotify` is bound, so a bad value is a 400, but
+/// not emulated: nobody is notified).
+fn deal_input(args: OpportunityFieldsArgs) -> DealInput {
+    let _not_emulated = args.is_notify;
+    DealInput {
+        contact_id: args.contact_id,
+        members: args.members,
+        title: args.title,
+        description: args.description,
+        responsible: args.responsible_id,
+        bid_type: args.bid_type,
+        bid_value: args.bid_value,
+        currency: args.bid_currency,
+        per_period_value: args.per_period_value,
+        stage_id: args.stage_id,
+        success_probability: args.success_probability,
+        actual_close_date: args.actual_close_date,
+        expected_close_date: args.expected_close_date,
+        custom_fields: args.custom_fields,
+        is_private: args.is_private,
+        access_list: args.access_list,
+    }
 }
 
 /// The ids of the deals that match a filter, in the database's default order.
@@ -169,37 +152,40 @@ fn unique_sorted(mut ids: Vec<i64>) -> Vec<i64> {
 
 // --- Deals ------------------------------------------------------------------------------------
 
-pub(crate) fn get_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = positive(&call.params, "opportunityid")?;
+pub(crate) fn get_opportunity(crm: &mut Crm, args: GetOpportunityArgs, _: &Call) -> Outcome {
+    let id = positive(args.opportunity_id)?;
     crm.deal(id)
         .map(|deal| Reply::One(to_node(&Wire(deal))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
-pub(crate) fn delete_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = positive(&call.params, "opportunityid")?;
+pub(crate) fn delete_opportunity(crm: &mut Crm, args: DeleteOpportunityArgs, _: &Call) -> Outcome {
+    let id = positive(args.opportunity_id)?;
     crm.delete_deal(id)
         .map(|deal| Reply::One(to_node(&Wire(&deal))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
-pub(crate) fn create_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
-    let input = bind_deal(crm, &call.params)?;
+pub(crate) fn create_opportunity(crm: &mut Crm, args: CreateOpportunityArgs, _: &Call) -> Outcome {
+    let input = deal_input(args.opportunity_fields);
     crm.create_deal(input)
         .map(|deal| Reply::One(to_node(&Wire(&deal))))
 }
 
-pub(crate) fn update_opportunity(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("opportunityid")?;
-    let input = bind_deal(crm, &call.params)?;
+pub(crate) fn update_opportunity(crm: &mut Crm, args: UpdateOpportunityArgs, _: &Call) -> Outcome {
+    let id = args.opportunity_id;
+    let input = deal_input(args.opportunity_fields);
     crm.update_deal(id, input)
         .map(|deal| Reply::One(to_node(&Wire(&deal))))
 }
 
 /// Binds `stageid`; the path's `{id}` is never read.
-pub(crate) fn update_opportunity_stage(crm: &mut Crm, call: &Call) -> Outcome {
-    let deal = call.params.int("opportunityid")?;
-    let stage = call.params.int("stageid")?;
+pub(crate) fn update_opportunity_stage(
+    crm: &mut Crm,
+    args: UpdateOpportunityStageArgs,
+    _: &Call,
+) -> Outcome {
+    let (deal, stage) = (args.opportunity_id, args.stage_id);
     if deal <= 0 || stage <= 0 {
         return Err(ApiError::ARGUMENT);
     }
@@ -207,36 +193,56 @@ pub(crate) fn update_opportunity_stage(crm: &mut Crm, call: &Call) -> Outcome {
         .map(|deal| Reply::One(to_node(&Wire(&deal))))
 }
 
-pub(crate) fn set_opportunity_access(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = positive(&call.params, "opportunityid")?;
-    let (is_private, users) = bind_access(&call.params)?;
-    crm.set_access(id, is_private, &users)
+pub(crate) fn set_opportunity_access(
+    crm: &mut Crm,
+    args: SetOpportunityAccessArgs,
+    _: &Call,
+) -> Outcome {
+    let id = positive(args.opportunity_id)?;
+    crm.set_access(id, args.access.is_private, &args.access.access_list)
         .map(|deal| Reply::One(to_node(&Wire(&deal))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
-pub(crate) fn set_opportunity_access_by_ids(crm: &mut Crm, call: &Call) -> Outcome {
-    let ids = call.params.ints("opportunityid")?;
-    let (is_private, users) = bind_access(&call.params)?;
-    let changed: Vec<Opportunity> = unique_sorted(ids)
+pub(crate) fn set_opportunity_access_by_ids(
+    crm: &mut Crm,
+    args: SetOpportunityAccessByIdsArgs,
+    call: &Call,
+) -> Outcome {
+    let AccessArgs {
+        is_private,
+        access_list,
+    } = args.access;
+    let changed: Vec<Opportunity> = unique_sorted(args.opportunity_ids)
         .into_iter()
-        .filter_map(|id| crm.set_access(id, is_private, &users))
+        .filter_map(|id| crm.set_access(id, is_private, &access_list))
         .collect();
     Ok(deal_list(&changed, &call.paging))
 }
 
-pub(crate) fn set_opportunity_access_by_filter(crm: &mut Crm, call: &Call) -> Outcome {
-    let filter = bind_filter(crm, call)?;
-    let (is_private, users) = bind_access(&call.params)?;
+pub(crate) fn set_opportunity_access_by_filter(
+    crm: &mut Crm,
+    args: SetOpportunityAccessByFilterArgs,
+    call: &Call,
+) -> Outcome {
+    let filter = deal_filter(args.opportunity_filter, call);
+    let AccessArgs {
+        is_private,
+        access_list,
+    } = args.access;
     let changed: Vec<Opportunity> = matching_ids(crm, &filter)
         .into_iter()
-        .filter_map(|id| crm.set_access(id, is_private, &users))
+        .filter_map(|id| crm.set_access(id, is_private, &access_list))
         .collect();
     Ok(deal_list(&changed, &call.paging))
 }
 
-pub(crate) fn delete_opportunities(crm: &mut Crm, call: &Call) -> Outcome {
-    let ids = call.params.ints("opportunityids")?;
+pub(crate) fn delete_opportunities(
+    crm: &mut Crm,
+    args: DeleteOpportunitiesArgs,
+    call: &Call,
+) -> Outcome {
+    let ids = args.opportunity_ids;
     if ids.is_empty() {
         return Err(ApiError::ARGUMENT);
     }
@@ -247,8 +253,12 @@ pub(crate) fn delete_opportunities(crm: &mut Crm, call: &Call) -> Outcome {
     Ok(deal_list(&deleted, &call.paging))
 }
 
-pub(crate) fn delete_opportunities_by_filter(crm: &mut Crm, call: &Call) -> Outcome {
-    let filter = bind_filter(crm, call)?;
+pub(crate) fn delete_opportunities_by_filter(
+    crm: &mut Crm,
+    args: DeleteOpportunitiesByFilterArgs,
+    call: &Call,
+) -> Outcome {
+    let filter = deal_filter(args.opportunity_filter, call);
     let deleted: Vec<Opportunity> = matching_ids(crm, &filter)
         .into_iter()
         .filter_map(|id| crm.delete_deal(id))
@@ -260,8 +270,12 @@ pub(crate) fn delete_opportunities_by_filter(crm: &mut Crm, call: &Call) -> Outc
 /// generic list step is off; with another `sortBy` every match is sorted in memory by that
 /// property and then paged. Either way `total` is set the server's way: `startIndex` plus the
 /// rows read when fewer than `count + 1` came back, else the number of matches.
-pub(crate) fn list_opportunities(crm: &mut Crm, call: &Call) -> Outcome {
-    let filter = bind_filter(crm, call)?;
+pub(crate) fn list_opportunities(
+    crm: &mut Crm,
+    args: ListOpportunitiesArgs,
+    call: &Call,
+) -> Outcome {
+    let filter = deal_filter(args.opportunity_filter, call);
     let paging = &call.paging;
     let mut deals = crm.matching(&filter);
     let matches = deals.len();
@@ -305,18 +319,29 @@ pub(crate) fn list_opportunities(crm: &mut Crm, call: &Call) -> Outcome {
     Ok(Reply::List { items, page })
 }
 
-pub(crate) fn list_opportunities_by_contact(crm: &mut Crm, call: &Call) -> Outcome {
-    let contact = call.params.int("contactid")?;
-    Ok(deal_list(crm.deals_of_contact(contact), &call.paging))
+pub(crate) fn list_opportunities_by_contact(
+    crm: &mut Crm,
+    args: ListOpportunitiesByContactArgs,
+    call: &Call,
+) -> Outcome {
+    Ok(deal_list(
+        crm.deals_of_contact(args.contact_id),
+        &call.paging,
+    ))
 }
 
 /// Builds each deal in the single form; `total` only for a contact's own deals (or when the
 /// list is cut).
-pub(crate) fn list_opportunities_by_prefix(crm: &mut Crm, call: &Call) -> Outcome {
-    let prefix = call.params.string("prefix");
-    let contact = call.params.int("contactID")?;
-    let internal = call.params.bool("internalSearch")?;
-    let (deals, total) = crm.deals_by_prefix(prefix.as_deref(), contact, internal)?;
+pub(crate) fn list_opportunities_by_prefix(
+    crm: &mut Crm,
+    args: ListOpportunitiesByPrefixArgs,
+    call: &Call,
+) -> Outcome {
+    let (deals, total) = crm.deals_by_prefix(
+        args.prefix.as_deref(),
+        args.contact_id,
+        args.internal_search,
+    )?;
     let mut reply = smart_list(
         deals.into_iter().map(|deal| to_node(&Wire(deal))).collect(),
         &call.paging,
@@ -327,27 +352,36 @@ pub(crate) fn list_opportunities_by_prefix(crm: &mut Crm, call: &Call) -> Outcom
     Ok(reply)
 }
 
-pub(crate) fn set_opportunity_creation_date(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("opportunityid")?;
-    let date = call.params.date("creationDate", crm.utc_offset())?;
-    crm.set_created(id, date)
+pub(crate) fn set_opportunity_creation_date(
+    crm: &mut Crm,
+    args: SetOpportunityCreationDateArgs,
+    _: &Call,
+) -> Outcome {
+    crm.set_created(args.opportunity_id, args.creation_date)
         .map(|()| Reply::Void)
         .ok_or(ApiError::NOT_FOUND)
 }
 
-pub(crate) fn set_opportunity_last_modified_date(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("opportunityid")?;
-    let date = call.params.date("lastModifedDate", crm.utc_offset())?;
-    crm.set_last_modified(id, date)
+pub(crate) fn set_opportunity_last_modified_date(
+    crm: &mut Crm,
+    args: SetOpportunityLastModifiedDateArgs,
+    _: &Call,
+) -> Outcome {
+    crm.set_last_modified(args.opportunity_id, args.last_modified_date)
         .map(|()| Reply::Void)
         .ok_or(ApiError::NOT_FOUND)
 }
 
 // --- Members ----------------------------------------------------------------------------------
 
-pub(crate) fn list_opportunity_contacts(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("opportunityid")?;
-    let members = crm.members_of(id).ok_or(ApiError::NOT_FOUND)?;
+pub(crate) fn list_opportunity_contacts(
+    crm: &mut Crm,
+    args: ListOpportunityContactsArgs,
+    call: &Call,
+) -> Outcome {
+    let members = crm
+        .members_of(args.opportunity_id)
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(smart_list(
         members
             .iter()
@@ -357,65 +391,88 @@ pub(crate) fn list_opportunity_contacts(crm: &mut Crm, call: &Call) -> Outcome {
     ))
 }
 
-pub(crate) fn add_opportunity_contact(crm: &mut Crm, call: &Call) -> Outcome {
-    let deal = call.params.int("opportunityid")?;
-    let contact = call.params.int("contactid")?;
-    crm.add_member(deal, contact)
+pub(crate) fn add_opportunity_contact(
+    crm: &mut Crm,
+    args: AddOpportunityContactArgs,
+    _: &Call,
+) -> Outcome {
+    crm.add_member(args.opportunity_id, args.contact_id)
         .map(|contact| Reply::One(to_node(&Wire(&contact))))
 }
 
-pub(crate) fn remove_opportunity_contact(crm: &mut Crm, call: &Call) -> Outcome {
-    let deal = call.params.int("opportunityid")?;
-    let contact = call.params.int("contactid")?;
-    crm.remove_member(deal, contact)
+pub(crate) fn remove_opportunity_contact(
+    crm: &mut Crm,
+    args: RemoveOpportunityContactArgs,
+    _: &Call,
+) -> Outcome {
+    crm.remove_member(args.opportunity_id, args.contact_id)
         .map(|contact| Reply::One(to_node(&Wire(&contact))))
 }
 
 // --- Stages -----------------------------------------------------------------------------------
 
-pub(crate) fn create_stage(crm: &mut Crm, call: &Call) -> Outcome {
-    let fields = bind_stage(&call.params)?;
-    crm.create_stage(fields)
+pub(crate) fn create_stage(crm: &mut Crm, args: CreateOpportunityStageArgs, _: &Call) -> Outcome {
+    crm.create_stage(StageFields {
+        title: args.title,
+        description: args.description,
+        color: args.color,
+        success_probability: args.success_probability,
+        stage_type: args.stage_type,
+    })
+    .map(|stage| Reply::One(to_node(&Wire(&stage))))
+}
+
+pub(crate) fn update_stage(
+    crm: &mut Crm,
+    args: UpdateOpportunityStageFieldsArgs,
+    _: &Call,
+) -> Outcome {
+    let fields = StageFields {
+        title: args.title,
+        description: args.description,
+        color: args.color,
+        success_probability: args.success_probability,
+        stage_type: args.stage_type,
+    };
+    crm.update_stage(args.stage_id, fields)
         .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
-pub(crate) fn update_stage(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("id")?;
-    let fields = bind_stage(&call.params)?;
-    crm.update_stage(id, fields)
+pub(crate) fn update_stage_color(
+    crm: &mut Crm,
+    args: UpdateOpportunityStageColorArgs,
+    _: &Call,
+) -> Outcome {
+    let color = args.color.unwrap_or_default();
+    crm.set_stage_color(args.stage_id, &color)
         .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
-pub(crate) fn update_stage_color(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("id")?;
-    let color = call.params.string("color").unwrap_or_default();
-    crm.set_stage_color(id, &color)
-        .map(|stage| Reply::One(to_node(&Wire(&stage))))
-}
-
-pub(crate) fn reorder_stages(crm: &mut Crm, call: &Call) -> Outcome {
-    let ids = call.params.ints("ids")?;
-    let stages = crm.reorder_stages(&ids)?;
+pub(crate) fn reorder_stages(
+    crm: &mut Crm,
+    args: ReorderOpportunityStagesArgs,
+    call: &Call,
+) -> Outcome {
+    let stages = crm.reorder_stages(&args.stage_ids)?;
     Ok(smart_list(
         stages.iter().map(|stage| to_node(&Wire(stage))).collect(),
         &call.paging,
     ))
 }
 
-pub(crate) fn delete_stage(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = call.params.int("id")?;
-    crm.delete_stage(id)
+pub(crate) fn delete_stage(crm: &mut Crm, args: DeleteOpportunityStageArgs, _: &Call) -> Outcome {
+    crm.delete_stage(args.stage_id)
         .map(|stage| Reply::One(to_node(&Wire(&stage))))
 }
 
-pub(crate) fn get_stage(crm: &mut Crm, call: &Call) -> Outcome {
-    let id = positive(&call.params, "stageid")?;
+pub(crate) fn get_stage(crm: &mut Crm, args: GetOpportunityStageArgs, _: &Call) -> Outcome {
+    let id = positive(args.stage_id)?;
     crm.stage_wrapper(id)
         .map(|stage| Reply::One(to_node(&Wire(&stage))))
         .ok_or(ApiError::NOT_FOUND)
 }
 
-pub(crate) fn list_stages(crm: &mut Crm, call: &Call) -> Outcome {
+pub(crate) fn list_stages(crm: &mut Crm, _: ListOpportunityStagesArgs, call: &Call) -> Outcome {
     Ok(smart_list(
         crm.stages()
             .iter()
@@ -455,6 +512,16 @@ mod tests {
             },
             seed::current_user(),
         )
+    }
+
+    /// An endpoint through the generated dispatch, its arguments bound from `call`.
+    fn run(id: r7_proto::EndpointId, crm: &mut Crm, call: &Call) -> Outcome {
+        let handler = crate::generated::handler(id).expect("emulated");
+        handler(crm, call)
+    }
+
+    fn list(crm: &mut Crm, call: &Call) -> Outcome {
+        run(r7_proto::EndpointId::ListOpportunities, crm, call)
     }
 
     fn call(params: &str, query: &str) -> Call {
@@ -508,28 +575,25 @@ mod tests {
     #[test]
     fn the_filter_pages_in_the_database_and_always_counts() {
         let mut crm = crm();
-        let (items, meta) = page(list_opportunities(&mut crm, &call("", "count=2")).unwrap());
+        let (items, meta) = page(list(&mut crm, &call("", "count=2")).unwrap());
         assert_eq!(ids(&items), ["1234", "1237"]);
         assert_eq!((meta.total, meta.next_index), (Some(5), Some(3)));
-        let (items, meta) =
-            page(list_opportunities(&mut crm, &call("", "count=2&startIndex=4")).unwrap());
+        let (items, meta) = page(list(&mut crm, &call("", "count=2&startIndex=4")).unwrap());
         assert_eq!(ids(&items), ["1238"]);
         assert_eq!(
             (meta.total, meta.next_index, meta.start_index),
             (Some(5), None, 4)
         );
-        let (items, meta) = page(
-            list_opportunities(&mut crm, &call("", "sortBy=id&sortOrder=descending")).unwrap(),
-        );
+        let (items, meta) =
+            page(list(&mut crm, &call("", "sortBy=id&sortOrder=descending")).unwrap());
         assert_eq!(ids(&items)[0], "1238");
         assert_eq!(meta.total, Some(5));
         // An unknown sortBy sorts in memory by that member (a missing one first).
-        let (items, meta) =
-            page(list_opportunities(&mut crm, &call("", "sortBy=successProbability")).unwrap());
+        let (items, meta) = page(list(&mut crm, &call("", "sortBy=successProbability")).unwrap());
         assert_eq!(ids(&items), ["1238", "1237", "1234", "1235", "1236"]);
         assert_eq!(meta.total, Some(5));
         let (items, _) = page(
-            list_opportunities(
+            list(
                 &mut crm,
                 &call(
                     "",
@@ -540,11 +604,10 @@ mod tests {
         );
         assert_eq!(ids(&items), ["1235"]);
         // count=0 returns at most one row.
-        let (items, meta) = page(list_opportunities(&mut crm, &call("", "count=0")).unwrap());
+        let (items, meta) = page(list(&mut crm, &call("", "count=0")).unwrap());
         assert_eq!((items.len(), meta.total), (1, Some(5)));
         // Nothing found: total 0.
-        let (items, meta) =
-            page(list_opportunities(&mut crm, &call("", "filterValue=zzz")).unwrap());
+        let (items, meta) = page(list(&mut crm, &call("", "filterValue=zzz")).unwrap());
         assert_eq!((items.len(), meta.total), (0, Some(0)));
         // Bad values are 400s.
         for bad in [
@@ -553,10 +616,7 @@ mod tests {
             "responsibleid=x",
             "opportunityStagesid=x",
         ] {
-            assert!(
-                list_opportunities(&mut crm, &call(bad, "")).is_err(),
-                "{bad}"
-            );
+            assert!(list(&mut crm, &call(bad, "")).is_err(), "{bad}");
         }
     }
 
@@ -581,12 +641,121 @@ mod tests {
             paging: Paging::from_query(None),
         };
         assert_eq!(
-            update_opportunity_stage(&mut crm, &call).unwrap_err(),
+            run(
+                r7_proto::EndpointId::UpdateOpportunityStage,
+                &mut crm,
+                &call
+            )
+            .unwrap_err(),
             ApiError::ARGUMENT
         );
         let mut with_stage = call.clone();
         with_stage.params.push("stageid", "9");
-        update_opportunity_stage(&mut crm, &with_stage).unwrap();
+        run(
+            r7_proto::EndpointId::UpdateOpportunityStage,
+            &mut crm,
+            &with_stage,
+        )
+        .unwrap();
         assert_eq!(crm.deal(1235).unwrap().stage.as_ref().unwrap().id, 9);
+    }
+}
+
+/// What the client sends arrives in the generated arguments with its value: a wire name that
+/// differed on one side, or a binding that read it wrong, fails here.
+#[cfg(test)]
+mod bind_round_trip {
+    use r7_model::{ApiDateTime, BidType, CustomFieldId, Uuid};
+    use r7_proto::crm::opportunity::{CreateOpportunity, ListOpportunities};
+    use r7_proto::{BaseUrl, CustomFieldValue, RequestContext, Token, build_request};
+
+    use crate::generated::args::{CreateOpportunityArgs, ListOpportunitiesArgs};
+    use crate::params::Params;
+
+    fn sent(request: &http::Request<bytes::Bytes>) -> Params {
+        let mut params = Params::default();
+        if let Some(query) = request.uri().query() {
+            params.add_form(query.as_bytes());
+        }
+        params.add_form(request.body());
+        params
+    }
+
+    fn context() -> (BaseUrl, Token) {
+        (
+            BaseUrl::parse("https://portal.example.com/").expect("base"),
+            Token::new("token").expect("token"),
+        )
+    }
+
+    #[test]
+    fn every_field_of_a_create_arrives() {
+        let user = Uuid::from_u128(7);
+        let date = ApiDateTime::parse("2025-06-30T00:00:00.0000000+03:00").expect("date");
+        let create = CreateOpportunity::new("Сделка, 1", user, 30, "RUB")
+            .contact_id(101)
+            .members([101, 102])
+            .description("a & b = c")
+            .bid_type(BidType::PerMonth)
+            .bid_value(99.5)
+            .per_period_value(12)
+            .success_probability(40)
+            .actual_close_date(date)
+            .expected_close_date(date)
+            .custom_fields([CustomFieldValue::new(CustomFieldId::new(7), "Д-1")])
+            .is_private(true)
+            .access_list([user])
+            .is_notify(true);
+        let (base, token) = context();
+        let request =
+            build_request(&create, &RequestContext::new(&base, Some(&token))).expect("built");
+        let args = CreateOpportunityArgs::bind(&sent(&request), 180).expect("bound");
+        let fields = args.opportunity_fields;
+        assert_eq!(fields.title.as_deref(), Some("Сделка, 1"));
+        assert_eq!(fields.responsible_id, user);
+        assert_eq!(fields.stage_id, 30);
+        assert_eq!(fields.bid_currency.as_deref(), Some("RUB"));
+        assert_eq!(fields.contact_id, 101);
+        assert_eq!(fields.members, [101, 102]);
+        assert_eq!(fields.description.as_deref(), Some("a & b = c"));
+        assert_eq!(fields.bid_type, BidType::PerMonth);
+        assert_eq!(fields.bid_value, 99.5);
+        assert_eq!(fields.per_period_value, 12);
+        assert_eq!(fields.success_probability, 40);
+        assert_eq!(fields.actual_close_date, Some(date));
+        assert_eq!(fields.expected_close_date, Some(date));
+        assert_eq!(fields.custom_fields, [(7, "Д-1".to_owned())]);
+        assert!(fields.is_private);
+        assert_eq!(fields.access_list, [user]);
+        assert!(fields.is_notify);
+    }
+
+    #[test]
+    fn every_filter_of_a_search_arrives() {
+        let user = Uuid::from_u128(9);
+        let from = ApiDateTime::parse("2024-01-01T00:00:00.0000000+03:00").expect("date");
+        let to = ApiDateTime::parse("2024-12-31T00:00:00.0000000+03:00").expect("date");
+        let list = ListOpportunities::new()
+            .responsible_id(user)
+            .stage_id(30)
+            .tags(["VIP", "опт"])
+            .contact_id(101)
+            .stage_type(r7_model::StageType::ClosedAndWon)
+            .contact_also_is_participant(true)
+            .from_date(from)
+            .to_date(to);
+        let (base, token) = context();
+        let request =
+            build_request(&list, &RequestContext::new(&base, Some(&token))).expect("built");
+        let filter = ListOpportunitiesArgs::bind(&sent(&request), 180)
+            .expect("bound")
+            .opportunity_filter;
+        assert_eq!(filter.responsible_id, user);
+        assert_eq!(filter.stage_id, 30);
+        assert_eq!(filter.tags, ["VIP", "опт"]);
+        assert_eq!(filter.contact_id, 101);
+        assert_eq!(filter.stage_type, Some(r7_model::StageType::ClosedAndWon));
+        assert_eq!(filter.contact_also_is_participant, Some(true));
+        assert_eq!((filter.from_date, filter.to_date), (Some(from), Some(to)));
     }
 }

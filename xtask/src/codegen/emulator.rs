@@ -104,7 +104,13 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
     let arms = spec.all_endpoints().filter_map(|(_, e)| {
         let function = ident(e.emulator.as_deref()?);
         let id = ident(&e.name);
-        Some(quote!(EndpointId::#id => handlers::#function,))
+        let args = ident(&format!("{}Args", e.name));
+        Some(quote! {
+            EndpointId::#id => |crm, call| {
+                let args = args::#args::bind(&call.params, crm.utc_offset())?;
+                handlers::#function(crm, args, call)
+            },
+        })
     });
     let missing = spec
         .all_endpoints()
@@ -115,16 +121,19 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
         });
     let dispatch = quote! {
         //! Which function of the emulator answers each endpoint of the spec (its `emulator`
-        //! key): a name that does not exist does not compile.
+        //! key), with the endpoint's arguments bound first: a name that does not exist, or
+        //! a function that does not take the endpoint's arguments, does not compile.
         use r7_proto::EndpointId;
         use crate::handlers::{self, Handler};
+        use super::args;
 
         /// The emulator's function for `id`; `None` for a route it does not emulate yet.
         pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
-            Some(match id {
+            let handler: Handler = match id {
                 #(#arms)*
                 _ => return None,
-            })
+            };
+            Some(handler)
         }
 
         /// The routes of the spec the emulator does not answer yet.
@@ -132,6 +141,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
         pub(crate) const NOT_EMULATED: &[EndpointId] = &[#(#missing)*];
     };
     Ok(vec![
+        render_args(spec)?,
         Output {
             path: "crates/r7-emulator/src/generated/dispatch.rs".to_owned(),
             text: file(&format!("{DIR}/endpoints/"), dispatch)?,
@@ -146,6 +156,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                 &format!("{DIR}/types/"),
                 quote! {
                     //! Code generated from the spec. Nothing in this folder is written by hand.
+                    pub(crate) mod args;
                     pub(crate) mod dispatch;
                     mod wire;
                     pub(crate) use dispatch::handler;
@@ -154,4 +165,167 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
             )?,
         },
     ])
+}
+
+/// What the server's binder makes of a C# parameter type: (Rust type, how `Params` reads it).
+/// Only the types the spec uses; another one is a generator error, so that a binding is never
+/// guessed.
+const BINDINGS: &[(&str, &str, &str)] = &[
+    ("int", "i64", "params.int(W)?"),
+    ("bool", "bool", "params.bool(W)?"),
+    ("bool?", "Option<bool>", "params.opt_bool(W)?"),
+    ("decimal", "f64", "params.decimal(W)?"),
+    ("string", "Option<String>", "params.string(W)"),
+    ("Guid", "Uuid", "params.guid(W)?"),
+    (
+        "ApiDateTime",
+        "Option<ApiDateTime>",
+        "params.date(W, offset)?",
+    ),
+    ("IEnumerable<int>", "Vec<i64>", "params.ints(W)?"),
+    ("IEnumerable<Guid>", "Vec<Uuid>", "params.guids(W)?"),
+    ("IEnumerable<string>", "Vec<String>", "params.strings(W)"),
+    ("BidType", "BidType", "params.bid_type(W)?"),
+    ("DealMilestoneStatus", "StageType", "params.stage_type(W)?"),
+    (
+        "DealMilestoneStatus?",
+        "Option<StageType>",
+        "params.opt_stage_type(W)?",
+    ),
+    (
+        "IEnumerable<ItemKeyValuePair<int, string>>",
+        "Vec<(i64, String)>",
+        "params.key_values(W)?",
+    ),
+];
+
+/// Groups the framework reads from the query string itself, not the method's signature.
+const FRAMEWORK_GROUPS: &[&str] = &["paging", "search_text"];
+
+type Bound = (Vec<proc_macro2::TokenStream>, Vec<proc_macro2::TokenStream>);
+
+/// The fields and the binding of a list of parameters, or the binding that is not known.
+fn bound_fields(params: &[&crate::spec::Param]) -> Result<Bound, String> {
+    let mut fields = Vec::new();
+    let mut binds = Vec::new();
+    for p in params {
+        let binding = p.binding.as_deref().unwrap_or_default();
+        let Some((_, ty, read)) = BINDINGS.iter().find(|(b, _, _)| *b == binding) else {
+            return Err(format!(
+                "parameter `{}`: the emulator cannot bind the C# type `{binding}` yet \
+                 (add it to BINDINGS in xtask/src/codegen/emulator.rs)",
+                p.wire()
+            ));
+        };
+        let name = ident(&p.field());
+        let ty: proc_macro2::TokenStream = ty.parse().map_err(|_| "bad type".to_owned())?;
+        let read: proc_macro2::TokenStream = read
+            .replace('W', &format!("{:?}", p.wire()))
+            .parse()
+            .map_err(|_| "bad binding".to_owned())?;
+        let doc = format!(" `{}` ({binding}).", p.wire());
+        fields.push(quote!(#[doc = #doc] pub(crate) #name: #ty,));
+        binds.push(quote!(#name: #read,));
+    }
+    Ok((fields, binds))
+}
+
+/// `crates/r7-emulator/src/generated/args.rs`: one argument struct per endpoint (and per
+/// parameter group it uses), bound as the server's binder binds the C# signature.
+fn render_args(spec: &Spec) -> Result<Output, String> {
+    let mut items = Vec::new();
+    for group in spec
+        .groups
+        .iter()
+        .filter(|g| !FRAMEWORK_GROUPS.contains(&g.name.as_str()))
+    {
+        let name = ident(&format!("{}Args", pascal_case(&group.name)));
+        let params: Vec<&crate::spec::Param> = group.param.iter().collect();
+        let (fields, binds) =
+            bound_fields(&params).map_err(|e| format!("group {}: {e}", group.name))?;
+        let doc = format!(" The `{}` group: {}", group.name, group.doc.trim());
+        items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub(crate) struct #name { #(#fields)* }
+            impl #name {
+                /// Binds the group's parameters from the request's values.
+                pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+                    let _ = offset;
+                    Ok(#name { #(#binds)* })
+                }
+            }
+        });
+    }
+    for (_, e) in spec.all_endpoints() {
+        let name = ident(&format!("{}Args", e.name));
+        let mut fields = Vec::new();
+        let mut binds = Vec::new();
+        let mut seen_groups: Vec<&str> = Vec::new();
+        for p in &e.params {
+            match p.from_group.as_deref() {
+                Some(group) if FRAMEWORK_GROUPS.contains(&group) => {}
+                Some(group) => {
+                    if !seen_groups.contains(&group) {
+                        seen_groups.push(group);
+                        let field = ident(group);
+                        let ty = ident(&format!("{}Args", pascal_case(group)));
+                        let doc = format!(" The `{group}` group.");
+                        fields.push(quote!(#[doc = #doc] pub(crate) #field: #ty,));
+                        binds.push(quote!(#field: #ty::bind(params, offset)?,));
+                    }
+                }
+                None => {
+                    let (f, b) =
+                        bound_fields(&[p]).map_err(|err| format!("endpoint {}: {err}", e.name))?;
+                    fields.extend(f);
+                    binds.extend(b);
+                }
+            }
+        }
+        let doc = format!(
+            " The arguments of `{}`, as the server binds its method's signature.",
+            e.name
+        );
+        items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub(crate) struct #name { #(#fields)* }
+            impl #name {
+                /// Binds every argument first, as the server does, so that a bad value is a
+                /// 400 before the method runs.
+                pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+                    let _ = (params, offset);
+                    Ok(#name { #(#binds)* })
+                }
+            }
+        });
+    }
+    let tokens = quote! {
+        //! The arguments of every endpoint, typed by the server's C# binding types (the spec's
+        //! `binding`): a missing `int` is 0, a missing `bool` false, a missing collection
+        //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
+        #[allow(unused_imports)]
+        use r7_model::{ApiDateTime, BidType, StageType, Uuid};
+        use crate::params::Params;
+        use crate::render::ApiError;
+        #(#items)*
+    };
+    Ok(Output {
+        path: "crates/r7-emulator/src/generated/args.rs".to_owned(),
+        text: file(&format!("{DIR}/endpoints/ and groups.toml"), tokens)?,
+    })
+}
+
+/// `opportunity_filter` → `OpportunityFilter`.
+fn pascal_case(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }

@@ -3,55 +3,242 @@
 // (`cargo xtask codegen --check` tells when it is stale).
 
 //! Which function of the emulator answers each endpoint of the spec (its `emulator`
-//! key): a name that does not exist does not compile.
+//! key), with the endpoint's arguments bound first: a name that does not exist, or
+//! a function that does not take the endpoint's arguments, does not compile.
 use r7_proto::EndpointId;
 use crate::handlers::{self, Handler};
+use super::args;
 /// The emulator's function for `id`; `None` for a route it does not emulate yet.
 pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
-    Some(
-        match id {
-            EndpointId::GetOpportunity => handlers::get_opportunity,
-            EndpointId::UpdateOpportunityStage => handlers::update_opportunity_stage,
-            EndpointId::SetOpportunityAccess => handlers::set_opportunity_access,
-            EndpointId::SetOpportunityAccessByFilter => {
-                handlers::set_opportunity_access_by_filter
+    let handler: Handler = match id {
+        EndpointId::GetOpportunity => {
+            |crm, call| {
+                let args = args::GetOpportunityArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::get_opportunity(crm, args, call)
             }
-            EndpointId::SetOpportunityAccessByIds => {
-                handlers::set_opportunity_access_by_ids
+        }
+        EndpointId::UpdateOpportunityStage => {
+            |crm, call| {
+                let args = args::UpdateOpportunityStageArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::update_opportunity_stage(crm, args, call)
             }
-            EndpointId::DeleteOpportunities => handlers::delete_opportunities,
-            EndpointId::DeleteOpportunitiesByFilter => {
-                handlers::delete_opportunities_by_filter
+        }
+        EndpointId::SetOpportunityAccess => {
+            |crm, call| {
+                let args = args::SetOpportunityAccessArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::set_opportunity_access(crm, args, call)
             }
-            EndpointId::ListOpportunities => handlers::list_opportunities,
-            EndpointId::DeleteOpportunity => handlers::delete_opportunity,
-            EndpointId::CreateOpportunity => handlers::create_opportunity,
-            EndpointId::UpdateOpportunity => handlers::update_opportunity,
-            EndpointId::ListOpportunityContacts => handlers::list_opportunity_contacts,
-            EndpointId::AddOpportunityContact => handlers::add_opportunity_contact,
-            EndpointId::RemoveOpportunityContact => handlers::remove_opportunity_contact,
-            EndpointId::ListOpportunitiesByPrefix => {
-                handlers::list_opportunities_by_prefix
+        }
+        EndpointId::SetOpportunityAccessByFilter => {
+            |crm, call| {
+                let args = args::SetOpportunityAccessByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::set_opportunity_access_by_filter(crm, args, call)
             }
-            EndpointId::ListOpportunitiesByContact => {
-                handlers::list_opportunities_by_contact
+        }
+        EndpointId::SetOpportunityAccessByIds => {
+            |crm, call| {
+                let args = args::SetOpportunityAccessByIdsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::set_opportunity_access_by_ids(crm, args, call)
             }
-            EndpointId::SetOpportunityCreationDate => {
-                handlers::set_opportunity_creation_date
+        }
+        EndpointId::DeleteOpportunities => {
+            |crm, call| {
+                let args = args::DeleteOpportunitiesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::delete_opportunities(crm, args, call)
             }
-            EndpointId::SetOpportunityLastModifiedDate => {
-                handlers::set_opportunity_last_modified_date
+        }
+        EndpointId::DeleteOpportunitiesByFilter => {
+            |crm, call| {
+                let args = args::DeleteOpportunitiesByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::delete_opportunities_by_filter(crm, args, call)
             }
-            EndpointId::CreateOpportunityStage => handlers::create_stage,
-            EndpointId::UpdateOpportunityStageFields => handlers::update_stage,
-            EndpointId::UpdateOpportunityStageColor => handlers::update_stage_color,
-            EndpointId::ReorderOpportunityStages => handlers::reorder_stages,
-            EndpointId::DeleteOpportunityStage => handlers::delete_stage,
-            EndpointId::GetOpportunityStage => handlers::get_stage,
-            EndpointId::ListOpportunityStages => handlers::list_stages,
-            _ => return None,
-        },
-    )
+        }
+        EndpointId::ListOpportunities => {
+            |crm, call| {
+                let args = args::ListOpportunitiesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::list_opportunities(crm, args, call)
+            }
+        }
+        EndpointId::DeleteOpportunity => {
+            |crm, call| {
+                let args = args::DeleteOpportunityArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::delete_opportunity(crm, args, call)
+            }
+        }
+        EndpointId::CreateOpportunity => {
+            |crm, call| {
+                let args = args::CreateOpportunityArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::create_opportunity(crm, args, call)
+            }
+        }
+        EndpointId::UpdateOpportunity => {
+            |crm, call| {
+                let args = args::UpdateOpportunityArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::update_opportunity(crm, args, call)
+            }
+        }
+        EndpointId::ListOpportunityContacts => {
+            |crm, call| {
+                let args = args::ListOpportunityContactsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::list_opportunity_contacts(crm, args, call)
+            }
+        }
+        EndpointId::AddOpportunityContact => {
+            |crm, call| {
+                let args = args::AddOpportunityContactArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::add_opportunity_contact(crm, args, call)
+            }
+        }
+        EndpointId::RemoveOpportunityContact => {
+            |crm, call| {
+                let args = args::RemoveOpportunityContactArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::remove_opportunity_contact(crm, args, call)
+            }
+        }
+        EndpointId::ListOpportunitiesByPrefix => {
+            |crm, call| {
+                let args = args::ListOpportunitiesByPrefixArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::list_opportunities_by_prefix(crm, args, call)
+            }
+        }
+        EndpointId::ListOpportunitiesByContact => {
+            |crm, call| {
+                let args = args::ListOpportunitiesByContactArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::list_opportunities_by_contact(crm, args, call)
+            }
+        }
+        EndpointId::SetOpportunityCreationDate => {
+            |crm, call| {
+                let args = args::SetOpportunityCreationDateArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::set_opportunity_creation_date(crm, args, call)
+            }
+        }
+        EndpointId::SetOpportunityLastModifiedDate => {
+            |crm, call| {
+                let args = args::SetOpportunityLastModifiedDateArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::set_opportunity_last_modified_date(crm, args, call)
+            }
+        }
+        EndpointId::CreateOpportunityStage => {
+            |crm, call| {
+                let args = args::CreateOpportunityStageArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::create_stage(crm, args, call)
+            }
+        }
+        EndpointId::UpdateOpportunityStageFields => {
+            |crm, call| {
+                let args = args::UpdateOpportunityStageFieldsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::update_stage(crm, args, call)
+            }
+        }
+        EndpointId::UpdateOpportunityStageColor => {
+            |crm, call| {
+                let args = args::UpdateOpportunityStageColorArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::update_stage_color(crm, args, call)
+            }
+        }
+        EndpointId::ReorderOpportunityStages => {
+            |crm, call| {
+                let args = args::ReorderOpportunityStagesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::reorder_stages(crm, args, call)
+            }
+        }
+        EndpointId::DeleteOpportunityStage => {
+            |crm, call| {
+                let args = args::DeleteOpportunityStageArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::delete_stage(crm, args, call)
+            }
+        }
+        EndpointId::GetOpportunityStage => {
+            |crm, call| {
+                let args = args::GetOpportunityStageArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::get_stage(crm, args, call)
+            }
+        }
+        EndpointId::ListOpportunityStages => {
+            |crm, call| {
+                let args = args::ListOpportunityStagesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                handlers::list_stages(crm, args, call)
+            }
+        }
+        _ => return None,
+    };
+    Some(handler)
 }
 /// The routes of the spec the emulator does not answer yet.
 #[cfg_attr(not(test), allow(dead_code))]

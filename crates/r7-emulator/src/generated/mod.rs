@@ -3,6 +3,7 @@
 // (`cargo xtask codegen --check` tells when it is stale).
 
 //! Code generated from the spec. Nothing in this folder is written by hand.
+pub(crate) mod args;
 pub(crate) mod dispatch;
 mod wire;
 pub(crate) use dispatch::handler;
