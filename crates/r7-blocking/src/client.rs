@@ -508,17 +508,7 @@ pub enum ConfigError {
 }
 
 impl ClientBuilder {
-    /// Default deadline of one whole call: signing in, every attempt and the waits between.
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-    /// The longest duration any setting accepts: a year.
-    pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
-    /// Default time allowed to open a connection.
-    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Default time an unused pooled connection is kept: shorter than the keep-alive of common
-    /// reverse proxies, as in the async client.
-    pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
-    /// Default limit of a response body: 32 MiB.
-    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+    r7_client::common_builder_settings!();
 
     /// A builder for the portal at `base_url`.
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -538,72 +528,6 @@ impl ClientBuilder {
         }
     }
 
-    /// The token to send with every request. Replaces [`ClientBuilder::credentials`].
-    pub fn token(mut self, token: Token) -> Self {
-        self.token = Some(token);
-        self.credentials = None;
-        self
-    }
-
-    /// Signs in with these credentials on first use, renews the token before it expires, and
-    /// signs in again once when the portal refuses it. Replaces [`ClientBuilder::token`].
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self.token = None;
-        self
-    }
-
-    /// Which failures are repeated ([`RetryPolicy::default`] unless set).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// How to write the token: `Authorization: <token>` (the default) or `Bearer <token>`.
-    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
-        self.auth_scheme = scheme;
-        self
-    }
-
-    /// The response format to ask for (JSON by default).
-    pub fn format(mut self, format: Format) -> Self {
-        self.format = format;
-        self
-    }
-
-    /// The deadline of one whole call ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The longest one attempt may take, within the call's deadline.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// The longest time to open a connection ([`ClientBuilder::DEFAULT_CONNECT_TIMEOUT`]
-    /// unless set), within the call's deadline. A connection not made in time is "not sent".
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// How long an unused pooled connection is kept
-    /// ([`ClientBuilder::DEFAULT_POOL_IDLE_TIMEOUT`] unless set).
-    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
-        self
-    }
-
-    /// The largest response body read, after gzip or deflate are undone
-    /// ([`ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES`] unless set).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
     /// Trusts the CA certificates in `pem` for https. Unlike the async client, which adds them
     /// to the bundled Mozilla roots, the blocking client then trusts these CAs only.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
@@ -614,32 +538,9 @@ impl ClientBuilder {
     /// The client, or what is wrong with the settings.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = BaseUrl::parse(&self.base_url)?;
-        for (name, duration) in [
-            ("timeout", Some(self.timeout)),
-            ("attempt_timeout", self.attempt_timeout),
-            ("connect_timeout", Some(self.connect_timeout)),
-            ("pool_idle_timeout", Some(self.pool_idle_timeout)),
-        ] {
-            let Some(duration) = duration else { continue };
-            if duration.is_zero() && name != "pool_idle_timeout" {
-                return Err(ConfigError::Setting {
-                    name,
-                    reason: "must be greater than zero",
-                });
-            }
-            if duration > Self::MAX_DURATION {
-                return Err(ConfigError::Setting {
-                    name,
-                    reason: "must be at most a year (ClientBuilder::MAX_DURATION)",
-                });
-            }
-        }
-        if self.max_response_bytes == 0 {
-            return Err(ConfigError::Setting {
-                name: "max_response_bytes",
-                reason: "must be greater than zero",
-            });
-        }
+        self.limits()
+            .check()
+            .map_err(|(name, reason)| ConfigError::Setting { name, reason })?;
         let mut tls = TlsConfig::builder().provider(TlsProvider::Rustls);
         if !self.root_certificates.is_empty() {
             let mut certificates = Vec::new();

@@ -12,6 +12,7 @@
 //! * [`encoding`]: undoing gzip and deflate within the size limit;
 //! * [`redact`]: keeping the token and the password out of errors;
 //! * [`session`]: when a token is renewed, which failed sign-ins are remembered;
+//! * [`settings`]: the defaults and limits of a client's settings;
 //! * [`PageWalk`]: the walk through a paged list, with its guards against a portal that
 //!   ignores `startIndex`.
 //!
@@ -25,9 +26,14 @@ mod options;
 mod paging;
 mod retry;
 pub mod session;
+pub mod settings;
 
 pub use each::EachReport;
 pub use error::{BoxError, Delivery, Error, MIN_FRAGMENT_BYTES, redact};
 pub use options::CallOptions;
 pub use paging::{MAX_PAGE_SIZE, PageWalk};
 pub use retry::RetryPolicy;
+
+/// For the builders' shared settings ([`common_builder_settings!`]).
+#[doc(hidden)]
+pub use r7_proto as __proto;

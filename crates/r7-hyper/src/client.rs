@@ -451,18 +451,7 @@ pub enum ConfigError {
 }
 
 impl ClientBuilder {
-    /// Default deadline of one whole call: signing in, every attempt and the waits between.
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-    /// The longest duration any setting accepts: a year. Longer ones are refused by
-    /// [`ClientBuilder::build`], as timers that far out overflow the clock.
-    pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
-    /// Default time allowed to open a connection.
-    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Default time an unused pooled connection is kept. Shorter than the keep-alive of common
-    /// reverse proxies, so the client rarely reuses a connection the server already closed.
-    pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
-    /// Default limit of a response body: 32 MiB.
-    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+    r7_client::common_builder_settings!();
 
     /// A builder for the portal at `base_url`.
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -480,79 +469,6 @@ impl ClientBuilder {
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             tls: TlsOptions::default(),
         }
-    }
-
-    /// The token to send with every request. Replaces [`ClientBuilder::credentials`].
-    pub fn token(mut self, token: Token) -> Self {
-        self.token = Some(token);
-        self.credentials = None;
-        self
-    }
-
-    /// Signs in with these credentials (`POST api/2.0/authentication`) on first use, keeps the
-    /// token and its expiry, signs in again before it expires, and when the portal refuses the
-    /// token, signs in again once and repeats the call once. Replaces [`ClientBuilder::token`].
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self.token = None;
-        self
-    }
-
-    /// Which failures are repeated ([`RetryPolicy::default`] unless set;
-    /// [`RetryPolicy::none`] turns retries off).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// How to write the token: `Authorization: <token>` (the default) or `Bearer <token>`.
-    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
-        self.auth_scheme = scheme;
-        self
-    }
-
-    /// The response format to ask for (JSON by default).
-    pub fn format(mut self, format: Format) -> Self {
-        self.format = format;
-        self
-    }
-
-    /// The deadline of one whole call ([`ClientBuilder::DEFAULT_TIMEOUT`] unless set): signing
-    /// in or waiting for a sign-in, connecting, sending and reading the whole body of every
-    /// attempt, and the waits between attempts. Nothing is started that would end after it: a
-    /// repeat whose wait (backoff or `Retry-After`) would pass it is not made, and the last
-    /// error is returned instead. It is not renewed by progress: a body that trickles in a byte
-    /// at a time still ends at it. [`crate::CallOptions::timeout`] overrides it for one call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The longest one attempt may take (connecting, sending, reading the whole body), within
-    /// the call's [`ClientBuilder::timeout`]; unset, an attempt may take all the time left. Set
-    /// it below the deadline so that a stalled GET is repeated in time.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
-        self
-    }
-
-    /// The time allowed to open a connection.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// How long an unused connection stays in the pool.
-    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
-        self
-    }
-
-    /// The largest response body accepted, in bytes; a larger one fails with
-    /// [`Error::BodyTooLarge`] instead of being buffered.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
     }
 
     /// Also trusts the root certificates in `pem` (one or more `CERTIFICATE` blocks), for
@@ -581,33 +497,9 @@ impl ClientBuilder {
     /// not when it is built.
     pub fn build(self) -> Result<Client, ConfigError> {
         let base_url = BaseUrl::parse(&self.base_url)?;
-        let durations = [
-            ("timeout", Some(self.timeout)),
-            ("attempt_timeout", self.attempt_timeout),
-            ("connect_timeout", Some(self.connect_timeout)),
-            ("pool_idle_timeout", Some(self.pool_idle_timeout)),
-        ];
-        for (name, duration) in durations {
-            let Some(duration) = duration else { continue };
-            if duration.is_zero() && name != "pool_idle_timeout" {
-                return Err(ConfigError::Setting {
-                    name,
-                    reason: "must be greater than zero",
-                });
-            }
-            if duration > Self::MAX_DURATION {
-                return Err(ConfigError::Setting {
-                    name,
-                    reason: "must be at most a year (ClientBuilder::MAX_DURATION)",
-                });
-            }
-        }
-        if self.max_response_bytes == 0 {
-            return Err(ConfigError::Setting {
-                name: "max_response_bytes",
-                reason: "must be greater than zero",
-            });
-        }
+        self.limits()
+            .check()
+            .map_err(|(name, reason)| ConfigError::Setting { name, reason })?;
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(self.connect_timeout));
