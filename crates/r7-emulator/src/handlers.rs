@@ -731,6 +731,23 @@ mod bind_round_trip {
     }
 
     #[test]
+    fn the_fields_are_converted_in_the_methods_signature_order() {
+        // CreateDeal takes contactid before responsibleid, though the form carries them the
+        // other way round: with both bad, the contact's error is the one the server reports.
+        let mut params = Params::default();
+        params.add_form(b"responsibleid=not-a-guid&contactid=not-a-number");
+        let error = CreateOpportunityArgs::bind(&params, 180).expect_err("both are bad");
+        assert_eq!(error, crate::render::ApiError::BAD_NUMBER);
+        let mut params = Params::default();
+        params.add_form(b"responsibleid=not-a-guid&contactid=101");
+        let error = CreateOpportunityArgs::bind(&params, 180).expect_err("the GUID is bad");
+        assert!(
+            error.message.starts_with("Guid should contain"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
     fn every_filter_of_a_search_arrives() {
         let user = Uuid::from_u128(9);
         let from = ApiDateTime::parse("2024-01-01T00:00:00.0000000+03:00").expect("date");

@@ -240,7 +240,11 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         .filter(|g| !FRAMEWORK_GROUPS.contains(&g.name.as_str()))
     {
         let name = ident(&format!("{}Args", pascal_case(&group.name)));
-        let params: Vec<&crate::spec::Param> = group.param.iter().collect();
+        // Bound in the method's signature order where the spec gives it.
+        let mut params: Vec<&crate::spec::Param> = group.param.iter().collect();
+        if let Some(signature) = &group.signature {
+            params.sort_by_key(|p| signature.iter().position(|s| s == p.wire()));
+        }
         let (fields, binds) =
             bound_fields(&params).map_err(|e| format!("group {}: {e}", group.name))?;
         let doc = format!(" The `{}` group: {}", group.name, group.doc.trim());

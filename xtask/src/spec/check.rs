@@ -218,6 +218,20 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 "source and doc are needed".into(),
             );
         }
+        if let Some(signature) = &group.signature {
+            let mut listed: Vec<&str> = signature.iter().map(String::as_str).collect();
+            let mut params: Vec<&str> = group.param.iter().map(|p| p.wire()).collect();
+            listed.sort_unstable();
+            params.sort_unstable();
+            if listed != params {
+                at(
+                    &groups_file,
+                    &group.name,
+                    "group",
+                    "signature must list each of the group's parameters once".into(),
+                );
+            }
+        }
         if group.param.iter().any(|p| p.group.is_some()) {
             at(
                 &groups_file,

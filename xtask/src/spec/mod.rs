@@ -130,6 +130,9 @@ pub(crate) struct Group {
     pub(crate) name: String,
     pub(crate) source: String,
     pub(crate) doc: String,
+    /// The server method's parameter order, when it differs from the wire order: the order
+    /// the binder converts them in.
+    pub(crate) signature: Option<Vec<String>>,
     pub(crate) param: Vec<Param>,
 }
 

@@ -99,6 +99,10 @@ pub(crate) const TABLES: &[Table] = &[
             ("source", "where the server defines them"),
             ("doc", "what the group is"),
             (
+                "signature",
+                "the server method's parameter order when it differs from the wire order: the emulator binds in it, so the first value that does not convert is the one reported",
+            ),
+            (
                 "param",
                 "the parameters, `[[group.param]]`, with the keys of `[[endpoint.param]]`; `in` may be left to the use",
             ),

@@ -964,3 +964,28 @@ fn sorts_and_enums_are_complete() {
         )
     );
 }
+
+#[test]
+fn a_group_signature_lists_each_of_its_parameters_once() {
+    let with = |signature: &str| {
+        GROUP.replace(
+            "doc = \"More about things.\"",
+            &format!("doc = \"More about things.\"\nsignature = {signature}"),
+        )
+    };
+    let (sources, _) = appended(GROUPS, &with("[\"colour\"]"));
+    assert_eq!(messages(&sources), Vec::<String>::new());
+    for bad in ["[]", "[\"colour\", \"colour\"]", "[\"color\"]"] {
+        let (sources, start) = appended(GROUPS, &with(bad));
+        assert_eq!(
+            messages(&sources),
+            one(
+                GROUPS,
+                start + 1,
+                "group thing_extra",
+                "signature must list each of the group's parameters once"
+            ),
+            "{bad}"
+        );
+    }
+}

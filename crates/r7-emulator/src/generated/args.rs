@@ -66,26 +66,26 @@ impl AccessArgs {
 /// The `opportunity_fields` group: Every field of a deal, as create and update take them (an update replaces them all).
 #[derive(Debug, Clone)]
 pub(crate) struct OpportunityFieldsArgs {
-    /// `title` (string).
-    pub(crate) title: Option<String>,
-    /// `responsibleid` (Guid).
-    pub(crate) responsible_id: Uuid,
-    /// `stageid` (int).
-    pub(crate) stage_id: i64,
-    /// `bidCurrencyAbbr` (string).
-    pub(crate) bid_currency: Option<String>,
     /// `contactid` (int).
     pub(crate) contact_id: i64,
     /// `members` (IEnumerable<int>).
     pub(crate) members: Vec<i64>,
+    /// `title` (string).
+    pub(crate) title: Option<String>,
     /// `description` (string).
     pub(crate) description: Option<String>,
+    /// `responsibleid` (Guid).
+    pub(crate) responsible_id: Uuid,
     /// `bidType` (BidType).
     pub(crate) bid_type: BidType,
     /// `bidValue` (decimal).
     pub(crate) bid_value: f64,
+    /// `bidCurrencyAbbr` (string).
+    pub(crate) bid_currency: Option<String>,
     /// `perPeriodValue` (int).
     pub(crate) per_period_value: i64,
+    /// `stageid` (int).
+    pub(crate) stage_id: i64,
     /// `successProbability` (int).
     pub(crate) success_probability: i64,
     /// `actualCloseDate` (ApiDateTime).
@@ -106,16 +106,16 @@ impl OpportunityFieldsArgs {
     pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
         let _ = offset;
         Ok(OpportunityFieldsArgs {
-            title: params.string("title"),
-            responsible_id: params.guid("responsibleid")?,
-            stage_id: params.int("stageid")?,
-            bid_currency: params.string("bidCurrencyAbbr"),
             contact_id: params.int("contactid")?,
             members: params.ints("members")?,
+            title: params.string("title"),
             description: params.string("description"),
+            responsible_id: params.guid("responsibleid")?,
             bid_type: params.bid_type("bidType")?,
             bid_value: params.decimal("bidValue")?,
+            bid_currency: params.string("bidCurrencyAbbr"),
             per_period_value: params.int("perPeriodValue")?,
+            stage_id: params.int("stageid")?,
             success_probability: params.int("successProbability")?,
             actual_close_date: params.date("actualCloseDate", offset)?,
             expected_close_date: params.date("expectedCloseDate", offset)?,
