@@ -89,3 +89,22 @@ pub(crate) fn assert_decodes<E: r7_proto::Endpoint>(_: &E, status: u16, path: &s
         panic!("{path} does not decode: {e}");
     }
 }
+
+/// Sends `endpoint` to a fresh emulated portal in each format, and requires it to succeed with
+/// its declared output: the spec's example is one the emulator answers as the server would.
+pub(crate) async fn assert_emulated<E: r7_proto::Endpoint>(endpoint: &E) {
+    for format in [r7_proto::Format::Json, r7_proto::Format::Xml] {
+        let emulator = r7_emulator::Emulator::start(r7_emulator::Config::default())
+            .await
+            .expect("emulator starts");
+        let client = r7_hyper::Client::builder(emulator.base_url())
+            .token(r7_proto::Token::new(emulator.token()).expect("token"))
+            .format(format)
+            .build()
+            .expect("client");
+        if let Err(e) = client.send(endpoint).await {
+            panic!("{} ({format:?}): {e}", endpoint.path_template());
+        }
+        emulator.shutdown().await;
+    }
+}

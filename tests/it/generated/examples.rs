@@ -17,6 +17,13 @@ fn get_opportunity_1() {
     support::assert_decodes(&endpoint, 200u16, "opportunity/get.json");
     support::assert_decodes(&endpoint, 200u16, "opportunity/get.xml");
 }
+/// GetOpportunity (from fixtures composed from OpportunityWrapper (tests/fixtures/README.md)), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_opportunity_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: GetOpportunity = GetOpportunity::new(OpportunityId::new(1234));
+    support::assert_emulated(&endpoint).await;
+}
 /// UpdateOpportunityStage (from the R7 documentation page of this route).
 #[test]
 fn update_opportunity_stage_1() {
@@ -30,6 +37,30 @@ fn update_opportunity_stage_1() {
         "PUT api/2.0/crm/opportunity/10/stage/1234.json",
         Some("stageid=1234"),
     );
+}
+/// UpdateOpportunityStage (from the emulator's seed: a deal moved to the won stage).
+#[test]
+fn update_opportunity_stage_2() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: UpdateOpportunityStage = UpdateOpportunityStage::new(
+        OpportunityId::new(1235),
+        OpportunityStageId::new(8),
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/1235/stage/8.json",
+        Some("stageid=8"),
+    );
+}
+/// UpdateOpportunityStage (from the emulator's seed: a deal moved to the won stage), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_opportunity_stage_2_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: UpdateOpportunityStage = UpdateOpportunityStage::new(
+        OpportunityId::new(1235),
+        OpportunityStageId::new(8),
+    );
+    support::assert_emulated(&endpoint).await;
 }
 /// ListOpportunities (from fixtures composed from OpportunityWrapper and SmartList (tests/fixtures/README.md)).
 #[test]
@@ -53,6 +84,18 @@ fn list_opportunities_1() {
     support::assert_decodes(&endpoint, 200u16, "opportunity/list_empty.json");
     support::assert_decodes(&endpoint, 200u16, "opportunity/list_empty.xml");
 }
+/// ListOpportunities (from fixtures composed from OpportunityWrapper and SmartList (tests/fixtures/README.md)), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_opportunities_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: ListOpportunities = ListOpportunities::new()
+        .stage_id(OpportunityStageId::new(30))
+        .tags(["VIP", "опт"])
+        .count(25)
+        .sort_by(OpportunitySortBy::BidValue)
+        .sort_order(SortOrder::Descending);
+    support::assert_emulated(&endpoint).await;
+}
 /// DeleteOpportunity (from the seed documentation page (R7 support site), its JSON and XML samples byte for byte).
 #[test]
 fn delete_opportunity_1() {
@@ -62,6 +105,13 @@ fn delete_opportunity_1() {
     support::assert_decodes(&endpoint, 200u16, "opportunity/delete.json");
     support::assert_decodes(&endpoint, 200u16, "opportunity/delete.xml");
     support::assert_decodes(&endpoint, 200u16, "opportunity/delete.pascal.json");
+}
+/// DeleteOpportunity (from the seed documentation page (R7 support site), its JSON and XML samples byte for byte), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_opportunity_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: DeleteOpportunity = DeleteOpportunity::new(OpportunityId::new(1234));
+    support::assert_emulated(&endpoint).await;
 }
 /// ListOpportunityContacts (from fixtures composed from ContactWrapper (tests/fixtures/README.md)).
 #[test]
@@ -77,6 +127,15 @@ fn list_opportunity_contacts_1() {
     );
     support::assert_decodes(&endpoint, 200u16, "contact/list.json");
     support::assert_decodes(&endpoint, 200u16, "contact/list.xml");
+}
+/// ListOpportunityContacts (from fixtures composed from ContactWrapper (tests/fixtures/README.md)), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_opportunity_contacts_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: ListOpportunityContacts = ListOpportunityContacts::new(
+        OpportunityId::new(1234),
+    );
+    support::assert_emulated(&endpoint).await;
 }
 /// CreateOpportunityStage (from the server's DealMilestoneWrapper sample (ListItemWrapper.cs)).
 #[test]
@@ -94,6 +153,18 @@ fn create_opportunity_stage_1() {
         Some("title=Discussion&color=%23B9AFD3&successProbability=20&stageType=Open"),
     );
 }
+/// CreateOpportunityStage (from the server's DealMilestoneWrapper sample (ListItemWrapper.cs)), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_opportunity_stage_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: CreateOpportunityStage = CreateOpportunityStage::new(
+            "Discussion",
+            "#B9AFD3",
+        )
+        .success_probability(20)
+        .stage_type(StageType::Open);
+    support::assert_emulated(&endpoint).await;
+}
 /// GetOpportunityStage (from fixtures composed from DealMilestoneWrapper (tests/fixtures/README.md)).
 #[test]
 fn get_opportunity_stage_1() {
@@ -109,6 +180,15 @@ fn get_opportunity_stage_1() {
     support::assert_decodes(&endpoint, 200u16, "stage/get.json");
     support::assert_decodes(&endpoint, 200u16, "stage/get.xml");
 }
+/// GetOpportunityStage (from fixtures composed from DealMilestoneWrapper (tests/fixtures/README.md)), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_opportunity_stage_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: GetOpportunityStage = GetOpportunityStage::new(
+        OpportunityStageId::new(30),
+    );
+    support::assert_emulated(&endpoint).await;
+}
 /// ListOpportunityStages (from fixtures composed from DealMilestoneWrapper (tests/fixtures/README.md)).
 #[test]
 fn list_opportunity_stages_1() {
@@ -117,4 +197,11 @@ fn list_opportunity_stages_1() {
     support::assert_request(&endpoint, "GET api/2.0/crm/opportunity/stage.json", None);
     support::assert_decodes(&endpoint, 200u16, "stage/list.json");
     support::assert_decodes(&endpoint, 200u16, "stage/list.xml");
+}
+/// ListOpportunityStages (from fixtures composed from DealMilestoneWrapper (tests/fixtures/README.md)), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_opportunity_stages_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: ListOpportunityStages = ListOpportunityStages::new();
+    support::assert_emulated(&endpoint).await;
 }

@@ -35,6 +35,26 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                     #(support::assert_decodes(&endpoint, #status, #responses);)*
                 }
             });
+            if example.emulated {
+                let conformance = ident(&format!(
+                    "{}_{}_against_the_emulator",
+                    snake_case(&endpoint.name),
+                    n + 1
+                ));
+                let d = format!(
+                    " {} (from {}), sent to the emulator in both formats.",
+                    endpoint.name, example.source
+                );
+                tests.push(quote! {
+                    #[doc = #d]
+                    #[tokio::test]
+                    async fn #conformance() {
+                        use r7_proto::crm::#module::*;
+                        let endpoint: #ty = #build;
+                        support::assert_emulated(&endpoint).await;
+                    }
+                });
+            }
         }
     }
     let items = quote! {

@@ -244,6 +244,10 @@ pub(crate) struct Example {
     /// Answer fixtures, below `tests/fixtures/` (`.json` or `.xml`).
     #[serde(default)]
     pub(crate) responses: Vec<String>,
+    /// Whether the emulator's seed data has what the example asks for, so that the example is
+    /// also sent to the emulator, in both formats, and must succeed (default true).
+    #[serde(default = "yes")]
+    pub(crate) emulated: bool,
 }
 
 /// Where a parameter travels.

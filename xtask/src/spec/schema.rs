@@ -232,6 +232,10 @@ pub(crate) const TABLES: &[Table] = &[
             ("body", "the form body, if any"),
             ("status", "the HTTP status of the answer (default 200)"),
             (
+                "emulated",
+                "whether the emulator's seed has what the example asks for: it is then also sent to the emulator in both formats and must succeed (default true)",
+            ),
+            (
                 "responses",
                 "answer fixtures below `tests/fixtures/`, `.json` or `.xml`",
             ),
