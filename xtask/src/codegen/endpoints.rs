@@ -200,10 +200,6 @@ fn argument(spec: &Spec, p: &Param, sort_by: Option<&str>) -> (TokenStream, Toke
     }
 }
 
-fn is_required(p: &Param) -> bool {
-    p.required
-}
-
 fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     let name = ident(&e.name);
     let sort_by = e.sort_by.as_deref();
@@ -252,7 +248,7 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     });
 
     // Constructor and builders.
-    let required: Vec<&Param> = e.params.iter().filter(|p| is_required(p)).collect();
+    let required: Vec<&Param> = e.params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
         let f = ident(&p.field());
         let (ty, _) = argument(spec, p, sort_by);
@@ -261,7 +257,7 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     let args: Vec<TokenStream> = args.collect();
     let inits = e.params.iter().map(|p| {
         let f = ident(&p.field());
-        if is_required(p) {
+        if p.required {
             let (_, conv) = argument(spec, p, sort_by);
             if conv.to_string() == p.field() {
                 quote!(#f,)
@@ -296,7 +292,7 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
             pub fn all(#(#args),*) -> Self { #name { all: true, ..Self::new(#(#names),*) } }
         }
     });
-    let builders = e.params.iter().filter(|p| !is_required(p)).map(|p| {
+    let builders = e.params.iter().filter(|p| !p.required).map(|p| {
         let f = ident(&p.field());
         let (ty, conv) = argument(spec, p, sort_by);
         let value = if p.is_list() {
@@ -341,7 +337,7 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     });
     let idempotent = e.is_idempotent();
     let validate = validate(spec, e);
-    let write_path = write_path(spec, e);
+    let write_path = write_path(e);
     let query = form(e, Location::Query);
     let body = form(e, Location::Body);
     let query = (!query.is_empty()).then(|| {
@@ -423,8 +419,7 @@ fn form(e: &Endpoint, location: Location) -> Vec<TokenStream> {
 }
 
 /// The literal parts of the path and its placeholders, each filled from its parameter.
-fn write_path(spec: &Spec, e: &Endpoint) -> TokenStream {
-    let _ = spec;
+fn write_path(e: &Endpoint) -> TokenStream {
     let template = e.template();
     let mut steps = Vec::new();
     let mut rest = template.as_str();
