@@ -198,7 +198,10 @@ fn the_coverage_line_names_the_routes_the_emulator_does_not_answer() {
     let text = std::fs::read_to_string(scratch.path(rel)).expect("read");
     std::fs::write(
         scratch.path(rel),
-        text.replace("emulator = \"get_stage\"\n", ""),
+        text.replace(
+            "emulator = { op = \"get\", entity = \"OpportunityStage\", positive = true }\n",
+            "",
+        ),
     )
     .expect("write");
     assert_eq!(
@@ -211,7 +214,7 @@ fn the_coverage_line_names_the_routes_the_emulator_does_not_answer() {
         .iter()
         .find(|o| o.path.ends_with("generated/dispatch.rs"))
         .expect("the dispatch");
-    assert!(!dispatch.text.contains("handlers::get_stage"));
+    assert!(!dispatch.text.contains("EndpointId::GetOpportunityStage =>"));
     assert!(
         dispatch
             .text

@@ -56,19 +56,20 @@
 
 mod auth;
 mod body;
-mod crm;
 // prettyplease formats the generated files; rustfmt would format them differently and make
 // `cargo xtask codegen --check` fail.
 #[rustfmt::skip]
 mod generated;
-mod handlers;
-mod params;
-mod render;
+mod behaviour;
+mod binder;
+mod ops;
 mod routes;
 mod seed;
 mod service;
 mod state;
+mod store;
 mod tls;
+pub mod wire;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -81,31 +82,6 @@ use r7_model::{Contact, CustomField, Employee, Opportunity, OpportunityStage};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
-
-/// The bodies the emulator writes, for tests that check a decoder against its exact output.
-pub mod wire {
-    use serde::Serialize;
-
-    /// `value` as compact JSON with the server's string escaping: `/` as `\/`, control
-    /// characters as `\u00xx`, characters outside the BMP as surrogate pairs.
-    ///
-    /// # Errors
-    ///
-    /// When `value`'s `Serialize` fails (a map with non-string keys, say).
-    pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-        crate::render::to_server_json(value)
-    }
-
-    /// The XML the server makes of a JSON document (Json.NET's conversion): root `<result>`,
-    /// an array as repeated elements of its member's name, `null` and `{}` as `<x />`.
-    ///
-    /// # Errors
-    ///
-    /// When `json` is not a JSON document.
-    pub fn json_to_xml(json: &[u8]) -> Result<String, serde_json::Error> {
-        crate::render::json_to_xml(json)
-    }
-}
 
 pub use seed::{
     CURRENT_USER_ID, current_user, seed_contacts, seed_custom_fields, seed_deal_tags,
@@ -320,7 +296,8 @@ impl Emulator {
     /// The ids of the contacts linked to a deal (its members), in ascending order; empty for a
     /// deal the portal does not hold.
     pub fn members(&self, opportunity_id: i64) -> Vec<i64> {
-        self.shared.with_crm(|crm| crm.member_ids(opportunity_id))
+        self.shared
+            .with_crm(|crm| crm.deal_members.of(opportunity_id))
     }
 
     /// The tags of a deal.
@@ -332,7 +309,7 @@ impl Emulator {
     /// `PUT opportunity/{id}/lastmodifeddate`) set it; no answer shows it.
     pub fn last_modified(&self, opportunity_id: i64) -> Option<r7_model::ApiDateTime> {
         self.shared
-            .with_crm(|crm| crm.last_modified(opportunity_id))
+            .with_crm(|crm| crm.deals.get(opportunity_id)?.last_modified)
     }
 
     /// The stage with this id: as the stage endpoints answer it (`relative_items_count` is the
@@ -344,7 +321,8 @@ impl Emulator {
 
     /// The ids of the stages, in pipeline order.
     pub fn stage_ids(&self) -> Vec<i64> {
-        self.shared.with_crm(|crm| crm.stage_ids())
+        self.shared
+            .with_crm(<OpportunityStage as ops::Entity>::ordered)
     }
 
     /// The contact with this id, as `POST opportunity/{id}/contact/{contactid}` answers it.
@@ -354,7 +332,7 @@ impl Emulator {
 
     /// The ids of the contacts, in ascending order.
     pub fn contact_ids(&self) -> Vec<i64> {
-        self.shared.with_crm(|crm| crm.contact_ids())
+        self.shared.with_crm(|crm| crm.contacts.ids())
     }
 
     /// The user every request runs as ([`current_user`]).

@@ -12,11 +12,11 @@ use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 
 use crate::Fault;
-use crate::handlers::Call;
-use crate::params::{BodyError, Paging, Params};
-use crate::render::{self, AUTH_COOKIE, ApiError, Body, Format};
+use crate::binder::{BodyError, Paging, Params};
+use crate::ops::Call;
 use crate::routes;
 use crate::state::Shared;
+use crate::wire::{self, AUTH_COOKIE, ApiError, Body, Format};
 
 /// The most of a request body the emulator reads; the rest is left unread.
 const MAX_REQUEST_BODY: usize = 1 << 20;
@@ -64,8 +64,8 @@ where
             drain(request).await;
             return Err(CloseConnection);
         }
-        Some(Fault::Html502) => render::bad_gateway_page(),
-        Some(Fault::OversizedBody(len)) => render::oversized(len),
+        Some(Fault::Html502) => wire::bad_gateway_page(),
+        Some(Fault::OversizedBody(len)) => wire::oversized(len),
         Some(Fault::DelayBeforeHeaders(delay)) => {
             let response = respond(shared, request).await;
             let mut stopped = shared.stopped();
@@ -113,7 +113,7 @@ where
 {
     let path = request.uri().path();
     if request.method() == Method::OPTIONS && routes::is_api_path(path) {
-        return render::preflight();
+        return wire::preflight();
     }
     let format_for = |xml_suffix: bool| {
         if xml_suffix && !is_json_request(request.headers()) {
@@ -125,21 +125,21 @@ where
     if let Some(xml_suffix) = routes::match_authentication(request.method(), path) {
         let format = format_for(xml_suffix);
         if let Err(retry_in) = shared.admit() {
-            return render::rate_limited(format, retry_in);
+            return wire::rate_limited(format, retry_in);
         }
         return authenticate(shared, format, request).await;
     }
     let Some(route) = routes::match_route(request.method(), path) else {
-        return render::not_found_page();
+        return wire::not_found_page();
     };
     let format = format_for(route.xml_suffix);
     if let Err(retry_in) = shared.admit() {
-        return render::rate_limited(format, retry_in);
+        return wire::rate_limited(format, retry_in);
     }
     let headers = request.headers();
     if !authorized(|token| shared.accepts(token), headers) {
         let challenge = has_authorization(headers).then(|| basic_challenge(&request));
-        return render::unauthorized(challenge.flatten());
+        return wire::unauthorized(challenge.flatten());
     }
     let status = if request.method() == Method::POST {
         StatusCode::CREATED
@@ -152,18 +152,18 @@ where
         params.push(name, value);
     }
     if let Err(BodyError::NotAJsonObject) = bind_request(&mut params, request).await {
-        return render::error(format, ApiError::NOT_A_JSON_OBJECT);
+        return wire::error(format, ApiError::NOT_A_JSON_OBJECT);
     }
     let call = Call {
         params,
         paging: Paging::from_query(query.as_deref()),
     };
     match shared.call(route.id, &call) {
-        Some(Ok(reply)) => render::success(format, status, &reply),
-        Some(Err(error)) => render::error(format, error),
+        Some(Ok(reply)) => wire::success(format, status, &reply),
+        Some(Err(error)) => wire::error(format, error),
         // A route of the spec without an `emulator` function: said plainly, in an envelope no
         // real server sends, so that a test against it cannot pass by accident.
-        None => render::error(format, ApiError::NOT_EMULATED),
+        None => wire::error(format, ApiError::NOT_EMULATED),
     }
 }
 
@@ -200,13 +200,13 @@ where
     let mut params = Params::default();
     // `text/xml` and multipart bodies are not read: their fields stay missing.
     if let Err(BodyError::NotAJsonObject) = bind_request(&mut params, request).await {
-        return render::error(format, ApiError::NOT_A_JSON_OBJECT);
+        return wire::error(format, ApiError::NOT_A_JSON_OBJECT);
     }
     let user_name = params.get("userName").unwrap_or_default();
     let password = params.get("password").unwrap_or_default();
     match shared.sign_in(user_name, password) {
-        Some((token, expires)) => render::signed_in(format, &token, &expires),
-        None => render::error(format, ApiError::AUTHENTICATION_FAILED),
+        Some((token, expires)) => wire::signed_in(format, &token, &expires),
+        None => wire::error(format, ApiError::AUTHENTICATION_FAILED),
     }
 }
 

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use r7_model::{ApiDateTime, Contact, Employee, Opportunity, OpportunityStage};
 use tokio::sync::watch;
 
-use crate::crm::{Crm, Seed};
-use crate::handlers::{Call, Outcome};
+use crate::ops::{Call, Entity, Outcome};
+use crate::store::{Crm, Seed};
 use crate::{Config, Fault, RateLimit};
 
 /// How long a token lives when [`Config::token_lifetime`] is `None`: the server's default of
@@ -110,19 +110,23 @@ impl Shared {
     }
 
     pub(crate) fn get(&self, id: i64) -> Option<Opportunity> {
-        self.with_crm(|crm| crm.deal(id).cloned())
+        self.with_crm(|crm| Opportunity::read(crm, id))
     }
 
     pub(crate) fn ids(&self) -> Vec<i64> {
-        self.with_crm(Crm::deal_ids)
+        self.with_crm(|crm| crm.deals.ids())
     }
 
     pub(crate) fn stage(&self, id: i64) -> Option<OpportunityStage> {
-        self.with_crm(|crm| crm.stage_with_position(id))
+        self.with_crm(|crm| {
+            let mut stage = OpportunityStage::read(crm, id)?;
+            stage.sort_order = crm.stages.get(id)?.sort_order;
+            Some(stage)
+        })
     }
 
     pub(crate) fn contact(&self, id: i64) -> Option<Contact> {
-        self.with_crm(|crm| crm.contact_wrapper(id))
+        self.with_crm(|crm| Contact::read(crm, id))
     }
 
     pub(crate) fn me(&self) -> Employee {

@@ -101,17 +101,33 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
 
         #(#impls)*
     };
-    let arms = spec.all_endpoints().filter_map(|(_, e)| {
-        let function = ident(e.emulator.as_deref()?);
+    let mut arms = Vec::new();
+    for (resource, e) in spec.all_endpoints() {
+        let Some(emulated) = &e.emulator else {
+            continue;
+        };
         let id = ident(&e.name);
         let args = ident(&format!("{}Args", e.name));
-        Some(quote! {
+        let call = match &emulated.hook {
+            Some(hook) => {
+                let module = ident(&resource.stem);
+                let hook = ident(hook);
+                quote!(behaviour::#module::#hook(crm, args, call))
+            }
+            None => op_call(e, emulated)?,
+        };
+        // Every argument is bound, so that a bad value is the server's 400 even where the
+        // operation reads none of them (a list).
+        let unused =
+            (emulated.op.as_deref() == Some("list")).then(|| quote!(#[allow(unused_variables)]));
+        arms.push(quote! {
             EndpointId::#id => |crm, call| {
+                #unused
                 let args = args::#args::bind(&call.params, crm.utc_offset())?;
-                handlers::#function(crm, args, call)
+                #call
             },
-        })
-    });
+        });
+    }
     let missing = spec
         .all_endpoints()
         .filter(|(_, e)| e.emulator.is_none())
@@ -120,11 +136,14 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
             quote!(EndpointId::#id,)
         });
     let dispatch = quote! {
-        //! Which function of the emulator answers each endpoint of the spec (its `emulator`
-        //! key), with the endpoint's arguments bound first: a name that does not exist, or
-        //! a function that does not take the endpoint's arguments, does not compile.
+        //! How the emulator answers each endpoint of the spec (its `emulator` table): a generic
+        //! operation of `ops` on an entity, or a hook of `behaviour`, called with the
+        //! endpoint's arguments bound first. A name that does not exist, an entity without
+        //! the operation's trait, or a hook that does not take the endpoint's arguments does
+        //! not compile.
         use r7_proto::EndpointId;
-        use crate::handlers::{self, Handler};
+        use crate::behaviour;
+        use crate::ops::{self, Handler};
         use super::args;
 
         /// The emulator's function for `id`; `None` for a route it does not emulate yet.
@@ -165,6 +184,140 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
             )?,
         },
     ])
+}
+
+/// The call of a generic operation for an endpoint: which of the endpoint's arguments are the
+/// operation's id, ids, fields or value follows from their place (path or not), their binding
+/// and their group, and an endpoint where that is not one argument is a spec error.
+pub(crate) fn op_call(
+    e: &crate::spec::Endpoint,
+    emulated: &crate::spec::Emulated,
+) -> Result<proc_macro2::TokenStream, String> {
+    use crate::spec::Location;
+    let op = emulated.op.as_deref().unwrap_or_default();
+    let fail = |what: &str| format!("emulator: op `{op}` needs {what}");
+    let entity = ident(
+        emulated
+            .entity
+            .as_deref()
+            .ok_or_else(|| fail("an `entity`"))?,
+    );
+    let entity = quote!(r7_model::#entity);
+    let own: Vec<&crate::spec::Param> =
+        e.params.iter().filter(|p| p.from_group.is_none()).collect();
+    let path_ids: Vec<proc_macro2::Ident> = own
+        .iter()
+        .filter(|p| p.location == Some(Location::Path) && p.binding.as_deref() == Some("int"))
+        .map(|p| ident(&p.field()))
+        .collect();
+    let mut groups: Vec<&str> = e
+        .params
+        .iter()
+        .filter_map(|p| p.from_group.as_deref())
+        .filter(|g| !FRAMEWORK_GROUPS.contains(g))
+        .collect();
+    groups.dedup();
+    let others: Vec<&&crate::spec::Param> = own
+        .iter()
+        .filter(|p| p.location != Some(Location::Path))
+        .collect();
+    let one_id = || match path_ids.as_slice() {
+        [id] => Ok(quote!(args.#id)),
+        _ => Err(fail("exactly one `int` path parameter")),
+    };
+    let ids = || match others.as_slice() {
+        [p] if p.binding.as_deref() == Some("IEnumerable<int>") => {
+            let name = ident(&p.field());
+            Ok(quote!(args.#name))
+        }
+        _ => Err(fail("exactly one other parameter, an `IEnumerable<int>`")),
+    };
+    let group = || match groups.as_slice() {
+        [g] => {
+            let name = ident(g);
+            Ok(quote!(args.#name))
+        }
+        _ => Err(fail("exactly one parameter group")),
+    };
+    // A create or an update writes from its group when it has one, else from all its arguments.
+    let fields = || {
+        if groups.is_empty() {
+            Ok(quote!(args))
+        } else {
+            group()
+        }
+    };
+    let positive = emulated.positive;
+    let void = e.output == "none";
+    let with = || {
+        emulated
+            .with
+            .as_deref()
+            .map(|with| {
+                let with = ident(with);
+                quote!(r7_model::#with)
+            })
+            .ok_or_else(|| fail("`with`"))
+    };
+    let two_ids = || match path_ids.as_slice() {
+        [a, b] => Ok((quote!(args.#a), quote!(args.#b))),
+        _ => Err(fail("exactly two `int` path parameters")),
+    };
+    Ok(match op {
+        "get" => {
+            let id = one_id()?;
+            quote!(ops::get::<#entity>(crm, #id, #positive))
+        }
+        "list" => quote!(ops::list::<#entity>(crm, call)),
+        "delete" => {
+            let id = one_id()?;
+            quote!(ops::delete::<#entity>(crm, #id, #positive))
+        }
+        "delete_many" => {
+            let ids = ids()?;
+            quote!(ops::delete_many::<#entity>(crm, #ids, call))
+        }
+        "delete_by_filter" => {
+            let group = group()?;
+            quote!(ops::delete_by_filter::<#entity, _>(crm, &#group, call))
+        }
+        "create" => {
+            let fields = fields()?;
+            quote!(ops::create::<#entity, _>(crm, #fields))
+        }
+        "update" => {
+            let id = one_id()?;
+            let fields = fields()?;
+            quote!(ops::update::<#entity, _>(crm, #id, #fields, #positive))
+        }
+        "set_field" => {
+            let id = one_id()?;
+            let column = ident(emulated.field.as_deref().ok_or_else(|| fail("a `field`"))?);
+            let value = match others.as_slice() {
+                [p] => ident(&p.field()),
+                _ => return Err(fail("exactly one parameter besides the path's")),
+            };
+            quote!(ops::set_field::<#entity, _, _>(
+                crm, #id, #positive, |row| &mut row.#column, args.#value, #void,
+            ))
+        }
+        "reorder" => {
+            let ids = ids()?;
+            quote!(ops::reorder::<#entity>(crm, #ids, call))
+        }
+        "link" | "unlink" => {
+            let (owner, linked) = two_ids()?;
+            let with = with()?;
+            let function = ident(op);
+            quote!(ops::#function::<#entity, #with>(crm, #owner, #linked, #positive))
+        }
+        "linked" => {
+            let owner = one_id()?;
+            let with = with()?;
+            quote!(ops::linked::<#entity, #with>(crm, #owner, call, #positive))
+        }
+        other => return Err(format!("emulator: `{other}` is not a generic operation")),
+    })
 }
 
 /// What the server's binder makes of a C# parameter type: (Rust type, how `Params` reads it).
@@ -250,7 +403,7 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         let doc = format!(" The `{}` group: {}", group.name, group.doc.trim());
         items.push(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone)]
+            #[derive(Debug, Clone, Default)]
             pub(crate) struct #name { #(#fields)* }
             impl #name {
                 /// Binds the group's parameters from the request's values.
@@ -293,7 +446,7 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         );
         items.push(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone)]
+            #[derive(Debug, Clone, Default)]
             pub(crate) struct #name { #(#fields)* }
             impl #name {
                 /// Binds every argument first, as the server does, so that a bad value is a
@@ -311,8 +464,8 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
         #[allow(unused_imports)]
         use r7_model::{ApiDateTime, BidType, StageType, Uuid};
-        use crate::params::Params;
-        use crate::render::ApiError;
+        use crate::binder::Params;
+        use crate::wire::ApiError;
         #(#items)*
     };
     Ok(Output {

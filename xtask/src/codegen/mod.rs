@@ -2,7 +2,7 @@
 //! of the generated folders comes from here, so a file there that the spec no longer produces
 //! is removed by `cargo xtask codegen` and named by `--check`.
 
-mod emulator;
+pub(crate) mod emulator;
 mod endpoints;
 mod examples;
 mod model;

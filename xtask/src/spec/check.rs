@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    Base, DIR, Endpoint, Location, Param, Prim, ResourceFile, Shape, Sources, Spec, SpecError,
-    TypeRef, line_of,
+    Base, DIR, Emulated, Endpoint, Location, OPS, Param, Prim, ResourceFile, Shape, Sources, Spec,
+    SpecError, TypeRef, line_of,
 };
 
 /// Collects every problem of `spec` into `errors`.
@@ -420,15 +420,9 @@ fn check_endpoint(
             endpoint.source
         ));
     }
-    if let Some(name) = &endpoint.emulator {
-        let snake = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !snake {
-            fail(format!(
-                "emulator `{name}` must be a snake_case function name"
-            ));
+    if let Some(emulated) = &endpoint.emulator {
+        for message in check_emulated(spec, endpoint, emulated) {
+            fail(message);
         }
     }
     match endpoint.output_ref() {
@@ -612,4 +606,68 @@ fn check_endpoint(
             ));
         }
     }
+}
+
+/// What is wrong with an endpoint's `emulator` table: an operation that does not exist, an
+/// entity that is not a wire type, a hook that is not a function name, or the arguments an
+/// operation needs that the endpoint does not have.
+fn check_emulated(spec: &Spec, endpoint: &Endpoint, emulated: &Emulated) -> Vec<String> {
+    let mut problems = Vec::new();
+    let is_type = |name: &str| matches!(spec.base(name), Some(Base::Model(_)));
+    match (&emulated.op, &emulated.hook) {
+        (Some(_), Some(_)) | (None, None) => {
+            problems.push("emulator: give either `op` or `hook`".to_owned());
+        }
+        (None, Some(hook)) => {
+            let snake = hook.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && hook
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !snake {
+                problems.push(format!(
+                    "emulator: hook `{hook}` must be a snake_case function name"
+                ));
+            }
+            if emulated.entity.is_some() || emulated.with.is_some() || emulated.field.is_some() {
+                problems.push("emulator: a hook takes no `entity`, `with` or `field`".to_owned());
+            }
+        }
+        (Some(op), None) => {
+            if !OPS.contains(&op.as_str()) {
+                problems.push(format!(
+                    "emulator: `{op}` is not a generic operation ({})",
+                    OPS.join(", ")
+                ));
+            }
+            match emulated.entity.as_deref() {
+                Some(entity) if is_type(entity) => {}
+                Some(entity) => {
+                    problems.push(format!("emulator: entity `{entity}` is not a wire type"))
+                }
+                None => problems.push(format!("emulator: op `{op}` needs an `entity`")),
+            }
+            let linking = matches!(op.as_str(), "link" | "unlink" | "linked");
+            match (linking, emulated.with.as_deref()) {
+                (true, Some(with)) if is_type(with) => {}
+                (true, Some(with)) => {
+                    problems.push(format!("emulator: with `{with}` is not a wire type"))
+                }
+                (true, None) => problems.push(format!("emulator: op `{op}` needs `with`")),
+                (false, Some(_)) => problems.push(format!("emulator: op `{op}` takes no `with`")),
+                (false, None) => {}
+            }
+            if (op == "set_field") != emulated.field.is_some() {
+                problems.push(
+                    "emulator: `field` goes with op `set_field`, and only with it".to_owned(),
+                );
+            }
+            // Which arguments the operation takes, once the table itself is right.
+            if problems.is_empty()
+                && let Err(message) = crate::codegen::emulator::op_call(endpoint, emulated)
+            {
+                problems.push(message);
+            }
+        }
+    }
+    problems
 }

@@ -166,6 +166,35 @@ pub(crate) struct SortKey {
     pub(crate) doc: String,
 }
 
+/// How the emulator answers a route: a generic operation on an entity, or a hook.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Emulated {
+    pub(crate) op: Option<String>,
+    pub(crate) entity: Option<String>,
+    pub(crate) with: Option<String>,
+    pub(crate) field: Option<String>,
+    #[serde(default)]
+    pub(crate) positive: bool,
+    pub(crate) hook: Option<String>,
+}
+
+/// The generic operations of `r7-emulator/src/ops.rs`.
+pub(crate) const OPS: &[&str] = &[
+    "get",
+    "list",
+    "create",
+    "update",
+    "delete",
+    "delete_many",
+    "delete_by_filter",
+    "set_field",
+    "reorder",
+    "link",
+    "unlink",
+    "linked",
+];
+
 /// One `[[endpoint]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,7 +203,7 @@ pub(crate) struct Endpoint {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) source: String,
-    pub(crate) emulator: Option<String>,
+    pub(crate) emulator: Option<Emulated>,
     pub(crate) output: String,
     #[serde(default = "yes")]
     pub(crate) auth: bool,

@@ -137,7 +137,7 @@ pub(crate) const TABLES: &[Table] = &[
             ),
             (
                 "emulator",
-                "the emulator's function for the route (`get_opportunity` in `r7-emulator/src/handlers.rs`); a name that does not exist does not compile; without it the emulator answers 501 \"not emulated\"",
+                "how the emulator answers the route, a `[endpoint.emulator]` table; without it the emulator answers 501 \"not emulated\"",
             ),
             (
                 "output",
@@ -220,6 +220,30 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     ),
     (
+        "[endpoint.emulator]",
+        "`emulator = { op = \"get\", entity = \"Opportunity\", positive = true }` or `emulator = { hook = \"move_to_stage\" }`; generated into `r7-emulator/src/generated/dispatch.rs`, where a name that does not exist does not compile",
+        &[
+            (
+                "op",
+                "a generic operation of `r7-emulator/src/ops.rs`: get, list, create, update, delete, delete_many, delete_by_filter, set_field, reorder, link, unlink, linked",
+            ),
+            (
+                "entity",
+                "the wire type the operation acts on (its rows and forms are in `r7-emulator/src/behaviour/`)",
+            ),
+            ("with", "link, unlink, linked: the wire type linked to"),
+            ("field", "set_field: the row's column the one argument sets"),
+            (
+                "positive",
+                "whether the method refuses a path id of 0 or less (`ArgumentException`) before it reads anything (default false)",
+            ),
+            (
+                "hook",
+                "instead of `op`: a function of `r7-emulator/src/behaviour/<resource>.rs` taking the endpoint's arguments, for a method no generic operation does",
+            ),
+        ],
+    ),
+    (
         "[[endpoint.example]]",
         "an exchange the documentation or the server gives; generated into `tests/it/generated/examples.rs`",
         &[
@@ -274,7 +298,9 @@ mod tests {
     use serde::de::{self, Deserializer, Visitor};
 
     use super::TABLES;
-    use crate::spec::{Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Param, Sort, TypeDef};
+    use crate::spec::{
+        Emulated, Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Param, Sort, TypeDef,
+    };
 
     /// A deserializer that only records the field names `T`'s derive asks for.
     struct Fields(Option<&'static [&'static str]>);
@@ -343,6 +369,7 @@ mod tests {
             ("[[sort]]", fields::<Sort>()),
             ("[[endpoint]]", fields::<Endpoint>()),
             ("[[endpoint.param]]", fields::<Param>()),
+            ("[endpoint.emulator]", fields::<Emulated>()),
             ("[[endpoint.example]]", fields::<Example>()),
         ];
         for (table, loaded) in cases {

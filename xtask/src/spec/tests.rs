@@ -989,3 +989,57 @@ fn a_group_signature_lists_each_of_its_parameters_once() {
         );
     }
 }
+
+#[test]
+fn the_emulator_table_names_an_operation_it_can_call() {
+    let with =
+        |table: &str| GOOD.replacen("output = ", &format!("emulator = {table}\noutput = "), 1);
+    assert_eq!(
+        thing(&with(
+            r#"{ op = "get", entity = "Opportunity", positive = true }"#
+        )),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        thing(&with(r#"{ hook = "read_thing" }"#)),
+        Vec::<String>::new()
+    );
+    let cases = [
+        (
+            r#"{ op = "fetch", entity = "Opportunity" }"#,
+            "emulator: `fetch` is not a generic operation (get, list, create, update, delete, delete_many, delete_by_filter, set_field, reorder, link, unlink, linked)",
+        ),
+        (
+            r#"{ op = "get", entity = "Thing" }"#,
+            "emulator: entity `Thing` is not a wire type",
+        ),
+        (
+            r#"{ op = "get", entity = "Opportunity", hook = "x" }"#,
+            "emulator: give either `op` or `hook`",
+        ),
+        (
+            r#"{ hook = "ReadThing" }"#,
+            "emulator: hook `ReadThing` must be a snake_case function name",
+        ),
+        (
+            r#"{ op = "link", entity = "Opportunity" }"#,
+            "emulator: op `link` needs `with`",
+        ),
+        (
+            r#"{ op = "set_field", entity = "Opportunity" }"#,
+            "emulator: `field` goes with op `set_field`, and only with it",
+        ),
+        // The endpoint has one path id and one other parameter, not a list of ids.
+        (
+            r#"{ op = "delete_many", entity = "Opportunity" }"#,
+            "emulator: op `delete_many` needs exactly one other parameter, an `IEnumerable<int>`",
+        ),
+    ];
+    for (table, message) in cases {
+        assert_eq!(
+            thing(&with(table)),
+            one(THING, 3, "endpoint GetThing", message),
+            "{table}"
+        );
+    }
+}

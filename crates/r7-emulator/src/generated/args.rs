@@ -7,10 +7,10 @@
 //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
 #[allow(unused_imports)]
 use r7_model::{ApiDateTime, BidType, StageType, Uuid};
-use crate::params::Params;
-use crate::render::ApiError;
+use crate::binder::Params;
+use crate::wire::ApiError;
 /// The `opportunity_filter` group: Which deals a list, a batch delete or a batch access change applies to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct OpportunityFilterArgs {
     /// `responsibleid` (Guid).
     pub(crate) responsible_id: Uuid,
@@ -46,7 +46,7 @@ impl OpportunityFilterArgs {
     }
 }
 /// The `access` group: Who may see a deal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct AccessArgs {
     /// `isPrivate` (bool).
     pub(crate) is_private: bool,
@@ -64,7 +64,7 @@ impl AccessArgs {
     }
 }
 /// The `opportunity_fields` group: Every field of a deal, as create and update take them (an update replaces them all).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct OpportunityFieldsArgs {
     /// `contactid` (int).
     pub(crate) contact_id: i64,
@@ -127,7 +127,7 @@ impl OpportunityFieldsArgs {
     }
 }
 /// The arguments of `GetOpportunity`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct GetOpportunityArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -143,7 +143,7 @@ impl GetOpportunityArgs {
     }
 }
 /// The arguments of `UpdateOpportunityStage`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityStageArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -162,7 +162,7 @@ impl UpdateOpportunityStageArgs {
     }
 }
 /// The arguments of `SetOpportunityAccess`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityAccessArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -181,7 +181,7 @@ impl SetOpportunityAccessArgs {
     }
 }
 /// The arguments of `SetOpportunityAccessByFilter`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityAccessByFilterArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -200,7 +200,7 @@ impl SetOpportunityAccessByFilterArgs {
     }
 }
 /// The arguments of `SetOpportunityAccessByIds`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityAccessByIdsArgs {
     /// `opportunityid` (IEnumerable<int>).
     pub(crate) opportunity_ids: Vec<i64>,
@@ -219,7 +219,7 @@ impl SetOpportunityAccessByIdsArgs {
     }
 }
 /// The arguments of `DeleteOpportunities`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunitiesArgs {
     /// `opportunityids` (IEnumerable<int>).
     pub(crate) opportunity_ids: Vec<i64>,
@@ -235,7 +235,7 @@ impl DeleteOpportunitiesArgs {
     }
 }
 /// The arguments of `DeleteOpportunitiesByFilter`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunitiesByFilterArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -251,7 +251,7 @@ impl DeleteOpportunitiesByFilterArgs {
     }
 }
 /// The arguments of `ListOpportunities`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunitiesArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -267,7 +267,7 @@ impl ListOpportunitiesArgs {
     }
 }
 /// The arguments of `DeleteOpportunity`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunityArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -283,7 +283,7 @@ impl DeleteOpportunityArgs {
     }
 }
 /// The arguments of `CreateOpportunity`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct CreateOpportunityArgs {
     /// The `opportunity_fields` group.
     pub(crate) opportunity_fields: OpportunityFieldsArgs,
@@ -299,7 +299,7 @@ impl CreateOpportunityArgs {
     }
 }
 /// The arguments of `UpdateOpportunity`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -318,7 +318,7 @@ impl UpdateOpportunityArgs {
     }
 }
 /// The arguments of `ListOpportunityContacts`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunityContactsArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -334,7 +334,7 @@ impl ListOpportunityContactsArgs {
     }
 }
 /// The arguments of `AddOpportunityContact`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct AddOpportunityContactArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -353,7 +353,7 @@ impl AddOpportunityContactArgs {
     }
 }
 /// The arguments of `RemoveOpportunityContact`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct RemoveOpportunityContactArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -372,7 +372,7 @@ impl RemoveOpportunityContactArgs {
     }
 }
 /// The arguments of `ListOpportunitiesByPrefix`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunitiesByPrefixArgs {
     /// `prefix` (string).
     pub(crate) prefix: Option<String>,
@@ -394,7 +394,7 @@ impl ListOpportunitiesByPrefixArgs {
     }
 }
 /// The arguments of `ListOpportunitiesByContact`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunitiesByContactArgs {
     /// `contactid` (int).
     pub(crate) contact_id: i64,
@@ -410,7 +410,7 @@ impl ListOpportunitiesByContactArgs {
     }
 }
 /// The arguments of `SetOpportunityCreationDate`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityCreationDateArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -429,7 +429,7 @@ impl SetOpportunityCreationDateArgs {
     }
 }
 /// The arguments of `SetOpportunityLastModifiedDate`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityLastModifiedDateArgs {
     /// `opportunityid` (int).
     pub(crate) opportunity_id: i64,
@@ -448,7 +448,7 @@ impl SetOpportunityLastModifiedDateArgs {
     }
 }
 /// The arguments of `CreateOpportunityStage`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct CreateOpportunityStageArgs {
     /// `title` (string).
     pub(crate) title: Option<String>,
@@ -476,7 +476,7 @@ impl CreateOpportunityStageArgs {
     }
 }
 /// The arguments of `UpdateOpportunityStageFields`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityStageFieldsArgs {
     /// `id` (int).
     pub(crate) stage_id: i64,
@@ -507,7 +507,7 @@ impl UpdateOpportunityStageFieldsArgs {
     }
 }
 /// The arguments of `UpdateOpportunityStageColor`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityStageColorArgs {
     /// `id` (int).
     pub(crate) stage_id: i64,
@@ -526,7 +526,7 @@ impl UpdateOpportunityStageColorArgs {
     }
 }
 /// The arguments of `ReorderOpportunityStages`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ReorderOpportunityStagesArgs {
     /// `ids` (IEnumerable<int>).
     pub(crate) stage_ids: Vec<i64>,
@@ -542,7 +542,7 @@ impl ReorderOpportunityStagesArgs {
     }
 }
 /// The arguments of `DeleteOpportunityStage`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunityStageArgs {
     /// `id` (int).
     pub(crate) stage_id: i64,
@@ -558,7 +558,7 @@ impl DeleteOpportunityStageArgs {
     }
 }
 /// The arguments of `GetOpportunityStage`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct GetOpportunityStageArgs {
     /// `stageid` (int).
     pub(crate) stage_id: i64,
@@ -574,7 +574,7 @@ impl GetOpportunityStageArgs {
     }
 }
 /// The arguments of `ListOpportunityStages`, as the server binds its method's signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunityStagesArgs {}
 impl ListOpportunityStagesArgs {
     /// Binds every argument first, as the server does, so that a bad value is a

@@ -9,7 +9,8 @@ use tokio::net::TcpStream;
 
 const MIKE_JSON: &str = r#"{"id":"00000000-0000-0000-0000-000000000000","displayName":"Mike Zanyatski","title":"Manager","avatarSmall":"url to small avatar","profileUrl":""}"#;
 
-pub(crate) fn seed_deal_json() -> String {
+/// The seed page's sample of deal 1234, the JSON form (the documentation's `GetSample()`).
+fn seed_deal_sample_json() -> String {
     format!(
         concat!(
             r#"{{"createBy":{mike},"created":"2022-10-08T15:03:33.1944111Z","members":[],"#,
@@ -24,7 +25,8 @@ pub(crate) fn seed_deal_json() -> String {
 
 const MIKE_XML: &str = "<id>00000000-0000-0000-0000-000000000000</id><displayName>Mike Zanyatski</displayName><title>Manager</title><avatarSmall>url to small avatar</avatarSmall><profileUrl></profileUrl>";
 
-pub(crate) fn seed_deal_xml() -> String {
+/// The same sample, the XML form.
+fn seed_deal_sample_xml() -> String {
     format!(
         concat!(
             "<result><count>1</count><status>0</status><statusCode>200</statusCode><response>",
@@ -299,4 +301,38 @@ pub(crate) fn ids(value: &serde_json::Value) -> Vec<i64> {
 pub(crate) fn error_message(reply: &Reply, status: u16) -> String {
     let value = value(reply, status);
     value["error"]["message"].as_str().unwrap().to_owned()
+}
+
+/// What the emulator serves for deal 1234: the seed page's sample less the two members no
+/// server writes, since every embed is built from its row. `GetSample()` gives the deal a contact
+/// with id 0, but a deal whose `ContactID` is 0 has no contact (`CRMApi.Deals.cs:977`); and it
+/// gives the embedded stage a `sortOrder`, which `DealMilestoneBaseWrapper(DealMilestone)` never
+/// sets (`Wrappers/ListItemWrapper.cs:108`, through `ListItemWrapper(int id)`). The emulator's
+/// writer itself is checked against the whole sample byte for byte in its unit tests
+/// (`behaviour::opportunity::tests`).
+pub(crate) fn seed_deal_json() -> String {
+    let served = seed_deal_sample_json()
+        .replace(
+            r#""contact":{"smallFotoUrl":"url to foto","displayName":"Tadjeddine Bachir","isCompany":false,"isPrivate":true,"isShared":false,"shareType":0,"currency":null,"canEdit":false,"canDelete":false,"id":0},"#,
+            "",
+        )
+        .replace(r#""sortOrder":2,"#, "");
+    assert_eq!(
+        served.len() + 212,
+        seed_deal_sample_json().len(),
+        "both members removed"
+    );
+    served
+}
+
+/// [`seed_deal_json`] in the XML form.
+pub(crate) fn seed_deal_xml() -> String {
+    let served = seed_deal_sample_xml()
+        .replace(
+            "<contact><smallFotoUrl>url to foto</smallFotoUrl><displayName>Tadjeddine Bachir</displayName><isCompany>false</isCompany><isPrivate>true</isPrivate><isShared>false</isShared><shareType>0</shareType><currency /><canEdit>false</canEdit><canDelete>false</canDelete><id>0</id></contact>",
+            "",
+        )
+        .replace("<sortOrder>2</sortOrder>", "");
+    assert!(!served.contains("<contact>") && !served.contains("sortOrder"));
+    served
 }

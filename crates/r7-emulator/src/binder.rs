@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use http::StatusCode;
 use r7_model::{ApiDateTime, BidType, StageType, Uuid};
 
-use crate::render::ApiError;
+use crate::wire::ApiError;
 
 /// The request parameters of one call, as the server's binder sees them: one list, searched
 /// with ASCII case ignored, where the first value of a name wins for scalars and every value
@@ -718,5 +718,121 @@ mod tests {
         assert_eq!(Paging::from_query(Some("count=5000")).count, Paging::MAX);
         assert_eq!(Paging::from_query(Some("count[]=7&count=3")).count, 7);
         assert_eq!(Paging::from_query(None).sort_by, None);
+    }
+}
+
+/// What the client sends arrives in the generated arguments with its value: a wire name that
+/// differed on one side, or a binding that read it wrong, fails here.
+#[cfg(test)]
+mod bind_round_trip {
+    use r7_model::{ApiDateTime, BidType, CustomFieldId, Uuid};
+    use r7_proto::crm::opportunity::{CreateOpportunity, ListOpportunities};
+    use r7_proto::{BaseUrl, CustomFieldValue, RequestContext, Token, build_request};
+
+    use crate::binder::Params;
+    use crate::generated::args::{CreateOpportunityArgs, ListOpportunitiesArgs};
+
+    fn sent(request: &http::Request<bytes::Bytes>) -> Params {
+        let mut params = Params::default();
+        if let Some(query) = request.uri().query() {
+            params.add_form(query.as_bytes());
+        }
+        params.add_form(request.body());
+        params
+    }
+
+    fn context() -> (BaseUrl, Token) {
+        (
+            BaseUrl::parse("https://portal.example.com/").expect("base"),
+            Token::new("token").expect("token"),
+        )
+    }
+
+    #[test]
+    fn every_field_of_a_create_arrives() {
+        let user = Uuid::from_u128(7);
+        let date = ApiDateTime::parse("2025-06-30T00:00:00.0000000+03:00").expect("date");
+        let create = CreateOpportunity::new("Сделка, 1", user, 30, "RUB")
+            .contact_id(101)
+            .members([101, 102])
+            .description("a & b = c")
+            .bid_type(BidType::PerMonth)
+            .bid_value(99.5)
+            .per_period_value(12)
+            .success_probability(40)
+            .actual_close_date(date)
+            .expected_close_date(date)
+            .custom_fields([CustomFieldValue::new(CustomFieldId::new(7), "Д-1")])
+            .is_private(true)
+            .access_list([user])
+            .is_notify(true);
+        let (base, token) = context();
+        let request =
+            build_request(&create, &RequestContext::new(&base, Some(&token))).expect("built");
+        let args = CreateOpportunityArgs::bind(&sent(&request), 180).expect("bound");
+        let fields = args.opportunity_fields;
+        assert_eq!(fields.title.as_deref(), Some("Сделка, 1"));
+        assert_eq!(fields.responsible_id, user);
+        assert_eq!(fields.stage_id, 30);
+        assert_eq!(fields.bid_currency.as_deref(), Some("RUB"));
+        assert_eq!(fields.contact_id, 101);
+        assert_eq!(fields.members, [101, 102]);
+        assert_eq!(fields.description.as_deref(), Some("a & b = c"));
+        assert_eq!(fields.bid_type, BidType::PerMonth);
+        assert_eq!(fields.bid_value, 99.5);
+        assert_eq!(fields.per_period_value, 12);
+        assert_eq!(fields.success_probability, 40);
+        assert_eq!(fields.actual_close_date, Some(date));
+        assert_eq!(fields.expected_close_date, Some(date));
+        assert_eq!(fields.custom_fields, [(7, "Д-1".to_owned())]);
+        assert!(fields.is_private);
+        assert_eq!(fields.access_list, [user]);
+        assert!(fields.is_notify);
+    }
+
+    #[test]
+    fn the_fields_are_converted_in_the_methods_signature_order() {
+        // CreateDeal takes contactid before responsibleid, though the form carries them the
+        // other way round: with both bad, the contact's error is the one the server reports.
+        let mut params = Params::default();
+        params.add_form(b"responsibleid=not-a-guid&contactid=not-a-number");
+        let error = CreateOpportunityArgs::bind(&params, 180).expect_err("both are bad");
+        assert_eq!(error, crate::wire::ApiError::BAD_NUMBER);
+        let mut params = Params::default();
+        params.add_form(b"responsibleid=not-a-guid&contactid=101");
+        let error = CreateOpportunityArgs::bind(&params, 180).expect_err("the GUID is bad");
+        assert!(
+            error.message.starts_with("Guid should contain"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn every_filter_of_a_search_arrives() {
+        let user = Uuid::from_u128(9);
+        let from = ApiDateTime::parse("2024-01-01T00:00:00.0000000+03:00").expect("date");
+        let to = ApiDateTime::parse("2024-12-31T00:00:00.0000000+03:00").expect("date");
+        let list = ListOpportunities::new()
+            .responsible_id(user)
+            .stage_id(30)
+            .tags(["VIP", "опт"])
+            .contact_id(101)
+            .stage_type(r7_model::StageType::ClosedAndWon)
+            .contact_also_is_participant(true)
+            .from_date(from)
+            .to_date(to);
+        let (base, token) = context();
+        let request =
+            build_request(&list, &RequestContext::new(&base, Some(&token))).expect("built");
+        let filter = ListOpportunitiesArgs::bind(&sent(&request), 180)
+            .expect("bound")
+            .opportunity_filter;
+        assert_eq!(filter.responsible_id, user);
+        assert_eq!(filter.stage_id, 30);
+        assert_eq!(filter.tags, ["VIP", "опт"]);
+        assert_eq!(filter.contact_id, 101);
+        assert_eq!(filter.stage_type, Some(r7_model::StageType::ClosedAndWon));
+        assert_eq!(filter.contact_also_is_participant, Some(true));
+        assert_eq!((filter.from_date, filter.to_date), (Some(from), Some(to)));
     }
 }

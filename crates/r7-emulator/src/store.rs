@@ -1,0 +1,480 @@
+//! The portal's CRM data, normalised as the server's database is: one table of rows per entity,
+//! rows that refer to each other by id, and link tables for the many-to-many relations. No row
+//! is a wire type: every answer is built from the rows when it is read (`behaviour/`), so a row
+//! changed once shows everywhere it is embedded, with no fan-out code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use r7_model::{
+    ApiDateTime, BidType, Contact, ContactBase, Currency, CustomField, Employee, Opportunity,
+    OpportunityStage, StageType, Uuid,
+};
+
+/// The server's "lost user": what it shows for a user id it does not know.
+pub(crate) const LOST_USER_ID: Uuid = Uuid::from_u128(0x4a515a15_d4d6_4b8e_828e_e0586f18f3a3);
+
+/// The default photo of a user.
+const DEFAULT_AVATAR: &str = "/skins/default/images/default_user_photo_size_32-32.png";
+
+/// Rows by id, and the id the next insert gets (one above the largest ever stored, as an
+/// auto-increment column).
+#[derive(Debug, Clone)]
+pub(crate) struct Table<R> {
+    rows: BTreeMap<i64, R>,
+    next_id: i64,
+}
+
+impl<R> Default for Table<R> {
+    fn default() -> Self {
+        Table {
+            rows: BTreeMap::new(),
+            next_id: 1,
+        }
+    }
+}
+
+impl<R> Table<R> {
+    pub(crate) fn get(&self, id: i64) -> Option<&R> {
+        self.rows.get(&id)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: i64) -> Option<&mut R> {
+        self.rows.get_mut(&id)
+    }
+
+    pub(crate) fn contains(&self, id: i64) -> bool {
+        self.rows.contains_key(&id)
+    }
+
+    /// Stores `row` under `id` (replacing the row there).
+    pub(crate) fn insert(&mut self, id: i64, row: R) {
+        self.next_id = self.next_id.max(id.saturating_add(1));
+        self.rows.insert(id, row);
+    }
+
+    /// The id the next new row gets.
+    pub(crate) fn next_id(&self) -> i64 {
+        self.next_id
+    }
+
+    pub(crate) fn remove(&mut self, id: i64) -> Option<R> {
+        self.rows.remove(&id)
+    }
+
+    /// Every id, ascending.
+    pub(crate) fn ids(&self) -> Vec<i64> {
+        self.rows.keys().copied().collect()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, &R)> {
+        self.rows.iter().map(|(id, row)| (*id, row))
+    }
+}
+
+/// A many-to-many relation: pairs of (owner id, linked id), each pair once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Links(BTreeSet<(i64, i64)>);
+
+impl Links {
+    /// Links the two (again, if they already are: nothing changes).
+    pub(crate) fn link(&mut self, owner: i64, linked: i64) {
+        self.0.insert((owner, linked));
+    }
+
+    pub(crate) fn unlink(&mut self, owner: i64, linked: i64) {
+        self.0.remove(&(owner, linked));
+    }
+
+    /// What `owner` is linked to, ascending.
+    pub(crate) fn of(&self, owner: i64) -> Vec<i64> {
+        self.0
+            .range((owner, i64::MIN)..=(owner, i64::MAX))
+            .map(|(_, linked)| *linked)
+            .collect()
+    }
+
+    pub(crate) fn contains(&self, owner: i64, linked: i64) -> bool {
+        self.0.contains(&(owner, linked))
+    }
+
+    /// Drops every link of `owner`.
+    pub(crate) fn remove_owner(&mut self, owner: i64) {
+        self.0.retain(|(o, _)| *o != owner);
+    }
+}
+
+/// How a bound argument is stored in a column: as it is, or a `string` the method may get as
+/// `null` stored as the empty text the database reads back.
+pub(crate) trait IntoColumn<C> {
+    fn into_column(self) -> C;
+}
+
+impl<T> IntoColumn<T> for T {
+    fn into_column(self) -> T {
+        self
+    }
+}
+
+impl IntoColumn<String> for Option<String> {
+    fn into_column(self) -> String {
+        self.unwrap_or_default()
+    }
+}
+
+/// A deal (`crm_deal`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct DealRow {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) responsible: Option<Uuid>,
+    pub(crate) bid_type: BidType,
+    pub(crate) bid_value: f64,
+    /// The currency's code (`bid_currency`).
+    pub(crate) currency: Option<String>,
+    pub(crate) per_period_value: i32,
+    /// `deal_milestone_id`; 0 for none.
+    pub(crate) stage_id: i64,
+    pub(crate) success_probability: i32,
+    pub(crate) actual_close_date: Option<ApiDateTime>,
+    pub(crate) expected_close_date: Option<ApiDateTime>,
+    /// The primary contact; 0 for none.
+    pub(crate) contact_id: i64,
+    pub(crate) is_private: bool,
+    /// Who may see it when private (the access list of `CRMSecurity`).
+    pub(crate) access: Vec<Uuid>,
+    pub(crate) created_by: Option<Uuid>,
+    pub(crate) created: Option<ApiDateTime>,
+    /// Which no answer shows.
+    pub(crate) last_modified: Option<ApiDateTime>,
+    pub(crate) can_edit: bool,
+}
+
+/// A deal stage (`crm_deal_milestone`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct StageRow {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) color: String,
+    pub(crate) success_probability: i32,
+    pub(crate) stage_type: StageType,
+    /// The position in the pipeline.
+    pub(crate) sort_order: i32,
+}
+
+/// A person or a company (`crm_contact`): its own columns, and the company of a person by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ContactRow {
+    /// The contact's own members; `company`, `persons` and `personsCount` are left empty and
+    /// built on read.
+    pub(crate) contact: Contact,
+    /// The company a person works for; 0 for none.
+    pub(crate) company_id: i64,
+}
+
+/// The portal's CRM data.
+#[derive(Debug, Default)]
+pub(crate) struct Crm {
+    pub(crate) deals: Table<DealRow>,
+    pub(crate) stages: Table<StageRow>,
+    pub(crate) contacts: Table<ContactRow>,
+    /// Custom field definitions (no entity, no value), by (position, id).
+    pub(crate) fields: Vec<CustomField>,
+    /// Custom field values of deals, by (deal id, field id).
+    pub(crate) field_values: BTreeMap<(i64, i64), String>,
+    /// The contacts linked to a deal (`crm_entity_contact`).
+    pub(crate) deal_members: Links,
+    pub(crate) deal_tags: BTreeMap<i64, Vec<String>>,
+    /// Users the portal knows, the current user first.
+    pub(crate) employees: Vec<Employee>,
+    /// The currencies the portal knows (`crm_currency_info`).
+    currencies: Vec<Currency>,
+    offset: i16,
+}
+
+/// What the emulator starts from (the parts of [`crate::Config`] about the CRM), in the wire
+/// form a user configures it with.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Seed {
+    pub(crate) opportunities: Vec<Opportunity>,
+    pub(crate) stages: Vec<OpportunityStage>,
+    pub(crate) contacts: Vec<Contact>,
+    pub(crate) custom_fields: Vec<CustomField>,
+    pub(crate) deal_tags: Vec<(i64, Vec<String>)>,
+    pub(crate) utc_offset_minutes: i16,
+}
+
+/// The short form of a contact, as deals embed it.
+pub(crate) fn contact_from_base(base: ContactBase) -> Contact {
+    let mut v = Contact::default();
+    v.small_foto_url = base.small_foto_url;
+    v.medium_foto_url = base.medium_foto_url;
+    v.display_name = base.display_name;
+    v.is_company = base.is_company;
+    v.access_list = base.access_list;
+    v.is_private = base.is_private;
+    v.is_shared = base.is_shared;
+    v.share_type = base.share_type;
+    v.currency = base.currency;
+    v.can_edit = base.can_edit;
+    v.can_delete = base.can_delete;
+    v.id = base.id;
+    v
+}
+
+/// The currencies every emulated portal knows.
+fn known_currencies() -> Vec<Currency> {
+    [
+        ("RUB", "Rouble", "₽", "RU", false),
+        ("USD", "US Dollar", "$", "US", true),
+        ("EUR", "Euro", "€", "EU", true),
+    ]
+    .into_iter()
+    .map(|(code, title, symbol, culture, basic)| {
+        let mut v = Currency::default();
+        v.title = title.into();
+        v.symbol = symbol.into();
+        v.abbreviation = code.into();
+        v.culture_name = culture.into();
+        v.is_convertible = true;
+        v.is_basic = basic;
+        v
+    })
+    .collect()
+}
+
+impl Crm {
+    /// The store a seed describes. What a configured deal embeds (its stage, contacts, custom
+    /// fields, users, currency) becomes a row of its own table when no row has its id.
+    pub(crate) fn new(seed: Seed, me: Employee) -> Crm {
+        let mut crm = Crm {
+            employees: vec![me],
+            currencies: known_currencies(),
+            offset: seed.utc_offset_minutes,
+            ..Crm::default()
+        };
+        let mut stages = seed.stages;
+        stages.sort_by_key(|s| s.sort_order);
+        for stage in stages {
+            crm.put_stage(&stage, true);
+        }
+        for contact in seed.contacts {
+            crm.put_contact(contact);
+        }
+        for field in seed.custom_fields {
+            crm.put_field(field);
+        }
+        for deal in seed.opportunities {
+            crm.put_deal(deal);
+        }
+        for (deal, tags) in seed.deal_tags {
+            crm.deal_tags.entry(deal).or_default().extend(tags);
+        }
+        crm
+    }
+
+    /// A stage row; at the end of the pipeline unless `keep_position` and it brings one.
+    fn put_stage(&mut self, stage: &OpportunityStage, keep_position: bool) {
+        let sort_order = if keep_position && (stage.sort_order != 0 || self.stages.ids().is_empty())
+        {
+            stage.sort_order
+        } else {
+            self.next_sort_order()
+        };
+        self.stages.insert(
+            stage.id.get(),
+            StageRow {
+                title: stage.title.clone(),
+                description: stage.description.clone(),
+                color: stage.color.clone(),
+                success_probability: stage.success_probability,
+                stage_type: stage.stage_type,
+                sort_order,
+            },
+        );
+    }
+
+    /// The position after the last stage of the pipeline.
+    pub(crate) fn next_sort_order(&self) -> i32 {
+        self.stages
+            .iter()
+            .map(|(_, s)| s.sort_order)
+            .max()
+            .map_or(0, |max| max.saturating_add(1))
+    }
+
+    fn put_contact(&mut self, mut contact: Contact) {
+        let company_id = contact.company.take().map_or(0, |c| c.id.get());
+        contact.persons.clear();
+        contact.persons_count = 0;
+        self.contacts.insert(
+            contact.id.get(),
+            ContactRow {
+                contact,
+                company_id,
+            },
+        );
+    }
+
+    fn put_field(&mut self, mut field: CustomField) {
+        field.entity_id = 0;
+        field.field_value.clear();
+        field.relative_items_count = 0;
+        self.fields.retain(|f| f.id != field.id);
+        self.fields.push(field);
+        self.fields.sort_by_key(|f| (f.position, f.id));
+    }
+
+    fn learn_employee(&mut self, employee: &Employee) -> Uuid {
+        if !self.employees.iter().any(|e| e.id == employee.id) {
+            self.employees.push(employee.clone());
+        }
+        employee.id.get()
+    }
+
+    /// A configured deal as rows: its own, its links and its custom field values, and a row
+    /// for each thing it embeds that has none.
+    fn put_deal(&mut self, deal: Opportunity) {
+        let id = deal.id.get();
+        let stage_id = match &deal.stage {
+            Some(stage) if stage.id.get() > 0 => {
+                if !self.stages.contains(stage.id.get()) {
+                    self.put_stage(stage, false);
+                }
+                stage.id.get()
+            }
+            _ => 0,
+        };
+        for base in deal.contact.iter().chain(&deal.members) {
+            if base.id.get() > 0 && !self.contacts.contains(base.id.get()) {
+                self.put_contact(contact_from_base(base.clone()));
+            }
+        }
+        for member in &deal.members {
+            self.deal_members.link(id, member.id.get());
+        }
+        for field in &deal.custom_fields {
+            if !self.fields.iter().any(|f| f.id == field.id) {
+                self.put_field(field.clone());
+            }
+            self.field_values
+                .insert((id, field.id.get()), field.field_value.clone());
+        }
+        if let Some(currency) = &deal.bid_currency
+            && !self
+                .currencies
+                .iter()
+                .any(|c| c.abbreviation == currency.abbreviation)
+        {
+            self.currencies.push(currency.clone());
+        }
+        let row = DealRow {
+            title: deal.title,
+            description: deal.description,
+            responsible: deal.responsible.as_ref().map(|e| self.learn_employee(e)),
+            bid_type: deal.bid_type,
+            bid_value: deal.bid_value,
+            currency: deal.bid_currency.map(|c| c.abbreviation),
+            per_period_value: deal.per_period_value,
+            stage_id,
+            success_probability: deal.success_probability,
+            actual_close_date: deal.actual_close_date,
+            expected_close_date: deal.expected_close_date,
+            contact_id: deal.contact.map_or(0, |c| c.id.get()),
+            is_private: deal.is_private,
+            access: deal
+                .access_list
+                .iter()
+                .map(|e| self.learn_employee(e))
+                .collect(),
+            created_by: deal.create_by.as_ref().map(|e| self.learn_employee(e)),
+            created: deal.created,
+            last_modified: None,
+            can_edit: deal.can_edit,
+        };
+        self.deals.insert(id, row);
+    }
+
+    /// The user every request runs as.
+    pub(crate) fn me(&self) -> &Employee {
+        &self.employees[0]
+    }
+
+    /// Now, in the portal's time zone.
+    pub(crate) fn now(&self) -> ApiDateTime {
+        let now = ApiDateTime::now_utc();
+        now.with_offset(self.offset).unwrap_or(now)
+    }
+
+    pub(crate) fn utc_offset(&self) -> i16 {
+        self.offset
+    }
+
+    /// A user as the server embeds it; an unknown id is the server's "lost user".
+    pub(crate) fn employee(&self, id: Uuid) -> Employee {
+        self.employees
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+            .unwrap_or_else(|| {
+                let mut v = Employee::default();
+                v.id = LOST_USER_ID.into();
+                v.display_name = "Profile removed".into();
+                v.avatar_small = DEFAULT_AVATAR.into();
+                v
+            })
+    }
+
+    /// A currency by its code (as the server stores it: upper case).
+    pub(crate) fn currency(&self, code: &str) -> Option<Currency> {
+        self.currencies
+            .iter()
+            .find(|c| c.abbreviation == code)
+            .cloned()
+    }
+
+    /// The tags of a deal, as stored.
+    pub(crate) fn tags(&self, deal: i64) -> Vec<String> {
+        self.deal_tags.get(&deal).cloned().unwrap_or_default()
+    }
+
+    /// The number of deals in a stage (`GetRelativeItemsCount`).
+    pub(crate) fn deals_in_stage(&self, stage: i64) -> i64 {
+        let n = self
+            .deals
+            .iter()
+            .filter(|(_, d)| d.stage_id == stage)
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_count_ids_like_an_auto_increment_column() {
+        let mut table: Table<&str> = Table::default();
+        assert_eq!(table.next_id(), 1);
+        table.insert(7, "seven");
+        assert_eq!(table.next_id(), 8);
+        table.remove(7);
+        assert_eq!(table.next_id(), 8, "a deleted id is not given again");
+        table.insert(3, "three");
+        assert_eq!((table.next_id(), table.ids()), (8, vec![3]));
+    }
+
+    #[test]
+    fn links_are_pairs_each_once() {
+        let mut links = Links::default();
+        links.link(1, 5);
+        links.link(1, 3);
+        links.link(1, 5);
+        links.link(2, 5);
+        assert_eq!(links.of(1), [3, 5]);
+        links.unlink(1, 3);
+        assert_eq!(links.of(1), [5]);
+        links.remove_owner(1);
+        assert!(links.of(1).is_empty() && links.contains(2, 5));
+    }
+}
