@@ -122,6 +122,7 @@ fn resource_module(spec: &Spec, resource: &ResourceFile) -> TokenStream {
     );
     quote! {
         #![doc = #module_doc]
+        #[allow(unused_imports)]
         use std::borrow::Cow;
         use http::Method;
         #[allow(unused_imports)]

@@ -3,6 +3,7 @@
 // (`cargo xtask codegen --check` tells when it is stale).
 
 //! The `opportunity_stage` endpoints, as `spec/crm/endpoints/opportunity_stage.toml` describes them.
+#[allow(unused_imports)]
 use std::borrow::Cow;
 use http::Method;
 #[allow(unused_imports)]
