@@ -8,6 +8,20 @@
 use r7_model::*;
 use r7_proto::{CustomFieldValue, SortOrder};
 use crate::support;
+/// GetContact (from the emulator's seed: a company with one person).
+#[test]
+fn get_contact_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: GetContact = GetContact::new(ContactId::new(101));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/101.json", None);
+}
+/// GetContact (from the emulator's seed: a company with one person), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contact_1_against_the_emulator() {
+    use r7_proto::crm::contact::*;
+    let endpoint: GetContact = GetContact::new(ContactId::new(101));
+    support::assert_emulated(&endpoint).await;
+}
 /// GetOpportunity (from fixtures composed from OpportunityWrapper (tests/fixtures/README.md)).
 #[test]
 fn get_opportunity_1() {

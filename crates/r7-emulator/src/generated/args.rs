@@ -126,6 +126,22 @@ impl OpportunityFieldsArgs {
         })
     }
 }
+/// The arguments of `GetContact`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GetContactArgs {
+    /// `contactid` (int).
+    pub(crate) contact_id: i64,
+}
+impl GetContactArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetContactArgs {
+            contact_id: params.int("contactid")?,
+        })
+    }
+}
 /// The arguments of `GetOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GetOpportunityArgs {

@@ -14,6 +14,12 @@ use super::args;
 /// The emulator's function for `id`; `None` for a route it does not emulate yet.
 pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
     let handler: Handler = match id {
+        EndpointId::GetContact => {
+            |crm, call| {
+                let args = args::GetContactArgs::bind(&call.params, crm.utc_offset())?;
+                ops::get::<r7_model::Contact>(crm, args.contact_id, true)
+            }
+        }
         EndpointId::GetOpportunity => {
             |crm, call| {
                 let args = args::GetOpportunityArgs::bind(

@@ -9,6 +9,8 @@ use crate::endpoint::{Auth, EndpointInfo, ParamInfo, ParamLocation};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EndpointId {
+    /// `GET api/2.0/crm/contact/{contactid}`
+    GetContact,
     /// `GET api/2.0/crm/opportunity/{opportunityid}`
     GetOpportunity,
     /// `PUT api/2.0/crm/opportunity/{opportunityid}/stage/{id}`
@@ -63,6 +65,7 @@ pub enum EndpointId {
 impl EndpointId {
     /// Every endpoint, in the spec's order (the order of [`ENDPOINTS`]).
     pub const ALL: &'static [EndpointId] = &[
+        EndpointId::GetContact,
         EndpointId::GetOpportunity,
         EndpointId::UpdateOpportunityStage,
         EndpointId::SetOpportunityAccess,
@@ -96,6 +99,30 @@ impl EndpointId {
 }
 /// Every generated endpoint, in the spec's order: for routing, documentation and tests.
 pub static ENDPOINTS: &[EndpointInfo] = &[
+    EndpointInfo {
+        id: EndpointId::GetContact,
+        name: "GetContact",
+        resource: "contact",
+        method: Method::GET,
+        path_template: "api/2.0/crm/contact/{contactid}",
+        route: "api/2.0/crm/contact/{contactid:[0-9]+}",
+        source: "module/ASC.Api/ASC.Api.CRM/CRMApi.Contacts.cs:60",
+        auth: Auth::Required,
+        idempotent: true,
+        undocumented: false,
+        paged: false,
+        output: "Contact",
+        params: &[
+            ParamInfo {
+                name: "contactid",
+                field: "contact_id",
+                location: ParamLocation::Path,
+                sdk_type: "ContactId",
+                binding: "int",
+                required: true,
+            },
+        ],
+    },
     EndpointInfo {
         id: EndpointId::GetOpportunity,
         name: "GetOpportunity",

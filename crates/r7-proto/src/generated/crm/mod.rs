@@ -5,6 +5,8 @@
 //! The CRM endpoints, one module per resource. Each endpoint is a struct named
 //! after what it does (`GetOpportunity`); its doc comment gives the route and the
 //! server's source line.
+/// The `contact` endpoints (`spec/crm/endpoints/contact.toml`).
+pub mod contact;
 /// The `opportunity` endpoints (`spec/crm/endpoints/opportunity.toml`).
 pub mod opportunity;
 /// The `opportunity_stage` endpoints (`spec/crm/endpoints/opportunity_stage.toml`).
