@@ -76,6 +76,122 @@ async fn update_opportunity_stage_2_against_the_emulator() {
     );
     support::assert_emulated(&endpoint).await;
 }
+/// SetOpportunityAccess (from the emulator's seed: a public deal made private).
+#[test]
+fn set_opportunity_access_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityAccess = SetOpportunityAccess::new(
+            OpportunityId::new(1235),
+            true,
+        )
+        .access_list([
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/1235/access.json",
+        Some("isPrivate=true&accessList=93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c"),
+    );
+}
+/// SetOpportunityAccess (from the emulator's seed: a public deal made private), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_opportunity_access_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityAccess = SetOpportunityAccess::new(
+            OpportunityId::new(1235),
+            true,
+        )
+        .access_list([
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        ]);
+    support::assert_emulated(&endpoint).await;
+}
+/// SetOpportunityAccessByFilter (from the emulator's seed: the won deals made public).
+#[test]
+fn set_opportunity_access_by_filter_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityAccessByFilter = SetOpportunityAccessByFilter::new(false)
+        .stage_id(OpportunityStageId::new(8));
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/filter/access.json",
+        Some("opportunityStagesid=8&isPrivate=false"),
+    );
+}
+/// SetOpportunityAccessByFilter (from the emulator's seed: the won deals made public), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_opportunity_access_by_filter_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityAccessByFilter = SetOpportunityAccessByFilter::new(false)
+        .stage_id(OpportunityStageId::new(8));
+    support::assert_emulated(&endpoint).await;
+}
+/// SetOpportunityAccessByIds (from the emulator's seed: two deals made public).
+#[test]
+fn set_opportunity_access_by_ids_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityAccessByIds = SetOpportunityAccessByIds::new(
+        [OpportunityId::new(1235), OpportunityId::new(1236)],
+        false,
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/access.json",
+        Some("opportunityid=1235&opportunityid=1236&isPrivate=false"),
+    );
+}
+/// SetOpportunityAccessByIds (from the emulator's seed: two deals made public), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_opportunity_access_by_ids_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityAccessByIds = SetOpportunityAccessByIds::new(
+        [OpportunityId::new(1235), OpportunityId::new(1236)],
+        false,
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteOpportunities (from the emulator's seed: one deal deleted by id).
+#[test]
+fn delete_opportunities_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: DeleteOpportunities = DeleteOpportunities::new([
+        OpportunityId::new(1236),
+    ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity.json",
+        Some("opportunityids=1236"),
+    );
+}
+/// DeleteOpportunities (from the emulator's seed: one deal deleted by id), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_opportunities_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: DeleteOpportunities = DeleteOpportunities::new([
+        OpportunityId::new(1236),
+    ]);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteOpportunitiesByFilter (from the emulator's seed: the lost deals deleted).
+#[test]
+fn delete_opportunities_by_filter_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: DeleteOpportunitiesByFilter = DeleteOpportunitiesByFilter::new()
+        .stage_id(OpportunityStageId::new(9));
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/filter.json?opportunityStagesid=9",
+        None,
+    );
+}
+/// DeleteOpportunitiesByFilter (from the emulator's seed: the lost deals deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_opportunities_by_filter_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: DeleteOpportunitiesByFilter = DeleteOpportunitiesByFilter::new()
+        .stage_id(OpportunityStageId::new(9));
+    support::assert_emulated(&endpoint).await;
+}
 /// ListOpportunities (from fixtures composed from OpportunityWrapper and SmartList (tests/fixtures/README.md)).
 #[test]
 fn list_opportunities_1() {
@@ -127,6 +243,68 @@ async fn delete_opportunity_1_against_the_emulator() {
     let endpoint: DeleteOpportunity = DeleteOpportunity::new(OpportunityId::new(1234));
     support::assert_emulated(&endpoint).await;
 }
+/// CreateOpportunity (from the emulator's seed: a deal in the discussion stage).
+#[test]
+fn create_opportunity_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: CreateOpportunity = CreateOpportunity::new(
+        "Licences",
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        OpportunityStageId::new(30),
+        "RUB",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity.json",
+        Some(
+            "title=Licences&responsibleid=93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c&stageid=30&bidCurrencyAbbr=RUB",
+        ),
+    );
+}
+/// CreateOpportunity (from the emulator's seed: a deal in the discussion stage), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_opportunity_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: CreateOpportunity = CreateOpportunity::new(
+        "Licences",
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        OpportunityStageId::new(30),
+        "RUB",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateOpportunity (from the emulator's seed: a deal's fields replaced).
+#[test]
+fn update_opportunity_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: UpdateOpportunity = UpdateOpportunity::new(
+        OpportunityId::new(1235),
+        "Licences",
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        OpportunityStageId::new(30),
+        "RUB",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/1235.json",
+        Some(
+            "title=Licences&responsibleid=93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c&stageid=30&bidCurrencyAbbr=RUB",
+        ),
+    );
+}
+/// UpdateOpportunity (from the emulator's seed: a deal's fields replaced), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_opportunity_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: UpdateOpportunity = UpdateOpportunity::new(
+        OpportunityId::new(1235),
+        "Licences",
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        OpportunityStageId::new(30),
+        "RUB",
+    );
+    support::assert_emulated(&endpoint).await;
+}
 /// ListOpportunityContacts (from fixtures composed from ContactWrapper (tests/fixtures/README.md)).
 #[test]
 fn list_opportunity_contacts_1() {
@@ -148,6 +326,142 @@ async fn list_opportunity_contacts_1_against_the_emulator() {
     use r7_proto::crm::opportunity::*;
     let endpoint: ListOpportunityContacts = ListOpportunityContacts::new(
         OpportunityId::new(1234),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// AddOpportunityContact (from the emulator's seed: a person added to a deal).
+#[test]
+fn add_opportunity_contact_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: AddOpportunityContact = AddOpportunityContact::new(
+        OpportunityId::new(1235),
+        ContactId::new(103),
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity/1235/contact/103.json",
+        None,
+    );
+}
+/// AddOpportunityContact (from the emulator's seed: a person added to a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_opportunity_contact_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: AddOpportunityContact = AddOpportunityContact::new(
+        OpportunityId::new(1235),
+        ContactId::new(103),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// RemoveOpportunityContact (from the emulator's seed: a person removed from a deal).
+#[test]
+fn remove_opportunity_contact_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: RemoveOpportunityContact = RemoveOpportunityContact::new(
+        OpportunityId::new(1235),
+        ContactId::new(102),
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/1235/contact/102.json",
+        None,
+    );
+}
+/// RemoveOpportunityContact (from the emulator's seed: a person removed from a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn remove_opportunity_contact_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: RemoveOpportunityContact = RemoveOpportunityContact::new(
+        OpportunityId::new(1235),
+        ContactId::new(102),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ListOpportunitiesByPrefix (from the emulator's seed: deals whose title has a word).
+#[test]
+fn list_opportunities_by_prefix_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: ListOpportunitiesByPrefix = ListOpportunitiesByPrefix::new("hotel");
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/opportunity/byprefix.json?prefix=hotel",
+        None,
+    );
+}
+/// ListOpportunitiesByPrefix (from the emulator's seed: deals whose title has a word), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_opportunities_by_prefix_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: ListOpportunitiesByPrefix = ListOpportunitiesByPrefix::new("hotel");
+    support::assert_emulated(&endpoint).await;
+}
+/// ListOpportunitiesByContact (from the emulator's seed: a company's deals).
+#[test]
+fn list_opportunities_by_contact_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: ListOpportunitiesByContact = ListOpportunitiesByContact::new(
+        ContactId::new(101),
+    );
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/opportunity/bycontact/101.json",
+        None,
+    );
+}
+/// ListOpportunitiesByContact (from the emulator's seed: a company's deals), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_opportunities_by_contact_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: ListOpportunitiesByContact = ListOpportunitiesByContact::new(
+        ContactId::new(101),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// SetOpportunityCreationDate (from the emulator's seed: a deal's creation date moved).
+#[test]
+fn set_opportunity_creation_date_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityCreationDate = SetOpportunityCreationDate::new(
+        OpportunityId::new(1235),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/1235/creationdate.json",
+        Some("creationDate=2024-01-15T10%3A00%3A00.0000000%2B03%3A00"),
+    );
+}
+/// SetOpportunityCreationDate (from the emulator's seed: a deal's creation date moved), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_opportunity_creation_date_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityCreationDate = SetOpportunityCreationDate::new(
+        OpportunityId::new(1235),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// SetOpportunityLastModifiedDate (from the emulator's seed: a deal's last-modified date moved).
+#[test]
+fn set_opportunity_last_modified_date_1() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityLastModifiedDate = SetOpportunityLastModifiedDate::new(
+        OpportunityId::new(1235),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/1235/lastmodifeddate.json",
+        Some("lastModifedDate=2024-01-15T10%3A00%3A00.0000000%2B03%3A00"),
+    );
+}
+/// SetOpportunityLastModifiedDate (from the emulator's seed: a deal's last-modified date moved), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_opportunity_last_modified_date_1_against_the_emulator() {
+    use r7_proto::crm::opportunity::*;
+    let endpoint: SetOpportunityLastModifiedDate = SetOpportunityLastModifiedDate::new(
+        OpportunityId::new(1235),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
     );
     support::assert_emulated(&endpoint).await;
 }
@@ -177,6 +491,106 @@ async fn create_opportunity_stage_1_against_the_emulator() {
         )
         .success_probability(20)
         .stage_type(StageType::Open);
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateOpportunityStageFields (from the emulator's seed: a stage with no deals renamed).
+#[test]
+fn update_opportunity_stage_fields_1() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: UpdateOpportunityStageFields = UpdateOpportunityStageFields::new(
+            OpportunityStageId::new(1),
+            "First call",
+        )
+        .color("#FFFFFF")
+        .success_probability(5)
+        .stage_type(StageType::Open);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/stage/1.json",
+        Some("title=First%20call&color=%23FFFFFF&successProbability=5&stageType=Open"),
+    );
+}
+/// UpdateOpportunityStageFields (from the emulator's seed: a stage with no deals renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_opportunity_stage_fields_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: UpdateOpportunityStageFields = UpdateOpportunityStageFields::new(
+            OpportunityStageId::new(1),
+            "First call",
+        )
+        .color("#FFFFFF")
+        .success_probability(5)
+        .stage_type(StageType::Open);
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateOpportunityStageColor (from the emulator's seed: a stage with deals recoloured).
+#[test]
+fn update_opportunity_stage_color_1() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: UpdateOpportunityStageColor = UpdateOpportunityStageColor::new(
+        OpportunityStageId::new(30),
+        "#66A83A",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/stage/30/color.json",
+        Some("color=%2366A83A"),
+    );
+}
+/// UpdateOpportunityStageColor (from the emulator's seed: a stage with deals recoloured), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_opportunity_stage_color_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: UpdateOpportunityStageColor = UpdateOpportunityStageColor::new(
+        OpportunityStageId::new(30),
+        "#66A83A",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ReorderOpportunityStages (from the emulator's seed: two stages swapped).
+#[test]
+fn reorder_opportunity_stages_1() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: ReorderOpportunityStages = ReorderOpportunityStages::new([
+        OpportunityStageId::new(2),
+        OpportunityStageId::new(1),
+    ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/stage/reorder.json",
+        Some("ids=2&ids=1"),
+    );
+}
+/// ReorderOpportunityStages (from the emulator's seed: two stages swapped), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_opportunity_stages_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: ReorderOpportunityStages = ReorderOpportunityStages::new([
+        OpportunityStageId::new(2),
+        OpportunityStageId::new(1),
+    ]);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteOpportunityStage (from the emulator's seed: a stage with no deals deleted).
+#[test]
+fn delete_opportunity_stage_1() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: DeleteOpportunityStage = DeleteOpportunityStage::new(
+        OpportunityStageId::new(1),
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/stage/1.json",
+        None,
+    );
+}
+/// DeleteOpportunityStage (from the emulator's seed: a stage with no deals deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_opportunity_stage_1_against_the_emulator() {
+    use r7_proto::crm::opportunity_stage::*;
+    let endpoint: DeleteOpportunityStage = DeleteOpportunityStage::new(
+        OpportunityStageId::new(1),
+    );
     support::assert_emulated(&endpoint).await;
 }
 /// GetOpportunityStage (from fixtures composed from DealMilestoneWrapper (tests/fixtures/README.md)).

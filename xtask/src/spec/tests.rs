@@ -1043,3 +1043,17 @@ fn the_emulator_table_names_an_operation_it_can_call() {
         );
     }
 }
+
+#[test]
+fn every_emulated_route_has_an_example_sent_to_the_emulator() {
+    // Each such example is a wire test and a conformance case in both formats
+    // (tests/it/generated/examples.rs), so no emulated route goes untried.
+    let spec = load(&real()).unwrap_or_else(|_| panic!("the spec loads"));
+    let untried: Vec<&str> = spec
+        .all_endpoints()
+        .filter(|(_, e)| e.emulator.is_some())
+        .filter(|(_, e)| !e.example.iter().any(|x| x.emulated))
+        .map(|(_, e)| e.name.as_str())
+        .collect();
+    assert_eq!(untried, Vec::<&str>::new());
+}
