@@ -836,3 +836,27 @@ mod bind_round_trip {
         assert_eq!((filter.from_date, filter.to_date), (Some(from), Some(to)));
     }
 }
+
+/// The values the emulator binds from a request the client builds for `endpoint`: the route's
+/// placeholders, then the query string, then the form body, as the server's binder reads them.
+#[cfg(test)]
+pub(crate) fn sent<E: r7_proto::Endpoint>(endpoint: &E) -> Params {
+    let base = r7_proto::BaseUrl::parse("https://portal.example.com/").expect("base");
+    let token = r7_proto::Token::new("token").expect("token");
+    let request = r7_proto::build_request(
+        endpoint,
+        &r7_proto::RequestContext::new(&base, Some(&token)),
+    )
+    .expect("built");
+    let mut params = Params::default();
+    let matched = crate::routes::match_route(request.method(), request.uri().path())
+        .expect("the request has a route");
+    for (name, value) in matched.values {
+        params.push(name, value);
+    }
+    if let Some(query) = request.uri().query() {
+        params.add_form(query.as_bytes());
+    }
+    params.add_form(request.body());
+    params
+}

@@ -176,6 +176,8 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                 quote! {
                     //! Code generated from the spec. Nothing in this folder is written by hand.
                     pub(crate) mod args;
+                    #[cfg(test)]
+                    mod bind_examples;
                     pub(crate) mod dispatch;
                     mod wire;
                     pub(crate) use dispatch::handler;

@@ -57,6 +57,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
             }
         }
     }
+    let binds = bind_round_trips(spec)?;
     let items = quote! {
         //! The spec's examples, as tests: the request each gives on the wire, and the answers
         //! that must decode.
@@ -67,6 +68,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
         #(#tests)*
     };
     Ok(vec![
+        binds,
         Output {
             path: "tests/it/generated/examples.rs".to_owned(),
             text: file(&format!("the examples of {DIR}/endpoints/"), items)?,
@@ -214,5 +216,166 @@ fn scalar(
             quote!(#s.parse::<Uuid>().expect("a GUID"))
         }
         Base::Model(_) => return Err("a wire type is not a parameter".into()),
+    })
+}
+
+/// `crates/r7-emulator/src/generated/bind_examples.rs`: each example's request, as the client
+/// builds it, bound by the emulator as the server binds it; every argument the example gives
+/// must arrive in the endpoint's argument struct with its value, so that a wire name that
+/// differs on one side, or a binding that reads it wrong, fails.
+fn bind_round_trips(spec: &Spec) -> Result<Output, String> {
+    let mut tests = Vec::new();
+    for (resource, endpoint) in spec.all_endpoints() {
+        for (n, example) in endpoint.example.iter().enumerate() {
+            let module = ident(&resource.stem);
+            let test = ident(&format!("{}_{}", snake_case(&endpoint.name), n + 1));
+            let ty = ident(&endpoint.name);
+            let args = ident(&format!("{}Args", endpoint.name));
+            let build = build(spec, endpoint, example)?;
+            let mut checks = Vec::new();
+            for param in &endpoint.params {
+                if param
+                    .from_group
+                    .as_deref()
+                    .is_some_and(|g| ["paging", "search_text"].contains(&g))
+                {
+                    continue;
+                }
+                let Some(raw) = example.args.get(&param.field()) else {
+                    continue;
+                };
+                let field = ident(&param.field());
+                let place = match param.from_group.as_deref() {
+                    Some(group) => {
+                        let group = ident(group);
+                        quote!(args.#group.#field)
+                    }
+                    None => quote!(args.#field),
+                };
+                let binding = param.binding.as_deref().unwrap_or_default();
+                let expected = bound(binding, raw).map_err(|e| {
+                    format!(
+                        "{DIR}/endpoints: example of {} from {}: `{}`: {e}",
+                        endpoint.name,
+                        example.source,
+                        param.field()
+                    )
+                })?;
+                let wire = param.wire();
+                checks.push(quote!(assert_eq!(#place, #expected, #wire);));
+            }
+            let d = format!(" {} (from {}).", endpoint.name, example.source);
+            tests.push(quote! {
+                #[doc = #d]
+                #[test]
+                fn #test() {
+                    use r7_proto::crm::#module::*;
+                    let endpoint: #ty = #build;
+                    let params = crate::binder::sent(&endpoint);
+                    let args = super::args::#args::bind(&params, 180).expect("binds");
+                    #(#checks)*
+                }
+            });
+        }
+    }
+    let items = quote! {
+        //! The spec's examples as the emulator binds them: every argument the client sends
+        //! arrives with its value.
+        // One form for every assertion; an example may give no argument to check.
+        #![allow(unused_imports, unused_variables, clippy::bool_assert_comparison)]
+        use r7_model::*;
+        use r7_proto::{CustomFieldValue, SortOrder};
+        #(#tests)*
+    };
+    Ok(Output {
+        path: "crates/r7-emulator/src/generated/bind_examples.rs".to_owned(),
+        text: file(&format!("the examples of {DIR}/endpoints/"), items)?,
+    })
+}
+
+/// The value an argument of C# type `binding` has once bound from the example's `raw`.
+fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
+    let text = |v: &toml::Value| v.as_str().map(str::to_owned).ok_or("needs a string");
+    let int = |v: &toml::Value| {
+        v.as_integer()
+            .map(Literal::i64_unsuffixed)
+            .ok_or("needs an integer")
+    };
+    let list = || raw.as_array().ok_or("a list needs an array");
+    let guid = |v: &toml::Value| -> Result<TokenStream, String> {
+        let s = text(v)?;
+        Ok(quote!(#s.parse::<Uuid>().expect("a GUID")))
+    };
+    Ok(match binding {
+        "int" => {
+            let n = int(raw)?;
+            quote!(#n)
+        }
+        "bool" => {
+            let b = raw.as_bool().ok_or("needs true or false")?;
+            quote!(#b)
+        }
+        "bool?" => {
+            let b = raw.as_bool().ok_or("needs true or false")?;
+            quote!(Some(#b))
+        }
+        "decimal" => {
+            let f = raw
+                .as_float()
+                .or_else(|| raw.as_integer().map(|i| i as f64))
+                .ok_or("needs a number")?;
+            let f = Literal::f64_unsuffixed(f);
+            quote!(#f)
+        }
+        "string" => {
+            let s = text(raw)?;
+            quote!(Some(#s.to_owned()))
+        }
+        "Guid" => guid(raw)?,
+        "ApiDateTime" => {
+            let s = text(raw)?;
+            quote!(Some(ApiDateTime::parse(#s).expect("a date")))
+        }
+        "IEnumerable<int>" => {
+            let items = list()?.iter().map(int).collect::<Result<Vec<_>, _>>()?;
+            quote!(vec![#(#items),*])
+        }
+        "IEnumerable<Guid>" => {
+            let items = list()?.iter().map(guid).collect::<Result<Vec<_>, _>>()?;
+            quote!(vec![#(#items),*])
+        }
+        "IEnumerable<string>" => {
+            let items = list()?.iter().map(text).collect::<Result<Vec<_>, _>>()?;
+            quote!(vec![#(#items.to_owned()),*])
+        }
+        "BidType" => {
+            let v = ident(&text(raw)?);
+            quote!(BidType::#v)
+        }
+        "DealMilestoneStatus" => {
+            let v = ident(&text(raw)?);
+            quote!(StageType::#v)
+        }
+        "DealMilestoneStatus?" => {
+            let v = ident(&text(raw)?);
+            quote!(Some(StageType::#v))
+        }
+        "IEnumerable<ItemKeyValuePair<int, string>>" => {
+            let items = list()?
+                .iter()
+                .map(|item| {
+                    let table = item
+                        .as_table()
+                        .ok_or("a custom field value is { key, value }")?;
+                    let key = table.get("key").ok_or("`key` is missing")?;
+                    let key = int(key)?;
+                    let value = table.get("value").ok_or("`value` is missing")?;
+                    let value = text(value)?;
+                    Ok(quote!((#key, #value.to_owned())))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            quote!(vec![#(#items),*])
+        }
+        other => return Err(format!("no bound value for the C# type `{other}`")),
     })
 }
