@@ -1,10 +1,11 @@
 //! An in-memory emulated R7-Office portal for tests, examples and local development.
 //!
-//! The emulator serves every CRM deal and deal-stage endpoint of the SDK's table
-//! ([`r7_proto::ENDPOINTS`]: get, create, update and delete deals, batch deletes, search with
-//! filters and paging, stage changes, privacy, members, the stage pipeline) over plain HTTP/1.1
-//! on loopback, with the real server's semantics, and copies what the real server (ONLYOFFICE
-//! Community Server's API, which R7 keeps) puts on the wire:
+//! The emulator serves every endpoint of the SDK's table ([`r7_proto::ENDPOINTS`]) that the
+//! spec marks as emulated, today all of them: get, create, update and delete deals, batch
+//! deletes, search with filters and paging, stage changes, privacy, members, the stage
+//! pipeline, and reading a contact. It answers over plain HTTP/1.1 (or https) on loopback, with
+//! the real server's semantics, and copies what the real server (ONLYOFFICE Community Server's
+//! API, which R7 keeps) puts on the wire:
 //!
 //! * routing from the table: literal segments ignore case, `{name:[0-9]+}` segments must be
 //!   digits, a `.json`, `.xml` or `.tml` suffix is allowed, and a literal route wins over a
@@ -31,6 +32,13 @@
 //!   `User authentication failed`;
 //! * optionally a rate limit (503 with `Retry-After`), as the server's rate-limiting filter.
 //!
+//! Inside, it is data-driven: the spec names for each route a generic operation over an entity
+//! (get, list, create, update, delete, link, ...) or a hook for a method of the server's own; the
+//! dispatch and the argument binding are generated from it; the data is a normalised store whose
+//! rows refer to each other by id, and every answer is built from the rows when it is read, so
+//! a row changed once shows everywhere it is embedded. A route the spec does not mark answers
+//! 501 with an envelope of the emulator's own ("not emulated").
+//!
 //! Every request runs as one user, [`current_user`], a CRM administrator: every access check
 //! passes (no 403s), and the user is the creator of new deals and joins every access list the
 //! emulator sets. The portal's time zone is [`Config::utc_offset_minutes`] (UTC+03:00 by
@@ -54,8 +62,6 @@
 //! # }
 //! ```
 
-mod auth;
-mod body;
 // prettyplease formats the generated files; rustfmt would format them differently and make
 // `cargo xtask codegen --check` fail.
 #[rustfmt::skip]
@@ -65,10 +71,8 @@ mod binder;
 mod ops;
 mod routes;
 mod seed;
-mod service;
-mod state;
+mod server;
 mod store;
-mod tls;
 pub mod wire;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -88,8 +92,8 @@ pub use seed::{
     seed_opportunities, seed_stages,
 };
 
-use state::Shared;
-pub use tls::TlsIdentity;
+use server::state::Shared;
+pub use server::tls::TlsIdentity;
 
 /// The token a default [`Config`] accepts.
 pub const DEFAULT_TOKEN: &str = "r7-emulator-token";
@@ -472,7 +476,7 @@ where
     let service = service_fn(move |request| {
         let shared = Arc::clone(&shared);
         // An error makes hyper drop the connection without writing anything.
-        async move { service::handle(&shared, request).await }
+        async move { server::service::handle(&shared, request).await }
     });
     let connection = http1::Builder::new()
         .keep_alive(true)

@@ -14,7 +14,7 @@ mod xml;
 
 use serde::Serialize;
 
-pub(crate) use crate::body::Body;
+pub(crate) use crate::server::body::Body;
 pub(crate) use envelope::{
     AUTH_COOKIE, Format, PageMeta, Reply, error, rate_limited, signed_in, success,
 };

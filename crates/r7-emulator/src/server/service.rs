@@ -15,7 +15,7 @@ use crate::Fault;
 use crate::binder::{BodyError, Paging, Params};
 use crate::ops::Call;
 use crate::routes;
-use crate::state::Shared;
+use crate::server::state::Shared;
 use crate::wire::{self, AUTH_COOKIE, ApiError, Body, Format};
 
 /// The most of a request body the emulator reads; the rest is left unread.

@@ -208,7 +208,7 @@ impl Shared {
         if !known {
             return None;
         }
-        let token = crate::auth::fresh_token();
+        let token = crate::server::auth::fresh_token();
         let now = Instant::now();
         let expiry = now.checked_add(self.token_lifetime);
         {
