@@ -68,6 +68,7 @@
 mod generated;
 mod behaviour;
 mod binder;
+mod filter;
 mod ops;
 mod routes;
 mod seed;

@@ -32,6 +32,10 @@ pub(crate) trait Entity: Sized {
     /// The row `id` in its single form (`ToXWrapper`), built from the rows it refers to.
     fn read(crm: &Crm, id: i64) -> Option<Self>;
 
+    /// Puts ids in the order the database returns the rows without a sort (by default: by
+    /// id, as they are).
+    fn default_order(_crm: &Crm, _ids: &mut [i64]) {}
+
     /// Every id in the order the list route answers them.
     fn ordered(crm: &Crm) -> Vec<i64> {
         Self::table(crm).ids()
@@ -72,7 +76,7 @@ pub(crate) trait Written<F>: Entity {
 
 /// An entity whose rows a filter group selects.
 pub(crate) trait Filtered<F>: Entity {
-    /// The ids that match, in the order the method walks them.
+    /// The ids that match, by id (generated from the group's predicates).
     fn matching(crm: &Crm, filter: &F, call: &Call) -> Vec<i64>;
 }
 
@@ -216,8 +220,10 @@ pub(crate) fn delete_by_filter<E: Filtered<F>, F>(
     filter: &F,
     call: &Call,
 ) -> Outcome {
+    let mut ids = E::matching(crm, filter, call);
+    E::default_order(crm, &mut ids);
     let mut deleted = Vec::new();
-    for id in E::matching(crm, filter, call) {
+    for id in ids {
         deleted.push(delete_row::<E>(crm, id)?);
     }
     Ok(list_of(&deleted, &call.paging))

@@ -161,6 +161,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
     };
     Ok(vec![
         render_args(spec)?,
+        render_filters(spec)?,
         Output {
             path: "crates/r7-emulator/src/generated/dispatch.rs".to_owned(),
             text: file(&format!("{DIR}/endpoints/"), dispatch)?,
@@ -179,6 +180,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                     #[cfg(test)]
                     mod bind_examples;
                     pub(crate) mod dispatch;
+                    mod filters;
                     mod wire;
                     pub(crate) use dispatch::handler;
                     pub(crate) use wire::{Wire, WireList};
@@ -487,4 +489,118 @@ fn pascal_case(name: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// `crates/r7-emulator/src/generated/filters.rs`: for each group with an `entity`, the
+/// `Filtered` impl that selects the entity's rows with the group's predicates, over the
+/// columns of `behaviour::<entity>::columns` (a column that does not exist does not compile).
+fn render_filters(spec: &Spec) -> Result<Output, String> {
+    let mut impls = Vec::new();
+    for group in spec.groups.iter().filter(|g| g.entity.is_some()) {
+        let entity_name = group.entity.as_deref().unwrap_or_default();
+        let entity = ident(entity_name);
+        let module = ident(&crate::spec::snake_case(entity_name));
+        let args = ident(&format!("{}Args", pascal_case(&group.name)));
+        let mut bindings = Vec::new();
+        let mut tests = Vec::new();
+        for param in &group.param {
+            let Some(p) = &param.predicate else { continue };
+            let field = ident(&param.field());
+            if let Some(column) = &p.eq {
+                let column = ident(column);
+                // The parameter an `instead` changes matches that column when it is true.
+                let changed = group.param.iter().find(|o| {
+                    o.predicate.as_ref().and_then(|q| q.of.as_deref()) == Some(param.wire())
+                });
+                let test = match changed {
+                    Some(other) => {
+                        let flag = ident(&other.field());
+                        let instead = ident(
+                            other
+                                .predicate
+                                .as_ref()
+                                .and_then(|q| q.instead.as_deref())
+                                .unwrap_or_default(),
+                        );
+                        quote!(#field.is_none_or(|v| if #flag == Some(true) {
+                            c::#instead(crm, id, row).contains(v)
+                        } else {
+                            c::#column(crm, id, row).is(v)
+                        }))
+                    }
+                    None => quote!(#field.is_none_or(|v| c::#column(crm, id, row).is(v))),
+                };
+                bindings.push(quote!(let #field = f.eq(&args.#field);));
+                tests.push(test);
+            } else if let Some(column) = &p.tags {
+                let column = ident(column);
+                bindings.push(quote!(let #field = f.tags(&args.#field);));
+                tests.push(
+                    quote!(#field.is_none_or(|v| filter::has_tags(&c::#column(crm, id, row), v))),
+                );
+            } else if p.instead.is_some() {
+                bindings.push(quote!(let #field = f.modifier(args.#field);));
+            } else if let Some(column) = &p.from {
+                let to = group
+                    .param
+                    .iter()
+                    .find(|o| Some(o.wire()) == param.with.as_deref())
+                    .ok_or_else(|| {
+                        format!("group {}: `{}` has no `to`", group.name, param.wire())
+                    })?;
+                let to = ident(&to.field());
+                let column = ident(column);
+                bindings.push(quote!(let #field = f.range(args.#field, args.#to);));
+                tests.push(quote!(#field.is_none_or(|range| filter::within(c::#column(crm, id, row), range))));
+            }
+        }
+        if let Some(columns) = &group.search {
+            let columns = columns.iter().map(|c| ident(c));
+            tests.push(quote!(f.search().is_none_or(|text| filter::words(text, &[#(c::#columns(crm, id, row)),*]))));
+        }
+        let nothing = group.no_condition_matches_nothing.then(|| {
+            quote! {
+                if f.has_no_condition() {
+                    return Vec::new();
+                }
+            }
+        });
+        let all = if tests.is_empty() {
+            quote!(true)
+        } else {
+            quote!(#(#tests)&&*)
+        };
+        let doc = format!(" The `{}` group: {}", group.name, group.doc.trim());
+        impls.push(quote! {
+            #[doc = #doc]
+            impl Filtered<args::#args> for r7_model::#entity {
+                fn matching(crm: &Crm, args: &args::#args, call: &Call) -> Vec<i64> {
+                    use crate::behaviour::#module::columns as c;
+                    let mut f = Filter::new(call.paging.filter_value.as_deref());
+                    #(#bindings)*
+                    #nothing
+                    <r7_model::#entity as Entity>::table(crm)
+                        .iter()
+                        .filter(|&(id, row)| #all)
+                        .map(|(id, _)| id)
+                        .collect()
+                }
+            }
+        });
+    }
+    let tokens = quote! {
+        //! The filter groups of the spec that have an `entity`, as the emulator applies them:
+        //! each parameter's predicate over the entity's columns, every one that was sent
+        //! required to hold, in id order.
+        #![allow(unused_imports)]
+        use crate::filter::{self, Filter, Is};
+        use crate::ops::{Call, Entity, Filtered};
+        use crate::store::Crm;
+        use super::args;
+        #(#impls)*
+    };
+    Ok(Output {
+        path: "crates/r7-emulator/src/generated/filters.rs".to_owned(),
+        text: file(&format!("{DIR}/groups.toml"), tokens)?,
+    })
 }

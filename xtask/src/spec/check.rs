@@ -245,6 +245,9 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 at(&groups_file, &group.name, "group", m)
             });
         }
+        for message in check_filter_group(spec, group) {
+            at(&groups_file, &group.name, "group", message);
+        }
     }
     for resource in &spec.resources {
         let rel = format!("{DIR}/endpoints/{}.toml", resource.stem);
@@ -666,6 +669,75 @@ fn check_emulated(spec: &Spec, endpoint: &Endpoint, emulated: &Emulated) -> Vec<
                 && let Err(message) = crate::codegen::emulator::op_call(endpoint, emulated)
             {
                 problems.push(message);
+            }
+        }
+    }
+    problems
+}
+
+/// What is wrong with a group's filter keys: a predicate outside an `entity` group, a
+/// parameter of one without a predicate (the emulator would drop it silently), a predicate of
+/// no kind or two, an `of` that names no parameter, a range half without its other half.
+fn check_filter_group(spec: &Spec, group: &super::Group) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(entity) = &group.entity else {
+        if group.search.is_some() || group.no_condition_matches_nothing {
+            problems
+                .push("`search` and `no_condition_matches_nothing` need an `entity`".to_owned());
+        }
+        if group.param.iter().any(|p| p.predicate.is_some()) {
+            problems.push("a `predicate` needs the group's `entity`".to_owned());
+        }
+        return problems;
+    };
+    if !matches!(spec.base(entity), Some(Base::Model(_))) {
+        problems.push(format!("entity `{entity}` is not a wire type"));
+    }
+    for param in &group.param {
+        let name = param.wire();
+        let Some(p) = &param.predicate else {
+            problems.push(format!(
+                "parameter `{name}`: a filter of an entity needs a `predicate`"
+            ));
+            continue;
+        };
+        let kinds = [&p.eq, &p.tags, &p.from, &p.to, &p.instead]
+            .iter()
+            .filter(|k| k.is_some())
+            .count();
+        if kinds != 1 {
+            problems.push(format!(
+                "parameter `{name}`: a predicate is exactly one of eq, tags, from, to, instead"
+            ));
+        }
+        match (&p.instead, &p.of) {
+            (Some(_), Some(of))
+                if group.param.iter().any(|o| {
+                    o.wire() == of && o.predicate.as_ref().is_some_and(|q| q.eq.is_some())
+                }) => {}
+            (Some(_), _) => problems.push(format!(
+                "parameter `{name}`: `instead` needs `of`, an `eq` parameter of the group"
+            )),
+            (None, Some(_)) => {
+                problems.push(format!("parameter `{name}`: `of` goes with `instead`"))
+            }
+            (None, None) => {}
+        }
+        let half = p.from.as_ref().or(p.to.as_ref());
+        if let Some(column) = half {
+            let other = param
+                .with
+                .as_deref()
+                .and_then(|w| group.param.iter().find(|o| o.wire() == w))
+                .and_then(|o| o.predicate.as_ref());
+            let pairs = other.is_some_and(|o| {
+                let theirs = if p.from.is_some() { &o.to } else { &o.from };
+                theirs.as_deref() == Some(column.as_str())
+            });
+            if !pairs {
+                problems.push(format!(
+                    "parameter `{name}`: a range half needs `with` naming its other half on the same column"
+                ));
             }
         }
     }

@@ -133,7 +133,26 @@ pub(crate) struct Group {
     /// The server method's parameter order, when it differs from the wire order: the order
     /// the binder converts them in.
     pub(crate) signature: Option<Vec<String>>,
+    /// The wire type whose rows the group selects, when it is a filter the emulator applies.
+    pub(crate) entity: Option<String>,
+    /// The entity's columns whose words the search text (`filterValue`) must start.
+    pub(crate) search: Option<Vec<String>>,
+    /// Parameters given that make no condition match nothing (rather than everything).
+    #[serde(default)]
+    pub(crate) no_condition_matches_nothing: bool,
     pub(crate) param: Vec<Param>,
+}
+
+/// How a filter parameter selects rows: exactly one kind, naming an entity's column.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Predicate {
+    pub(crate) eq: Option<String>,
+    pub(crate) tags: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) instead: Option<String>,
+    pub(crate) of: Option<String>,
 }
 
 /// A file of `endpoints/`: one resource.
@@ -248,6 +267,7 @@ pub(crate) struct Param {
     pub(crate) with: Option<String>,
     #[serde(default)]
     pub(crate) comma_cut: bool,
+    pub(crate) predicate: Option<Predicate>,
     pub(crate) doc: Option<String>,
     /// The group this parameter came from, set by [`load`].
     #[serde(skip)]

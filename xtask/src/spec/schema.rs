@@ -103,9 +103,45 @@ pub(crate) const TABLES: &[Table] = &[
                 "the server method's parameter order when it differs from the wire order: the emulator binds in it, so the first value that does not convert is the one reported",
             ),
             (
+                "entity",
+                "a filter the emulator applies: the wire type whose rows it selects; every parameter then has a `predicate`",
+            ),
+            (
+                "search",
+                "with `entity`: the columns the search text's words must each start a word of",
+            ),
+            (
+                "no_condition_matches_nothing",
+                "with `entity`: parameters given that make no condition (a lone date, a blank search) match nothing rather than everything (default false)",
+            ),
+            (
                 "param",
                 "the parameters, `[[group.param]]`, with the keys of `[[endpoint.param]]`; `in` may be left to the use",
             ),
+        ],
+    ),
+    (
+        "[group.param.predicate]",
+        "how a parameter of an `entity` group selects rows, one kind naming a column of `r7-emulator/src/behaviour/<entity>.rs`'s `columns`: `{ eq = \"stage_id\" }`; the value the binder gives for \"not sent\" (0, the nil GUID, none) selects everything",
+        &[
+            ("eq", "the column equals the value"),
+            (
+                "tags",
+                "the column (a list of tags) has every tag given, trimmed, case ignored",
+            ),
+            (
+                "from",
+                "the column is at or after the value; a condition only with its `to`, named by `with`",
+            ),
+            (
+                "to",
+                "the column is at or before the value; a condition only with its `from`",
+            ),
+            (
+                "instead",
+                "a `bool?` that, when true, matches the parameter `of` against this column (a list that must contain it) instead of its own",
+            ),
+            ("of", "with `instead`: the parameter it changes"),
         ],
     ),
     (
@@ -216,6 +252,10 @@ pub(crate) const TABLES: &[Table] = &[
                 "comma_cut",
                 "the server keeps only the text before the first comma; a comma is refused before sending",
             ),
+            (
+                "predicate",
+                "in a group with `entity`: how the emulator selects rows with it, a `[group.param.predicate]` table",
+            ),
             ("doc", "rustdoc of the field, a noun phrase or a sentence"),
         ],
     ),
@@ -299,7 +339,8 @@ mod tests {
 
     use super::TABLES;
     use crate::spec::{
-        Emulated, Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Param, Sort, TypeDef,
+        Emulated, Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Param, Predicate, Sort,
+        TypeDef,
     };
 
     /// A deserializer that only records the field names `T`'s derive asks for.
@@ -370,6 +411,7 @@ mod tests {
             ("[[endpoint]]", fields::<Endpoint>()),
             ("[[endpoint.param]]", fields::<Param>()),
             ("[endpoint.emulator]", fields::<Emulated>()),
+            ("[group.param.predicate]", fields::<Predicate>()),
             ("[[endpoint.example]]", fields::<Example>()),
         ];
         for (table, loaded) in cases {

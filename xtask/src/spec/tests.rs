@@ -1057,3 +1057,72 @@ fn every_emulated_route_has_an_example_sent_to_the_emulator() {
         .collect();
     assert_eq!(untried, Vec::<&str>::new());
 }
+
+#[test]
+fn a_filter_group_gives_each_parameter_one_predicate() {
+    let group = |extra: &str, predicate: &str| {
+        GROUP
+            .replacen(
+                "doc = \"More about things.\"\n",
+                &format!("doc = \"More about things.\"\n{extra}"),
+                1,
+            )
+            .replacen(
+                "doc = \"The colour.\"",
+                &format!("{predicate}doc = \"The colour.\""),
+                1,
+            )
+    };
+    let problems = |text: String| {
+        let (sources, start) = appended(GROUPS, &text);
+        (messages(&sources), start)
+    };
+    let (found, _) = problems(group(
+        "entity = \"Opportunity\"\n",
+        "predicate = { eq = \"title\" }\n",
+    ));
+    assert_eq!(found, Vec::<String>::new());
+    let cases = [
+        (
+            group("", "predicate = { eq = \"title\" }\n"),
+            "a `predicate` needs the group's `entity`",
+        ),
+        (
+            group("entity = \"Opportunity\"\n", ""),
+            "parameter `colour`: a filter of an entity needs a `predicate`",
+        ),
+        (
+            group(
+                "entity = \"Opportunity\"\n",
+                "predicate = { eq = \"title\", tags = \"tags\" }\n",
+            ),
+            "parameter `colour`: a predicate is exactly one of eq, tags, from, to, instead",
+        ),
+        (
+            group(
+                "entity = \"Opportunity\"\n",
+                "predicate = { instead = \"members\" }\n",
+            ),
+            "parameter `colour`: `instead` needs `of`, an `eq` parameter of the group",
+        ),
+        (
+            group(
+                "entity = \"Opportunity\"\n",
+                "predicate = { from = \"created\" }\n",
+            ),
+            "parameter `colour`: a range half needs `with` naming its other half on the same column",
+        ),
+        (
+            group("entity = \"Thing\"\n", "predicate = { eq = \"title\" }\n"),
+            "entity `Thing` is not a wire type",
+        ),
+    ];
+    for (text, message) in cases {
+        let (found, start) = problems(text.clone());
+        assert_eq!(
+            found,
+            one(GROUPS, start + 1, "group thing_extra", message),
+            "{text}"
+        );
+    }
+}

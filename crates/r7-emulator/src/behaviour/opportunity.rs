@@ -9,9 +9,8 @@ use r7_proto::crm::opportunity::OpportunitySortBy;
 use crate::behaviour::{contact, opportunity_stage};
 use crate::generated::args::{
     AccessArgs, ListOpportunitiesArgs, ListOpportunitiesByContactArgs,
-    ListOpportunitiesByPrefixArgs, OpportunityFieldsArgs, OpportunityFilterArgs,
-    SetOpportunityAccessArgs, SetOpportunityAccessByFilterArgs, SetOpportunityAccessByIdsArgs,
-    UpdateOpportunityStageArgs,
+    ListOpportunitiesByPrefixArgs, OpportunityFieldsArgs, SetOpportunityAccessArgs,
+    SetOpportunityAccessByFilterArgs, SetOpportunityAccessByIdsArgs, UpdateOpportunityStageArgs,
 };
 use crate::generated::{Wire, WireList};
 use crate::ops::{
@@ -82,6 +81,11 @@ impl Entity for Opportunity {
 
     fn list_item(&self) -> Node {
         to_node(&WireList(self))
+    }
+
+    /// The database's order without a `sortBy` (`DealDao.cs:593`).
+    fn default_order(crm: &Crm, ids: &mut [i64]) {
+        sort_deals(crm, ids, None, false);
     }
 
     /// A deal goes with its tags, links and custom field values.
@@ -238,123 +242,64 @@ impl Written<OpportunityFieldsArgs> for Opportunity {
 
 // --- The deal filter ----------------------------------------------------------------------------
 
-/// The deal filter of `opportunity/filter` and the batch methods built on it, with the search
-/// text from the query string's `filterValue`.
-struct DealFilter<'a> {
-    args: &'a OpportunityFilterArgs,
-    search: Option<&'a str>,
-}
+/// The columns the spec's filter predicates read (`opportunity_filter` in groups.toml):
+/// each a deal's value as `DealDao` compares it.
+pub(crate) mod columns {
+    use r7_model::{ApiDateTime, StageType, Uuid};
 
-impl DealFilter<'_> {
-    /// Whether any parameter was given (`withParams`, `DealDao.cs:559`).
-    fn is_given(&self) -> bool {
-        let a = self.args;
-        self.search.is_some()
-            || !a.responsible_id.is_nil()
-            || a.stage_id > 0
-            || !a.tags.is_empty()
-            || a.contact_id > 0
-            || a.stage_type.is_some()
-            || a.contact_also_is_participant.is_some()
-            || a.from_date.is_some()
-            || a.to_date.is_some()
+    use crate::store::{Crm, DealRow};
+
+    pub(crate) fn responsible(_: &Crm, _: i64, row: &DealRow) -> Option<Uuid> {
+        row.responsible
     }
 
-    /// Whether a parameter became a condition of the query (`WhereConditional`,
-    /// `DealDao.cs:259`); the dates are a condition only as a pair, which the caller checks.
-    fn has_condition(&self) -> bool {
-        let a = self.args;
-        self.search.is_some_and(|text| !text.trim().is_empty())
-            || !a.responsible_id.is_nil()
-            || a.stage_id > 0
-            || !a.tags.is_empty()
-            || a.contact_id > 0
-            || a.stage_type.is_some()
+    pub(crate) fn stage_id(_: &Crm, _: i64, row: &DealRow) -> i64 {
+        row.stage_id
+    }
+
+    pub(crate) fn contact_id(_: &Crm, _: i64, row: &DealRow) -> i64 {
+        row.contact_id
+    }
+
+    /// The type of the deal's stage, read from the stage.
+    pub(crate) fn stage_type(crm: &Crm, _: i64, row: &DealRow) -> Option<StageType> {
+        crm.stages.get(row.stage_id).map(|s| s.stage_type)
+    }
+
+    pub(crate) fn member_ids(crm: &Crm, id: i64, _: &DealRow) -> Vec<i64> {
+        crm.deal_members.of(id)
+    }
+
+    pub(crate) fn tags(crm: &Crm, id: i64, _: &DealRow) -> Vec<String> {
+        crm.tags(id)
+    }
+
+    /// The close date as the server compares it: the expected one while the stage is open,
+    /// the actual one once closed.
+    pub(crate) fn close_date(crm: &Crm, _: i64, row: &DealRow) -> Option<ApiDateTime> {
+        let open = crm
+            .stages
+            .get(row.stage_id)
+            .is_none_or(|s| s.stage_type == StageType::Open);
+        if open {
+            row.expected_close_date
+        } else {
+            row.actual_close_date
+        }
+    }
+
+    pub(crate) fn title(_: &Crm, _: i64, row: &DealRow) -> String {
+        row.title.clone()
+    }
+
+    pub(crate) fn description(_: &Crm, _: i64, row: &DealRow) -> String {
+        row.description.clone()
     }
 }
 
-/// A deal's close date as the server compares it: the expected one while the stage is open,
-/// the actual one once closed; "no date" is the smallest.
+/// A deal's close date as the database orders it: "no date" first.
 fn close_date(crm: &Crm, deal: &DealRow) -> i128 {
-    let open = crm
-        .stages
-        .get(deal.stage_id)
-        .is_none_or(|s| s.stage_type == StageType::Open);
-    let date = if open {
-        deal.expected_close_date
-    } else {
-        deal.actual_close_date
-    };
-    date.map_or(i128::MIN, |d| d.unix_nanos())
-}
-
-/// Whether every word of `search` starts a word of the title or the description (SQL
-/// `LIKE 'w%' OR LIKE '% w%'`, case ignored).
-fn matches_search(deal: &DealRow, search: &str) -> bool {
-    let title = deal.title.to_lowercase();
-    let description = deal.description.to_lowercase();
-    let starts_a_word =
-        |text: &str, word: &str| text.starts_with(word) || text.contains(&format!(" {word}"));
-    search.split_whitespace().all(|word| {
-        let word = word.to_lowercase();
-        starts_a_word(&title, &word) || starts_a_word(&description, &word)
-    })
-}
-
-/// Whether a deal carries every wanted tag (trimmed, case ignored).
-fn has_tags(crm: &Crm, deal: i64, wanted: &[String]) -> bool {
-    let have: Vec<String> = crm
-        .tags(deal)
-        .iter()
-        .map(|t| t.trim().to_lowercase())
-        .collect();
-    wanted
-        .iter()
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .all(|t| have.contains(&t))
-}
-
-/// The deals that match a filter, by id.
-fn matching(crm: &Crm, filter: &DealFilter<'_>) -> Vec<i64> {
-    let a = filter.args;
-    let dates = a.from_date.zip(a.to_date);
-    if dates.is_none() && filter.is_given() && !filter.has_condition() {
-        // GetCrudeDeals (`DealDao.cs:582`): parameters were given but none became a condition
-        // (a lone date, a blank search text, a lone contactAlsoIsParticipant), so the server
-        // answers nothing rather than everything.
-        return Vec::new();
-    }
-    crm.deals
-        .iter()
-        .filter(|(_, d)| a.responsible_id.is_nil() || d.responsible == Some(a.responsible_id))
-        .filter(|(_, d)| a.stage_id <= 0 || d.stage_id == a.stage_id)
-        .filter(|(id, _)| has_tags(crm, *id, &a.tags))
-        .filter(|(id, d)| {
-            if a.contact_id <= 0 {
-                true
-            } else if a.contact_also_is_participant == Some(true) {
-                crm.deal_members.contains(*id, a.contact_id)
-            } else {
-                d.contact_id == a.contact_id
-            }
-        })
-        .filter(|(_, d)| {
-            a.stage_type.is_none_or(|kind| {
-                crm.stages
-                    .get(d.stage_id)
-                    .is_some_and(|s| s.stage_type == kind)
-            })
-        })
-        .filter(|(_, d)| {
-            dates.is_none_or(|(from, to)| {
-                let at = close_date(crm, d);
-                from.unix_nanos() <= at && at <= to.unix_nanos()
-            })
-        })
-        .filter(|(_, d)| filter.search.is_none_or(|search| matches_search(d, search)))
-        .map(|(id, _)| id)
-        .collect()
+    columns::close_date(crm, 0, deal).map_or(i128::MIN, |d| d.unix_nanos())
 }
 
 /// The order for a `sortBy` value (a name of `DealSortedByType` in any case, or its number);
@@ -409,19 +354,6 @@ fn sort_deals(crm: &Crm, ids: &mut [i64], sort: Option<OpportunitySortBy>, desce
     });
 }
 
-impl Filtered<OpportunityFilterArgs> for Opportunity {
-    /// In the database's default order.
-    fn matching(crm: &Crm, args: &OpportunityFilterArgs, call: &Call) -> Vec<i64> {
-        let filter = DealFilter {
-            args,
-            search: call.paging.filter_value.as_deref(),
-        };
-        let mut ids = matching(crm, &filter);
-        sort_deals(crm, &mut ids, None, false);
-        ids
-    }
-}
-
 fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
@@ -441,11 +373,7 @@ fn read_all(crm: &Crm, ids: &[i64]) -> Vec<Opportunity> {
 /// the number of matches.
 pub(crate) fn list(crm: &mut Crm, args: ListOpportunitiesArgs, call: &Call) -> Outcome {
     let paging = &call.paging;
-    let filter = DealFilter {
-        args: &args.opportunity_filter,
-        search: paging.filter_value.as_deref(),
-    };
-    let mut ids = matching(crm, &filter);
+    let mut ids = Opportunity::matching(crm, &args.opportunity_filter, call);
     let matches = ids.len();
     let asked = paging.count.saturating_add(1);
     let total = |rows: usize| {
@@ -560,7 +488,8 @@ pub(crate) fn set_access_by_filter(
     args: SetOpportunityAccessByFilterArgs,
     call: &Call,
 ) -> Outcome {
-    let ids = Opportunity::matching(crm, &args.opportunity_filter, call);
+    let mut ids = Opportunity::matching(crm, &args.opportunity_filter, call);
+    Opportunity::default_order(crm, &mut ids);
     set_access_of(crm, &ids, &args.access, call)
 }
 
@@ -646,6 +575,7 @@ mod tests {
     use r7_proto::EndpointId;
 
     use super::*;
+    use crate::generated::args::OpportunityFilterArgs;
     use crate::ops::testing::{call, crm, id, ids, one, page, run};
     use crate::ops::{self, Entity};
     use crate::seed;
@@ -790,14 +720,11 @@ mod tests {
         );
     }
 
+    /// The deals the filter group selects, through its generated predicates.
     fn filter(crm: &Crm, args: OpportunityFilterArgs, search: Option<&str>) -> Vec<i64> {
-        matching(
-            crm,
-            &DealFilter {
-                args: &args,
-                search,
-            },
-        )
+        let mut call = call("", "");
+        call.paging.filter_value = search.map(str::to_owned);
+        Opportunity::matching(crm, &args, &call)
     }
 
     #[test]

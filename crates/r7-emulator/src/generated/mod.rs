@@ -7,6 +7,7 @@ pub(crate) mod args;
 #[cfg(test)]
 mod bind_examples;
 pub(crate) mod dispatch;
+mod filters;
 mod wire;
 pub(crate) use dispatch::handler;
 pub(crate) use wire::{Wire, WireList};
