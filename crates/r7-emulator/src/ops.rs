@@ -80,6 +80,32 @@ pub(crate) trait Filtered<F>: Entity {
     fn matching(crm: &Crm, filter: &F, call: &Call) -> Vec<i64>;
 }
 
+/// An entity whose filtered list the database sorts by a key of the spec's `[[sort]]`.
+pub(crate) trait Sorted: Entity {
+    type Key: Copy + 'static;
+    /// The key the method sorts by when `sortBy` is empty.
+    const DEFAULT: Self::Key;
+    /// Every key, in the server enum's order (a `sortBy` number is an index here).
+    fn keys() -> &'static [Self::Key];
+    /// The key's name as `sortBy` sends it.
+    fn name(key: Self::Key) -> &'static str;
+    /// Orders ids as the database does for the key.
+    fn sort(crm: &Crm, ids: &mut [i64], key: Self::Key, descending: bool);
+}
+
+/// The key for a `sortBy` value: a name of the server's enum in any case, or its number
+/// (`EnumExtension.TryParse`); `None` for another value.
+pub(crate) fn sort_key<E: Sorted>(text: &str) -> Option<E::Key> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<usize>() {
+        return E::keys().get(n).copied();
+    }
+    E::keys()
+        .iter()
+        .copied()
+        .find(|key| E::name(*key).eq_ignore_ascii_case(text))
+}
+
 /// An entity with a position column that a reorder sets.
 pub(crate) trait Ordered: Entity {
     fn position(row: &mut Self::Row) -> &mut i32;
@@ -183,6 +209,60 @@ pub(crate) fn list<E: Entity>(crm: &Crm, call: &Call) -> Outcome {
         .filter_map(|id| E::read(crm, id))
         .collect();
     Ok(list_of(&items, &call.paging))
+}
+
+/// `GET .../filter`, the DAO list (`GetDeals`, `GetAllTasks`, ...): with a `sortBy` the
+/// entity knows (or none, which is its default key) the database sorts and pages and the
+/// generic list step is off; with another `sortBy` every match is read in the database's
+/// default order, then sorted and paged in memory. Either way `total` is set the server's
+/// way: `startIndex` plus the rows read when fewer than `count + 1` came back, else the number
+/// of matches.
+pub(crate) fn list_filtered<E: Filtered<F> + Sorted, F>(
+    crm: &Crm,
+    filter: &F,
+    call: &Call,
+) -> Outcome {
+    let paging = &call.paging;
+    let mut ids = E::matching(crm, filter, call);
+    let matches = ids.len();
+    let asked = paging.count.saturating_add(1);
+    let total = |rows: usize| {
+        if rows < asked {
+            as_u64(paging.start.saturating_add(rows))
+        } else {
+            as_u64(matches)
+        }
+    };
+    let read = |ids: &[i64]| -> Vec<E> { ids.iter().filter_map(|id| E::read(crm, *id)).collect() };
+    let key = match paging.sort_by.as_deref() {
+        None => Some(E::DEFAULT),
+        Some(text) => sort_key::<E>(text),
+    };
+    let Some(key) = key else {
+        E::default_order(crm, &mut ids);
+        let mut reply = list_of(&read(&ids), paging);
+        if let Reply::List { page, .. } = &mut reply {
+            page.total = Some(total(matches));
+        }
+        return Ok(reply);
+    };
+    E::sort(crm, &mut ids, key, paging.descending);
+    let rows: Vec<i64> = ids.into_iter().skip(paging.start).take(asked).collect();
+    let total = total(rows.len());
+    let keep = if paging.count == 0 {
+        rows.len()
+    } else {
+        paging.count
+    };
+    let items: Vec<Node> = read(&rows).iter().take(keep).map(E::list_item).collect();
+    let page = PageMeta {
+        count: as_u64(items.len()),
+        start_index: as_u64(paging.start),
+        next_index: (paging.count > 0 && rows.len() > paging.count)
+            .then(|| as_u64(paging.start + paging.count + 1)),
+        total: Some(total),
+    };
+    Ok(Reply::List { items, page })
 }
 
 /// Deletes one existing row after the entity's checks; its answer.

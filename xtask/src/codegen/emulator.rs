@@ -285,6 +285,10 @@ pub(crate) fn op_call(
             let group = group()?;
             quote!(ops::delete_by_filter::<#entity, _>(crm, &#group, call))
         }
+        "list_filtered" => {
+            let group = group()?;
+            quote!(ops::list_filtered::<#entity, _>(crm, &#group, call))
+        }
         "create" => {
             let fields = fields()?;
             quote!(ops::create::<#entity, _>(crm, #fields))

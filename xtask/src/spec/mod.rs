@@ -207,6 +207,7 @@ pub(crate) const OPS: &[&str] = &[
     "delete",
     "delete_many",
     "delete_by_filter",
+    "list_filtered",
     "set_field",
     "reorder",
     "link",

@@ -265,7 +265,7 @@ pub(crate) const TABLES: &[Table] = &[
         &[
             (
                 "op",
-                "a generic operation of `r7-emulator/src/ops.rs`: get, list, create, update, delete, delete_many, delete_by_filter, set_field, reorder, link, unlink, linked",
+                "a generic operation of `r7-emulator/src/ops.rs`: get, list, list_filtered, create, update, delete, delete_many, delete_by_filter, set_field, reorder, link, unlink, linked",
             ),
             (
                 "entity",

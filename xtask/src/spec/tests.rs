@@ -1007,7 +1007,7 @@ fn the_emulator_table_names_an_operation_it_can_call() {
     let cases = [
         (
             r#"{ op = "fetch", entity = "Opportunity" }"#,
-            "emulator: `fetch` is not a generic operation (get, list, create, update, delete, delete_many, delete_by_filter, set_field, reorder, link, unlink, linked)",
+            "emulator: `fetch` is not a generic operation (get, list, create, update, delete, delete_many, delete_by_filter, list_filtered, set_field, reorder, link, unlink, linked)",
         ),
         (
             r#"{ op = "get", entity = "Thing" }"#,

@@ -8,16 +8,16 @@ use r7_proto::crm::opportunity::OpportunitySortBy;
 
 use crate::behaviour::{contact, opportunity_stage};
 use crate::generated::args::{
-    AccessArgs, ListOpportunitiesArgs, ListOpportunitiesByContactArgs,
-    ListOpportunitiesByPrefixArgs, OpportunityFieldsArgs, SetOpportunityAccessArgs,
-    SetOpportunityAccessByFilterArgs, SetOpportunityAccessByIdsArgs, UpdateOpportunityStageArgs,
+    AccessArgs, ListOpportunitiesByContactArgs, ListOpportunitiesByPrefixArgs,
+    OpportunityFieldsArgs, SetOpportunityAccessArgs, SetOpportunityAccessByFilterArgs,
+    SetOpportunityAccessByIdsArgs, UpdateOpportunityStageArgs,
 };
 use crate::generated::{Wire, WireList};
 use crate::ops::{
-    Call, Entity, Filtered, Linked, Outcome, Written, list_of, smart_list, unique_sorted,
+    Call, Entity, Filtered, Linked, Outcome, Sorted, Written, list_of, smart_list, unique_sorted,
 };
 use crate::store::{Crm, DealRow, Table};
-use crate::wire::{ApiError, Node, PageMeta, Reply, to_node};
+use crate::wire::{ApiError, Node, Reply, to_node};
 
 impl Entity for Opportunity {
     type Row = DealRow;
@@ -302,56 +302,69 @@ fn close_date(crm: &Crm, deal: &DealRow) -> i128 {
     columns::close_date(crm, 0, deal).map_or(i128::MIN, |d| d.unix_nanos())
 }
 
-/// The order for a `sortBy` value (a name of `DealSortedByType` in any case, or its number);
-/// `None` for any other value, which the server sorts in memory instead.
-fn sort_by(text: &str) -> Option<OpportunitySortBy> {
-    let text = text.trim();
-    if let Ok(n) = text.parse::<usize>() {
-        return OpportunitySortBy::ALL.get(n).copied();
-    }
-    OpportunitySortBy::ALL
-        .iter()
-        .find(|sort| sort.as_str().eq_ignore_ascii_case(text))
-        .copied()
-}
-
-/// Orders deals as the database does (`DealDao.cs:593`): by `sort` (reversed when
-/// `descending`), or without one by stage, contact, actual close date (latest first), expected
-/// close date and title. Ties are broken by id.
+/// Orders deals as `DealDao.GetCrudeDeals` does (`DealDao.cs:593`): by `sort`, each key with
+/// the columns it brings after it, or with no order at all (the batch methods) by stage,
+/// contact and title. Ties, which SQL leaves open, by id.
 fn sort_deals(crm: &Crm, ids: &mut [i64], sort: Option<OpportunitySortBy>, descending: bool) {
     let none = DealRow::default();
     let row = |id: &i64| crm.deals.get(*id).unwrap_or(&none);
     let position = |d: &DealRow| crm.stages.get(d.stage_id).map_or(0, |s| s.sort_order);
     let instant = |date: Option<r7_model::ApiDateTime>| date.map_or(i128::MIN, |d| d.unix_nanos());
     let title = |d: &DealRow| d.title.to_lowercase();
+    let way = |order: Ordering| if descending { order.reverse() } else { order };
     ids.sort_by(|ia, ib| {
         let (a, b) = (row(ia), row(ib));
+        // What Stage and Responsible order by after their own columns, always ascending
+        // except the actual close date.
+        let then = || {
+            a.contact_id
+                .cmp(&b.contact_id)
+                .then(instant(b.actual_close_date).cmp(&instant(a.actual_close_date)))
+                .then(instant(a.expected_close_date).cmp(&instant(b.expected_close_date)))
+                .then_with(|| title(a).cmp(&title(b)))
+        };
         let main = match sort {
             None => position(a)
                 .cmp(&position(b))
                 .then(a.contact_id.cmp(&b.contact_id))
-                .then(instant(b.actual_close_date).cmp(&instant(a.actual_close_date)))
-                .then(instant(a.expected_close_date).cmp(&instant(b.expected_close_date)))
                 .then_with(|| title(a).cmp(&title(b))),
-            Some(sort) => {
-                let order = match sort {
-                    OpportunitySortBy::Title => title(a).cmp(&title(b)),
-                    OpportunitySortBy::Responsible => a.responsible.cmp(&b.responsible),
-                    OpportunitySortBy::Stage => position(a).cmp(&position(b)),
-                    OpportunitySortBy::BidValue => a
-                        .bid_value
-                        .partial_cmp(&b.bid_value)
-                        .unwrap_or(Ordering::Equal),
-                    OpportunitySortBy::DateAndTime => close_date(crm, a).cmp(&close_date(crm, b)),
-                    OpportunitySortBy::Id => ia.cmp(ib),
-                    // A key the spec adds later sorts by id until it is taught here.
-                    _ => Ordering::Equal,
-                };
-                if descending { order.reverse() } else { order }
+            Some(OpportunitySortBy::Title) => way(title(a).cmp(&title(b))),
+            Some(OpportunitySortBy::BidValue) => way(a
+                .bid_value
+                .partial_cmp(&b.bid_value)
+                .unwrap_or(Ordering::Equal)),
+            Some(OpportunitySortBy::Responsible) => way(a.responsible.cmp(&b.responsible))
+                .then(way(position(a).cmp(&position(b))))
+                .then_with(then),
+            Some(OpportunitySortBy::Stage) => way(position(a).cmp(&position(b))).then_with(then),
+            Some(OpportunitySortBy::DateAndTime) => {
+                way(close_date(crm, a).cmp(&close_date(crm, b)))
             }
+            Some(OpportunitySortBy::Id) => way(ia.cmp(ib)),
+            // A key the spec adds later sorts by id until it is taught here.
+            Some(_) => Ordering::Equal,
         };
         main.then(ia.cmp(ib))
     });
+}
+
+impl Sorted for Opportunity {
+    type Key = OpportunitySortBy;
+
+    /// `GetDeals` sorts by stage when `sortBy` is empty (`CRMApi.Deals.cs:383`).
+    const DEFAULT: OpportunitySortBy = OpportunitySortBy::Stage;
+
+    fn keys() -> &'static [OpportunitySortBy] {
+        OpportunitySortBy::ALL
+    }
+
+    fn name(key: OpportunitySortBy) -> &'static str {
+        key.as_str()
+    }
+
+    fn sort(crm: &Crm, ids: &mut [i64], key: OpportunitySortBy, descending: bool) {
+        sort_deals(crm, ids, Some(key), descending);
+    }
 }
 
 fn as_u64(n: usize) -> u64 {
@@ -365,59 +378,6 @@ fn read_all(crm: &Crm, ids: &[i64]) -> Vec<Opportunity> {
 }
 
 // --- Hooks ------------------------------------------------------------------------------------
-
-/// `GET opportunity/filter` (`GetDeals`, `CRMApi.Deals.cs:359`). With a known (or no) `sortBy`
-/// the database sorts and pages and the generic list step is off; with another `sortBy` every
-/// match is sorted in memory by that property and then paged. Either way `total` is set the
-/// server's way: `startIndex` plus the rows read when fewer than `count + 1` came back, else
-/// the number of matches.
-pub(crate) fn list(crm: &mut Crm, args: ListOpportunitiesArgs, call: &Call) -> Outcome {
-    let paging = &call.paging;
-    let mut ids = Opportunity::matching(crm, &args.opportunity_filter, call);
-    let matches = ids.len();
-    let asked = paging.count.saturating_add(1);
-    let total = |rows: usize| {
-        if rows < asked {
-            as_u64(paging.start.saturating_add(rows))
-        } else {
-            as_u64(matches)
-        }
-    };
-    let known = match paging.sort_by.as_deref() {
-        None => Some(None),
-        Some(text) => sort_by(text).map(Some),
-    };
-    let Some(sort) = known else {
-        // An unknown sortBy: every match, sorted and paged in memory.
-        sort_deals(crm, &mut ids, None, false);
-        let mut reply = list_of(&read_all(crm, &ids), paging);
-        if let Reply::List { page, .. } = &mut reply {
-            page.total = Some(total(matches));
-        }
-        return Ok(reply);
-    };
-    sort_deals(crm, &mut ids, sort, paging.descending);
-    let rows: Vec<i64> = ids.into_iter().skip(paging.start).take(asked).collect();
-    let total = total(rows.len());
-    let keep = if paging.count == 0 {
-        rows.len()
-    } else {
-        paging.count
-    };
-    let items: Vec<Node> = read_all(crm, &rows)
-        .iter()
-        .take(keep)
-        .map(Entity::list_item)
-        .collect();
-    let page = PageMeta {
-        count: as_u64(items.len()),
-        start_index: as_u64(paging.start),
-        next_index: (paging.count > 0 && rows.len() > paging.count)
-            .then(|| as_u64(paging.start + paging.count + 1)),
-        total: Some(total),
-    };
-    Ok(Reply::List { items, page })
-}
 
 /// `PUT opportunity/{id}/stage/{id}` (`UpdateToDealMilestone`, `CRMApi.Deals.cs:78`): binds
 /// `stageid`, never the path's `{id}`; the deal takes the stage's probability, and the close
@@ -580,6 +540,7 @@ mod tests {
     use crate::ops::{self, Entity};
     use crate::seed;
     use crate::store::{LOST_USER_ID, Seed};
+    use crate::wire::PageMeta;
 
     fn fields(title: &str, stage: i64) -> OpportunityFieldsArgs {
         OpportunityFieldsArgs {
@@ -804,9 +765,53 @@ mod tests {
         assert_eq!(all, [1236, 1235, 1238, 1237, 1234]);
         sort_deals(&crm, &mut all, None, false);
         assert_eq!(all, [1234, 1237, 1235, 1236, 1238]);
-        assert_eq!(sort_by("BIDVALUE"), Some(OpportunitySortBy::BidValue));
-        assert_eq!(sort_by("5"), Some(OpportunitySortBy::Id));
-        assert_eq!(sort_by("created"), None);
+        assert_eq!(
+            ops::sort_key::<Opportunity>("BIDVALUE"),
+            Some(OpportunitySortBy::BidValue)
+        );
+        assert_eq!(
+            ops::sort_key::<Opportunity>("5"),
+            Some(OpportunitySortBy::Id)
+        );
+        assert_eq!(ops::sort_key::<Opportunity>("created"), None);
+    }
+
+    #[test]
+    fn each_key_brings_the_columns_the_database_orders_by_after_it() {
+        let mut crm = crm();
+        let date = |text: &str| ApiDateTime::parse(text).ok();
+        // Two deals in one stage, with no contact: "b" closed later than "a", and was created
+        // after it, so that no order here can come from the ids.
+        let earlier = create(
+            &mut crm,
+            OpportunityFieldsArgs {
+                actual_close_date: date("2024-01-01T00:00:00Z"),
+                ..fields("a", 1)
+            },
+        )
+        .unwrap();
+        let later = create(
+            &mut crm,
+            OpportunityFieldsArgs {
+                actual_close_date: date("2024-06-01T00:00:00Z"),
+                ..fields("b", 1)
+            },
+        )
+        .unwrap();
+        let (later, earlier) = (later.id.get(), earlier.id.get());
+        let mut pair = [earlier, later];
+        // Stage: the stage, then the contact, then the latest actual close date first.
+        sort_deals(&crm, &mut pair, Some(OpportunitySortBy::Stage), false);
+        assert_eq!(pair, [later, earlier]);
+        // Descending reverses the stage only; the columns after it stay as they are.
+        sort_deals(&crm, &mut pair, Some(OpportunitySortBy::Stage), true);
+        assert_eq!(pair, [later, earlier]);
+        // No order at all (the batch methods): stage, contact, title.
+        sort_deals(&crm, &mut pair, None, false);
+        assert_eq!(pair, [earlier, later]);
+        // Responsible: the same user, so the stage's columns decide.
+        sort_deals(&crm, &mut pair, Some(OpportunitySortBy::Responsible), true);
+        assert_eq!(pair, [later, earlier]);
     }
 
     #[test]

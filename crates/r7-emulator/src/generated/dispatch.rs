@@ -94,7 +94,10 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                     &call.params,
                     crm.utc_offset(),
                 )?;
-                behaviour::opportunity::list(crm, args, call)
+                ops::list_filtered::<
+                    r7_model::Opportunity,
+                    _,
+                >(crm, &args.opportunity_filter, call)
             }
         }
         EndpointId::DeleteOpportunity => {
