@@ -16,7 +16,7 @@ USAGE:
 
 COMMANDS:
     codegen           Generate the model, the endpoints, the endpoint table, the emulator's
-                      wire writers, the example tests and spec/SCHEMA.md from spec/crm/,
+                      wire writers, the example tests, spec/SCHEMA.md and spec/COVERAGE.md from spec/crm/,
                       and remove generated files the spec no longer produces
     codegen --check   Check the spec and fail naming every stale, missing or extra file
     bench             Run the benchmarks (package `bench`) and print a table of ratios

@@ -2,6 +2,7 @@
 //! of the generated folders comes from here, so a file there that the spec no longer produces
 //! is removed by `cargo xtask codegen` and named by `--check`.
 
+mod coverage;
 pub(crate) mod emulator;
 mod endpoints;
 mod examples;
@@ -43,6 +44,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
     outputs.extend(table::render(spec)?);
     outputs.extend(emulator::render(spec)?);
     outputs.extend(examples::render(spec)?);
+    outputs.push(coverage::render(spec));
     Ok(outputs)
 }
 
@@ -72,7 +74,8 @@ pub(crate) fn coverage(root: &Path) -> Result<String, String> {
         missing.join(", ")
     };
     Ok(format!(
-        "emulated {} of {} routes; not emulated: {listed}",
+        "{}\nemulated {} of {} routes; not emulated: {listed}",
+        coverage::summary(&spec),
         all.len() - missing.len(),
         all.len()
     ))

@@ -423,6 +423,12 @@ fn check_endpoint(
             endpoint.source
         ));
     }
+    let method_ok = ["GET", "POST", "PUT", "DELETE"].contains(&endpoint.method.as_str());
+    // Checked once the method, the path's start and the source are well formed.
+    let checkable = source_ok && method_ok && endpoint.path.starts_with("api/2.0/crm/");
+    if let Some(message) = check_inventory(spec, endpoint).filter(|_| checkable) {
+        fail(message);
+    }
     if let Some(emulated) = &endpoint.emulator {
         for message in check_emulated(spec, endpoint, emulated) {
             fail(message);
@@ -742,4 +748,30 @@ fn check_filter_group(spec: &Spec, group: &super::Group) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The endpoint's route as the server has it: the same method and route in inventory.toml,
+/// at the line its `source` cites.
+fn check_inventory(spec: &Spec, endpoint: &Endpoint) -> Option<String> {
+    let route = endpoint
+        .path
+        .strip_prefix("api/2.0/crm/")
+        .unwrap_or(&endpoint.path);
+    let Some(found) = spec
+        .inventory
+        .route
+        .iter()
+        .find(|r| r.method == endpoint.method && r.route == route)
+    else {
+        return Some(format!(
+            "`{} {route}` is not a route of the server (inventory.toml)",
+            endpoint.method
+        ));
+    };
+    (found.source != endpoint.source).then(|| {
+        format!(
+            "source `{}`, but the server's route is at `{}` ({})",
+            endpoint.source, found.source, found.server
+        )
+    })
 }

@@ -116,6 +116,29 @@ pub(crate) enum ListForm {
     OmitEmpty,
 }
 
+/// `inventory.toml`: every route of the CRM in the server source.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Inventory {
+    pub(crate) commit: String,
+    pub(crate) route: Vec<InventoryRoute>,
+}
+
+/// One route of the server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InventoryRoute {
+    pub(crate) method: String,
+    pub(crate) route: String,
+    pub(crate) server: String,
+    pub(crate) source: String,
+    pub(crate) category: String,
+    #[serde(default)]
+    pub(crate) hidden: bool,
+    #[serde(default)]
+    pub(crate) category_inferred: bool,
+}
+
 /// `groups.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -325,6 +348,7 @@ pub(crate) struct Spec {
     pub(crate) types: Vec<TypesFile>,
     pub(crate) groups: Vec<Group>,
     pub(crate) resources: Vec<ResourceFile>,
+    pub(crate) inventory: Inventory,
 }
 
 /// A problem in the spec, with the file and line it is at.
@@ -428,6 +452,7 @@ pub(crate) fn load(sources: &Sources) -> Result<Spec, Vec<SpecError>> {
         types: Vec::new(),
         groups: Vec::new(),
         resources: Vec::new(),
+        inventory: Inventory::default(),
     };
     for (rel, text) in &sources.files {
         let file = rel.strip_prefix(DIR).unwrap_or(rel).trim_start_matches('/');
@@ -435,6 +460,7 @@ pub(crate) fn load(sources: &Sources) -> Result<Spec, Vec<SpecError>> {
             "ids.toml" => parse::<IdsFile>(rel, text).map(|f| spec.ids = f.id),
             "enums.toml" => parse::<EnumsFile>(rel, text).map(|f| spec.enums = f.enums),
             "groups.toml" => parse::<GroupsFile>(rel, text).map(|f| spec.groups = f.group),
+            "inventory.toml" => parse::<Inventory>(rel, text).map(|f| spec.inventory = f),
             _ if file.starts_with("types/") => parse::<TypesFile>(rel, text).map(|mut f| {
                 f.stem = stem(rel);
                 spec.types.push(f);
@@ -447,7 +473,9 @@ pub(crate) fn load(sources: &Sources) -> Result<Spec, Vec<SpecError>> {
                 file: rel.clone(),
                 line: None,
                 item: None,
-                message: "not a file of the spec (ids, enums, groups, types/*, endpoints/*)".into(),
+                message:
+                    "not a file of the spec (ids, enums, groups, inventory, types/*, endpoints/*)"
+                        .into(),
             }),
         };
         if let Err(e) = result {

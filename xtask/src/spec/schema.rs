@@ -89,6 +89,48 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     ),
     (
+        "inventory.toml",
+        "every route of the CRM in the server source, which coverage is counted against",
+        &[
+            (
+                "commit",
+                "the ONLYOFFICE/CommunityServer commit the routes were read at",
+            ),
+            (
+                "route",
+                "the routes, each an inline table of `route = [...]`",
+            ),
+        ],
+    ),
+    (
+        "inventory route",
+        "`{ method, route, server, source, category }`, read from a route attribute of `CRMApi*.cs`",
+        &[
+            (
+                "method",
+                "GET (`[Read]`), POST (`[Create]`), PUT (`[Update]`) or DELETE (`[Delete]`)",
+            ),
+            (
+                "route",
+                "the attribute's route, after `api/2.0/crm/`, constraints included",
+            ),
+            ("server", "the C# method it routes to"),
+            (
+                "source",
+                "the attribute's file and line; an endpoint's `source` must be this",
+            ),
+            ("category", "the `<category>` of the method's doc comment"),
+            (
+                "hidden",
+                "the doc comment says `<visible>false</visible>` (default false)",
+            ),
+            (
+                "category_inferred",
+                "the doc comment has no `<category>`; the category is the file's (default false)",
+            ),
+        ],
+    ),
+    (
         "[[group]]",
         "`groups.toml`: parameters several endpoints take alike",
         &[
@@ -339,8 +381,8 @@ mod tests {
 
     use super::TABLES;
     use crate::spec::{
-        Emulated, Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Param, Predicate, Sort,
-        TypeDef,
+        Emulated, Endpoint, EnumDef, Example, FieldDef, Group, IdDef, Inventory, InventoryRoute,
+        Param, Predicate, Sort, TypeDef,
     };
 
     /// A deserializer that only records the field names `T`'s derive asks for.
@@ -411,6 +453,8 @@ mod tests {
             ("[[endpoint]]", fields::<Endpoint>()),
             ("[[endpoint.param]]", fields::<Param>()),
             ("[endpoint.emulator]", fields::<Emulated>()),
+            ("inventory.toml", fields::<Inventory>()),
+            ("inventory route", fields::<InventoryRoute>()),
             ("[group.param.predicate]", fields::<Predicate>()),
             ("[[endpoint.example]]", fields::<Example>()),
         ];
