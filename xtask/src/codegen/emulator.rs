@@ -384,7 +384,7 @@ fn bound_fields(params: &[&crate::spec::Param]) -> Result<Bound, String> {
             .replace('W', &format!("{:?}", p.wire()))
             .parse()
             .map_err(|_| "bad binding".to_owned())?;
-        let doc = format!(" `{}` ({binding}).", p.wire());
+        let doc = format!(" `{}` (`{binding}`).", p.wire());
         fields.push(quote!(#[doc = #doc] pub(crate) #name: #ty,));
         binds.push(quote!(#name: #read,));
     }

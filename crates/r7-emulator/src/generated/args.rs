@@ -12,21 +12,21 @@ use crate::wire::ApiError;
 /// The `opportunity_filter` group: Which deals a list, a batch delete or a batch access change applies to.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OpportunityFilterArgs {
-    /// `responsibleid` (Guid).
+    /// `responsibleid` (`Guid`).
     pub(crate) responsible_id: Uuid,
-    /// `opportunityStagesid` (int).
+    /// `opportunityStagesid` (`int`).
     pub(crate) stage_id: i64,
-    /// `tags` (IEnumerable<string>).
+    /// `tags` (`IEnumerable<string>`).
     pub(crate) tags: Vec<String>,
-    /// `contactid` (int).
+    /// `contactid` (`int`).
     pub(crate) contact_id: i64,
-    /// `stageType` (DealMilestoneStatus?).
+    /// `stageType` (`DealMilestoneStatus?`).
     pub(crate) stage_type: Option<StageType>,
-    /// `contactAlsoIsParticipant` (bool?).
+    /// `contactAlsoIsParticipant` (`bool?`).
     pub(crate) contact_also_is_participant: Option<bool>,
-    /// `fromDate` (ApiDateTime).
+    /// `fromDate` (`ApiDateTime`).
     pub(crate) from_date: Option<ApiDateTime>,
-    /// `toDate` (ApiDateTime).
+    /// `toDate` (`ApiDateTime`).
     pub(crate) to_date: Option<ApiDateTime>,
 }
 impl OpportunityFilterArgs {
@@ -48,9 +48,9 @@ impl OpportunityFilterArgs {
 /// The `access` group: Who may see a deal.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AccessArgs {
-    /// `isPrivate` (bool).
+    /// `isPrivate` (`bool`).
     pub(crate) is_private: bool,
-    /// `accessList` (IEnumerable<Guid>).
+    /// `accessList` (`IEnumerable<Guid>`).
     pub(crate) access_list: Vec<Uuid>,
 }
 impl AccessArgs {
@@ -66,39 +66,39 @@ impl AccessArgs {
 /// The `opportunity_fields` group: Every field of a deal, as create and update take them (an update replaces them all).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OpportunityFieldsArgs {
-    /// `contactid` (int).
+    /// `contactid` (`int`).
     pub(crate) contact_id: i64,
-    /// `members` (IEnumerable<int>).
+    /// `members` (`IEnumerable<int>`).
     pub(crate) members: Vec<i64>,
-    /// `title` (string).
+    /// `title` (`string`).
     pub(crate) title: Option<String>,
-    /// `description` (string).
+    /// `description` (`string`).
     pub(crate) description: Option<String>,
-    /// `responsibleid` (Guid).
+    /// `responsibleid` (`Guid`).
     pub(crate) responsible_id: Uuid,
-    /// `bidType` (BidType).
+    /// `bidType` (`BidType`).
     pub(crate) bid_type: BidType,
-    /// `bidValue` (decimal).
+    /// `bidValue` (`decimal`).
     pub(crate) bid_value: f64,
-    /// `bidCurrencyAbbr` (string).
+    /// `bidCurrencyAbbr` (`string`).
     pub(crate) bid_currency: Option<String>,
-    /// `perPeriodValue` (int).
+    /// `perPeriodValue` (`int`).
     pub(crate) per_period_value: i64,
-    /// `stageid` (int).
+    /// `stageid` (`int`).
     pub(crate) stage_id: i64,
-    /// `successProbability` (int).
+    /// `successProbability` (`int`).
     pub(crate) success_probability: i64,
-    /// `actualCloseDate` (ApiDateTime).
+    /// `actualCloseDate` (`ApiDateTime`).
     pub(crate) actual_close_date: Option<ApiDateTime>,
-    /// `expectedCloseDate` (ApiDateTime).
+    /// `expectedCloseDate` (`ApiDateTime`).
     pub(crate) expected_close_date: Option<ApiDateTime>,
-    /// `customFieldList` (IEnumerable<ItemKeyValuePair<int, string>>).
+    /// `customFieldList` (`IEnumerable<ItemKeyValuePair<int, string>>`).
     pub(crate) custom_fields: Vec<(i64, String)>,
-    /// `isPrivate` (bool).
+    /// `isPrivate` (`bool`).
     pub(crate) is_private: bool,
-    /// `accessList` (IEnumerable<Guid>).
+    /// `accessList` (`IEnumerable<Guid>`).
     pub(crate) access_list: Vec<Uuid>,
-    /// `isNotify` (bool).
+    /// `isNotify` (`bool`).
     pub(crate) is_notify: bool,
 }
 impl OpportunityFieldsArgs {
@@ -129,7 +129,7 @@ impl OpportunityFieldsArgs {
 /// The arguments of `GetContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GetContactArgs {
-    /// `contactid` (int).
+    /// `contactid` (`int`).
     pub(crate) contact_id: i64,
 }
 impl GetContactArgs {
@@ -145,7 +145,7 @@ impl GetContactArgs {
 /// The arguments of `GetOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GetOpportunityArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
 }
 impl GetOpportunityArgs {
@@ -161,9 +161,9 @@ impl GetOpportunityArgs {
 /// The arguments of `UpdateOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityStageArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
-    /// `stageid` (int).
+    /// `stageid` (`int`).
     pub(crate) stage_id: i64,
 }
 impl UpdateOpportunityStageArgs {
@@ -180,7 +180,7 @@ impl UpdateOpportunityStageArgs {
 /// The arguments of `SetOpportunityAccess`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityAccessArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
     /// The `access` group.
     pub(crate) access: AccessArgs,
@@ -218,7 +218,7 @@ impl SetOpportunityAccessByFilterArgs {
 /// The arguments of `SetOpportunityAccessByIds`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityAccessByIdsArgs {
-    /// `opportunityid` (IEnumerable<int>).
+    /// `opportunityid` (`IEnumerable<int>`).
     pub(crate) opportunity_ids: Vec<i64>,
     /// The `access` group.
     pub(crate) access: AccessArgs,
@@ -237,7 +237,7 @@ impl SetOpportunityAccessByIdsArgs {
 /// The arguments of `DeleteOpportunities`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunitiesArgs {
-    /// `opportunityids` (IEnumerable<int>).
+    /// `opportunityids` (`IEnumerable<int>`).
     pub(crate) opportunity_ids: Vec<i64>,
 }
 impl DeleteOpportunitiesArgs {
@@ -285,7 +285,7 @@ impl ListOpportunitiesArgs {
 /// The arguments of `DeleteOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunityArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
 }
 impl DeleteOpportunityArgs {
@@ -317,7 +317,7 @@ impl CreateOpportunityArgs {
 /// The arguments of `UpdateOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
     /// The `opportunity_fields` group.
     pub(crate) opportunity_fields: OpportunityFieldsArgs,
@@ -336,7 +336,7 @@ impl UpdateOpportunityArgs {
 /// The arguments of `ListOpportunityContacts`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunityContactsArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
 }
 impl ListOpportunityContactsArgs {
@@ -352,9 +352,9 @@ impl ListOpportunityContactsArgs {
 /// The arguments of `AddOpportunityContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AddOpportunityContactArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
-    /// `contactid` (int).
+    /// `contactid` (`int`).
     pub(crate) contact_id: i64,
 }
 impl AddOpportunityContactArgs {
@@ -371,9 +371,9 @@ impl AddOpportunityContactArgs {
 /// The arguments of `RemoveOpportunityContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RemoveOpportunityContactArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
-    /// `contactid` (int).
+    /// `contactid` (`int`).
     pub(crate) contact_id: i64,
 }
 impl RemoveOpportunityContactArgs {
@@ -390,11 +390,11 @@ impl RemoveOpportunityContactArgs {
 /// The arguments of `ListOpportunitiesByPrefix`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunitiesByPrefixArgs {
-    /// `prefix` (string).
+    /// `prefix` (`string`).
     pub(crate) prefix: Option<String>,
-    /// `contactID` (int).
+    /// `contactID` (`int`).
     pub(crate) contact_id: i64,
-    /// `internalSearch` (bool).
+    /// `internalSearch` (`bool`).
     pub(crate) internal_search: bool,
 }
 impl ListOpportunitiesByPrefixArgs {
@@ -412,7 +412,7 @@ impl ListOpportunitiesByPrefixArgs {
 /// The arguments of `ListOpportunitiesByContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListOpportunitiesByContactArgs {
-    /// `contactid` (int).
+    /// `contactid` (`int`).
     pub(crate) contact_id: i64,
 }
 impl ListOpportunitiesByContactArgs {
@@ -428,9 +428,9 @@ impl ListOpportunitiesByContactArgs {
 /// The arguments of `SetOpportunityCreationDate`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityCreationDateArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
-    /// `creationDate` (ApiDateTime).
+    /// `creationDate` (`ApiDateTime`).
     pub(crate) creation_date: Option<ApiDateTime>,
 }
 impl SetOpportunityCreationDateArgs {
@@ -447,9 +447,9 @@ impl SetOpportunityCreationDateArgs {
 /// The arguments of `SetOpportunityLastModifiedDate`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SetOpportunityLastModifiedDateArgs {
-    /// `opportunityid` (int).
+    /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
-    /// `lastModifedDate` (ApiDateTime).
+    /// `lastModifedDate` (`ApiDateTime`).
     pub(crate) last_modified_date: Option<ApiDateTime>,
 }
 impl SetOpportunityLastModifiedDateArgs {
@@ -466,15 +466,15 @@ impl SetOpportunityLastModifiedDateArgs {
 /// The arguments of `CreateOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CreateOpportunityStageArgs {
-    /// `title` (string).
+    /// `title` (`string`).
     pub(crate) title: Option<String>,
-    /// `color` (string).
+    /// `color` (`string`).
     pub(crate) color: Option<String>,
-    /// `description` (string).
+    /// `description` (`string`).
     pub(crate) description: Option<String>,
-    /// `successProbability` (int).
+    /// `successProbability` (`int`).
     pub(crate) success_probability: i64,
-    /// `stageType` (DealMilestoneStatus).
+    /// `stageType` (`DealMilestoneStatus`).
     pub(crate) stage_type: StageType,
 }
 impl CreateOpportunityStageArgs {
@@ -494,17 +494,17 @@ impl CreateOpportunityStageArgs {
 /// The arguments of `UpdateOpportunityStageFields`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityStageFieldsArgs {
-    /// `id` (int).
+    /// `id` (`int`).
     pub(crate) stage_id: i64,
-    /// `title` (string).
+    /// `title` (`string`).
     pub(crate) title: Option<String>,
-    /// `color` (string).
+    /// `color` (`string`).
     pub(crate) color: Option<String>,
-    /// `description` (string).
+    /// `description` (`string`).
     pub(crate) description: Option<String>,
-    /// `successProbability` (int).
+    /// `successProbability` (`int`).
     pub(crate) success_probability: i64,
-    /// `stageType` (DealMilestoneStatus).
+    /// `stageType` (`DealMilestoneStatus`).
     pub(crate) stage_type: StageType,
 }
 impl UpdateOpportunityStageFieldsArgs {
@@ -525,9 +525,9 @@ impl UpdateOpportunityStageFieldsArgs {
 /// The arguments of `UpdateOpportunityStageColor`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct UpdateOpportunityStageColorArgs {
-    /// `id` (int).
+    /// `id` (`int`).
     pub(crate) stage_id: i64,
-    /// `color` (string).
+    /// `color` (`string`).
     pub(crate) color: Option<String>,
 }
 impl UpdateOpportunityStageColorArgs {
@@ -544,7 +544,7 @@ impl UpdateOpportunityStageColorArgs {
 /// The arguments of `ReorderOpportunityStages`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ReorderOpportunityStagesArgs {
-    /// `ids` (IEnumerable<int>).
+    /// `ids` (`IEnumerable<int>`).
     pub(crate) stage_ids: Vec<i64>,
 }
 impl ReorderOpportunityStagesArgs {
@@ -560,7 +560,7 @@ impl ReorderOpportunityStagesArgs {
 /// The arguments of `DeleteOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DeleteOpportunityStageArgs {
-    /// `id` (int).
+    /// `id` (`int`).
     pub(crate) stage_id: i64,
 }
 impl DeleteOpportunityStageArgs {
@@ -576,7 +576,7 @@ impl DeleteOpportunityStageArgs {
 /// The arguments of `GetOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GetOpportunityStageArgs {
-    /// `stageid` (int).
+    /// `stageid` (`int`).
     pub(crate) stage_id: i64,
 }
 impl GetOpportunityStageArgs {
