@@ -23,6 +23,7 @@ mod shapes;
 mod sign_in;
 mod soak;
 mod support;
+mod tags;
 mod tls;
 mod transport;
 mod transports;

@@ -1,5 +1,5 @@
 //! Every response shape the opportunity endpoints return, read from realistic JSON and XML
-//! fixtures (`tests/fixtures/{opportunity,contact,stage}/`): both forms must give the same value,
+//! fixtures (`tests/fixtures/{opportunity,contact,stage,tag}/`): both forms must give the same value,
 //! and the value must carry what the server wrote.
 
 use std::fmt::Debug;
@@ -7,6 +7,7 @@ use std::fmt::Debug;
 use r7_model::{BidType, ContactKind, CustomFieldType, ShareType, StageType};
 use r7_proto::crm::opportunity::*;
 use r7_proto::crm::opportunity_stage::*;
+use r7_proto::crm::tag::*;
 use r7_proto::{Endpoint, parse_response};
 
 use crate::support::{fixture, response};
@@ -306,4 +307,28 @@ fn all_stages() {
     assert_eq!(page.items[0].description, "");
     assert_eq!(page.items[2].success_probability, 0);
     assert_eq!(page.items[2].title, "Сделка сорвалась");
+}
+
+#[test]
+fn the_tags_of_a_type() {
+    let page = both::<ListTags>("tag/list");
+    let tags: Vec<(&str, i64)> = page
+        .items
+        .iter()
+        .map(|t| (t.title.as_str(), t.relative_items_count))
+        .collect();
+    assert_eq!(
+        tags,
+        [("VIP", 2), ("внедрение", 1), ("Партнёр", 0)],
+        "a tag nothing carries leaves the count out"
+    );
+    assert_eq!(page.count, Some(3));
+}
+
+#[test]
+fn a_tag_name_and_a_list_of_names() {
+    let created = both::<CreateTag>("tag/create");
+    assert_eq!(created, "Партнёр");
+    let names = both::<ListEntityTags>("tag/entity");
+    assert_eq!(names.items, ["VIP", "внедрение"]);
 }

@@ -32,6 +32,12 @@ pub(crate) trait Entity: Sized {
     /// The row `id` in its single form (`ToXWrapper`), built from the rows it refers to.
     fn read(crm: &Crm, id: i64) -> Option<Self>;
 
+    /// The row in its list form's values (`ToListXWrapper`), where they differ from the single
+    /// form's beyond what `list_item` leaves out; by default the single form.
+    fn read_listed(crm: &Crm, id: i64) -> Option<Self> {
+        Self::read(crm, id)
+    }
+
     /// Puts ids in the order the database returns the rows without a sort (by default: by
     /// id, as they are).
     fn default_order(_crm: &Crm, _ids: &mut [i64]) {}
@@ -206,7 +212,7 @@ pub(crate) fn get<E: Entity>(crm: &Crm, id: i64, positive: bool) -> Outcome {
 pub(crate) fn list<E: Entity>(crm: &Crm, call: &Call) -> Outcome {
     let items: Vec<E> = E::ordered(crm)
         .into_iter()
-        .filter_map(|id| E::read(crm, id))
+        .filter_map(|id| E::read_listed(crm, id))
         .collect();
     Ok(list_of(&items, &call.paging))
 }
@@ -233,7 +239,11 @@ pub(crate) fn list_filtered<E: Filtered<F> + Sorted, F>(
             as_u64(matches)
         }
     };
-    let read = |ids: &[i64]| -> Vec<E> { ids.iter().filter_map(|id| E::read(crm, *id)).collect() };
+    let read = |ids: &[i64]| -> Vec<E> {
+        ids.iter()
+            .filter_map(|id| E::read_listed(crm, *id))
+            .collect()
+    };
     let key = match paging.sort_by.as_deref() {
         None => Some(E::DEFAULT),
         Some(text) => sort_key::<E>(text),
@@ -429,7 +439,7 @@ pub(crate) fn linked<E: Linked<L>, L: Entity>(
     }
     let items: Vec<L> = E::linked(crm, owner)
         .into_iter()
-        .filter_map(|id| L::read(crm, id))
+        .filter_map(|id| L::read_listed(crm, id))
         .map(|mut item| {
             E::adjust(crm, owner, &mut item);
             item

@@ -48,6 +48,9 @@ enum Constraint {
         ranges: Vec<(u8, u8)>,
         at_least: usize,
     },
+    /// An alternation, `(contact|opportunity|case)`: one of the texts, case ignored (the
+    /// server's routing matches constraints as `^(...)$` without case).
+    OneOf(Vec<&'static str>),
     /// A constraint this matcher cannot read; it matches nothing (and a unit test fails).
     Unsupported(&'static str),
 }
@@ -55,6 +58,17 @@ enum Constraint {
 impl Constraint {
     fn parse(text: &'static str) -> Constraint {
         let unsupported = Constraint::Unsupported(text);
+        if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            let texts: Vec<&'static str> = inner.split('|').collect();
+            let plain = texts
+                .iter()
+                .all(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+            return if plain {
+                Constraint::OneOf(texts)
+            } else {
+                unsupported
+            };
+        }
         let Some(rest) = text.strip_prefix('[') else {
             return unsupported;
         };
@@ -96,6 +110,7 @@ impl Constraint {
                         .bytes()
                         .all(|b| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&b)))
             }
+            Constraint::OneOf(texts) => texts.iter().any(|t| t.eq_ignore_ascii_case(segment)),
             Constraint::Unsupported(_) => false,
         }
     }
@@ -266,7 +281,15 @@ mod tests {
             .split('/')
             .enumerate()
             .map(|(i, s)| {
-                if s.starts_with('{') {
+                if let Some(alternation) = s.split_once(":(") {
+                    // The first text an alternation allows.
+                    alternation
+                        .1
+                        .split(['|', ')'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                } else if s.starts_with('{') {
                     (10 + i).to_string()
                 } else {
                     s.to_owned()
@@ -467,7 +490,10 @@ mod tests {
         assert!(!digits.matches("") && !digits.matches("1a") && !digits.matches("-1"));
         let star = Constraint::parse("[a-cx]*");
         assert!(star.matches("") && star.matches("abcx") && !star.matches("d"));
-        for bad in ["(a|b)", "[0-9]", "[^0-9]+", "[9-0]+", "\\d+"] {
+        let kinds = Constraint::parse("(contact|opportunity|case)");
+        assert!(kinds.matches("case") && kinds.matches("Contact") && kinds.matches("OPPORTUNITY"));
+        assert!(!kinds.matches("cases") && !kinds.matches("") && !kinds.matches("con"));
+        for bad in ["(a|)", "(a.b|c)", "[0-9]", "[^0-9]+", "[9-0]+", "\\d+"] {
             assert!(
                 matches!(Constraint::parse(bad), Constraint::Unsupported(_)),
                 "{bad}"

@@ -171,6 +171,111 @@ pub(crate) struct ContactRow {
     pub(crate) company_id: i64,
 }
 
+/// The entity types that carry tags (the server's `EntityType`: Contact 0, Opportunity 1,
+/// Case 7). Persons and companies carry contact tags (`TagDao.AddTagToContacts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum TagKind {
+    Contact,
+    Opportunity,
+    Case,
+}
+
+/// A tag (`crm_tag`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TagRow {
+    pub(crate) kind: TagKind,
+    /// As first created, corrected (`TagDao.CorrectTag`).
+    pub(crate) title: String,
+}
+
+/// The tags and what carries them (`crm_tag`, `crm_entity_tag`).
+#[derive(Debug, Default)]
+pub(crate) struct Tags {
+    pub(crate) rows: Table<TagRow>,
+    /// (kind, entity id, tag id), each once (the table's primary key).
+    links: BTreeSet<(TagKind, i64, i64)>,
+}
+
+impl Tags {
+    /// `TagDao.CorrectTag` (`TagDao.cs:408`): trimmed, line breaks removed.
+    pub(crate) fn correct(name: &str) -> String {
+        name.trim().replace(['\r', '\n'], "")
+    }
+
+    /// The tag of `kind` with this name: trimmed and case ignored, as every query of `TagDao`
+    /// matches (`trim(lower(title)) = lower(name)`).
+    pub(crate) fn find(&self, kind: TagKind, name: &str) -> Option<i64> {
+        let wanted = name.trim().to_lowercase();
+        self.rows
+            .iter()
+            .find(|(_, t)| t.kind == kind && t.title.trim().to_lowercase() == wanted)
+            .map(|(id, _)| id)
+    }
+
+    /// A new tag (the name already corrected and not empty).
+    pub(crate) fn insert(&mut self, kind: TagKind, title: String) -> i64 {
+        let id = self.rows.next_id();
+        self.rows.insert(id, TagRow { kind, title });
+        id
+    }
+
+    /// The tag of this name, created when there is none (`AddTagToEntity`, `TagDao.cs:303`).
+    pub(crate) fn find_or_insert(&mut self, kind: TagKind, name: &str) -> i64 {
+        match self.find(kind, name) {
+            Some(id) => id,
+            None => self.insert(kind, Tags::correct(name)),
+        }
+    }
+
+    /// Links a tag to an entity (again: nothing changes, the link is a `REPLACE`).
+    pub(crate) fn link(&mut self, kind: TagKind, entity: i64, tag: i64) {
+        self.links.insert((kind, entity, tag));
+    }
+
+    pub(crate) fn unlink(&mut self, kind: TagKind, entity: i64, tag: i64) {
+        self.links.remove(&(kind, entity, tag));
+    }
+
+    /// The titles an entity carries, by tag id (`GetEntityTags` has no `ORDER BY`; rows come
+    /// back in key order).
+    pub(crate) fn of(&self, kind: TagKind, entity: i64) -> Vec<String> {
+        self.links
+            .iter()
+            .filter(|(k, e, _)| *k == kind && *e == entity)
+            .filter_map(|(_, _, tag)| self.rows.get(*tag).map(|t| t.title.clone()))
+            .collect()
+    }
+
+    /// How many entities carry a tag.
+    pub(crate) fn count(&self, tag: i64) -> i64 {
+        let n = self.links.iter().filter(|(_, _, t)| *t == tag).count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+
+    /// The tags of a kind by title, as `ORDER BY title` sorts a `utf8_bin` column: bytewise.
+    pub(crate) fn all(&self, kind: TagKind) -> Vec<(i64, String)> {
+        let mut tags: Vec<(i64, String)> = self
+            .rows
+            .iter()
+            .filter(|(_, t)| t.kind == kind)
+            .map(|(id, t)| (id, t.title.clone()))
+            .collect();
+        tags.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        tags
+    }
+
+    /// Deletes a tag and every link to it.
+    pub(crate) fn delete(&mut self, tag: i64) {
+        self.rows.remove(tag);
+        self.links.retain(|(_, _, t)| *t != tag);
+    }
+
+    /// Drops every tag of an entity that is deleted.
+    pub(crate) fn remove_entity(&mut self, kind: TagKind, entity: i64) {
+        self.links.retain(|(k, e, _)| !(*k == kind && *e == entity));
+    }
+}
+
 /// The portal's CRM data.
 #[derive(Debug, Default)]
 pub(crate) struct Crm {
@@ -183,7 +288,8 @@ pub(crate) struct Crm {
     pub(crate) field_values: BTreeMap<(i64, i64), String>,
     /// The contacts linked to a deal (`crm_entity_contact`).
     pub(crate) deal_members: Links,
-    pub(crate) deal_tags: BTreeMap<i64, Vec<String>>,
+    /// The tags of contacts, deals and cases.
+    pub(crate) tags: Tags,
     /// Users the portal knows, the current user first.
     pub(crate) employees: Vec<Employee>,
     /// The currencies the portal knows (`crm_currency_info`).
@@ -267,7 +373,10 @@ impl Crm {
             crm.put_deal(deal);
         }
         for (deal, tags) in seed.deal_tags {
-            crm.deal_tags.entry(deal).or_default().extend(tags);
+            for tag in tags {
+                let id = crm.tags.find_or_insert(TagKind::Opportunity, &tag);
+                crm.tags.link(TagKind::Opportunity, deal, id);
+            }
         }
         crm
     }
@@ -306,6 +415,10 @@ impl Crm {
         let company_id = contact.company.take().map_or(0, |c| c.id.get());
         contact.persons.clear();
         contact.persons_count = 0;
+        for tag in std::mem::take(&mut contact.tags) {
+            let id = self.tags.find_or_insert(TagKind::Contact, &tag);
+            self.tags.link(TagKind::Contact, contact.id.get(), id);
+        }
         self.contacts.insert(
             contact.id.get(),
             ContactRow {
@@ -434,7 +547,7 @@ impl Crm {
 
     /// The tags of a deal, as stored.
     pub(crate) fn tags(&self, deal: i64) -> Vec<String> {
-        self.deal_tags.get(&deal).cloned().unwrap_or_default()
+        self.tags.of(TagKind::Opportunity, deal)
     }
 
     /// The number of deals in a stage (`GetRelativeItemsCount`).

@@ -46,8 +46,9 @@ macro_rules! single_value {
     )*};
 }
 
-// The wire types of the model get theirs from the spec (`generated/wire.rs`).
-single_value!(Authentication);
+// The wire types of the model get theirs from the spec (`generated/wire.rs`). A text is what
+// the methods that return a tag's name answer (`"response":"VIP"`).
+single_value!(Authentication, String);
 
 /// One page of a list, with the envelope's paging numbers.
 ///

@@ -47,6 +47,14 @@ impl Segment for String {
     }
 }
 
+/// A number segment: the id of a contact, deal or case in the routes that take any of them.
+impl Segment for i32 {
+    fn write_segment(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{self}");
+    }
+}
+
 /// Appends query pairs to `out` as `a=1&b=2`.
 pub(crate) fn write_query(out: &mut String, pairs: &[(Cow<'static, str>, String)]) {
     for (at, (name, value)) in pairs.iter().enumerate() {

@@ -633,3 +633,263 @@ async fn list_opportunity_stages_1_against_the_emulator() {
     let endpoint: ListOpportunityStages = ListOpportunityStages::new();
     support::assert_emulated(&endpoint).await;
 }
+/// ListEntityTags (from the emulator's seed: the tags of a deal).
+#[test]
+fn list_entity_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListEntityTags = ListEntityTags::new(TagEntityType::Opportunity, 1235);
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/opportunity/tag/1235.json",
+        None,
+    );
+}
+/// ListEntityTags (from the emulator's seed: the tags of a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_entity_tags_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListEntityTags = ListEntityTags::new(TagEntityType::Opportunity, 1235);
+    support::assert_emulated(&endpoint).await;
+}
+/// ListContactTags (from the emulator's seed: the tags of a company).
+#[test]
+fn list_contact_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListContactTags = ListContactTags::new(ContactId::new(101));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/101/tag.json", None);
+}
+/// ListContactTags (from the emulator's seed: the tags of a company), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_tags_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListContactTags = ListContactTags::new(ContactId::new(101));
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateTag (from the emulator's seed: a new deal tag).
+#[test]
+fn create_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: CreateTag = CreateTag::new(
+        TagEntityType::Opportunity,
+        "Партнёр",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity/tag.json",
+        Some("tagName=%D0%9F%D0%B0%D1%80%D1%82%D0%BD%D1%91%D1%80"),
+    );
+}
+/// CreateTag (from the emulator's seed: a new deal tag), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_tag_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: CreateTag = CreateTag::new(
+        TagEntityType::Opportunity,
+        "Партнёр",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ListTags (from the emulator's seed: the deal tags).
+#[test]
+fn list_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListTags = ListTags::new(TagEntityType::Opportunity);
+    support::assert_request(&endpoint, "GET api/2.0/crm/opportunity/tag.json", None);
+}
+/// ListTags (from the emulator's seed: the deal tags), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_tags_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListTags = ListTags::new(TagEntityType::Opportunity);
+    support::assert_emulated(&endpoint).await;
+}
+/// AddTagToEntities (from the emulator's seed: two deals tagged).
+#[test]
+fn add_tag_to_entities_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToEntities = AddTagToEntities::new(
+        TagEntityType::Opportunity,
+        [1234, 1236],
+        "VIP",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity/taglist.json",
+        Some("entityid=1234&entityid=1236&tagName=VIP"),
+    );
+}
+/// AddTagToEntities (from the emulator's seed: two deals tagged), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_tag_to_entities_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToEntities = AddTagToEntities::new(
+        TagEntityType::Opportunity,
+        [1234, 1236],
+        "VIP",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// AddTagToOpportunitiesByFilter (from the emulator's seed: the won deals tagged).
+#[test]
+fn add_tag_to_opportunities_by_filter_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToOpportunitiesByFilter = AddTagToOpportunitiesByFilter::new(
+            "won",
+        )
+        .stage_id(OpportunityStageId::new(8));
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity/filter/taglist.json",
+        Some("opportunityStagesid=8&tagName=won"),
+    );
+}
+/// AddTagToOpportunitiesByFilter (from the emulator's seed: the won deals tagged), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_tag_to_opportunities_by_filter_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToOpportunitiesByFilter = AddTagToOpportunitiesByFilter::new(
+            "won",
+        )
+        .stage_id(OpportunityStageId::new(8));
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteUnusedTags (from the emulator's seed: the unused deal tags).
+#[test]
+fn delete_unused_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: DeleteUnusedTags = DeleteUnusedTags::new(TagEntityType::Opportunity);
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/tag/unused.json",
+        None,
+    );
+}
+/// DeleteUnusedTags (from the emulator's seed: the unused deal tags), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_unused_tags_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: DeleteUnusedTags = DeleteUnusedTags::new(TagEntityType::Opportunity);
+    support::assert_emulated(&endpoint).await;
+}
+/// AddEntityTag (from the emulator's seed: a deal tagged).
+#[test]
+fn add_entity_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddEntityTag = AddEntityTag::new(
+        TagEntityType::Opportunity,
+        1236,
+        "VIP",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity/1236/tag.json",
+        Some("tagName=VIP"),
+    );
+}
+/// AddEntityTag (from the emulator's seed: a deal tagged), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_entity_tag_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddEntityTag = AddEntityTag::new(
+        TagEntityType::Opportunity,
+        1236,
+        "VIP",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// AddContactGroupTag (from the emulator's seed: a company and its people tagged).
+#[test]
+fn add_contact_group_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddContactGroupTag = AddContactGroupTag::new(
+        ContactTagGroup::Company,
+        ContactId::new(101),
+        "Partner",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/company/101/tag/group.json",
+        Some("tagName=Partner"),
+    );
+}
+/// AddContactGroupTag (from the emulator's seed: a company and its people tagged), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_contact_group_tag_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddContactGroupTag = AddContactGroupTag::new(
+        ContactTagGroup::Company,
+        ContactId::new(101),
+        "Partner",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteTag (from the emulator's seed: a deal tag deleted).
+#[test]
+fn delete_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: DeleteTag = DeleteTag::new(TagEntityType::Opportunity, "vip");
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/tag.json",
+        Some("tagName=vip"),
+    );
+}
+/// DeleteTag (from the emulator's seed: a deal tag deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_tag_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: DeleteTag = DeleteTag::new(TagEntityType::Opportunity, "vip");
+    support::assert_emulated(&endpoint).await;
+}
+/// RemoveEntityTag (from the emulator's seed: a tag taken off a deal).
+#[test]
+fn remove_entity_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: RemoveEntityTag = RemoveEntityTag::new(
+        TagEntityType::Opportunity,
+        1235,
+        "VIP",
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/1235/tag.json",
+        Some("tagName=VIP"),
+    );
+}
+/// RemoveEntityTag (from the emulator's seed: a tag taken off a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn remove_entity_tag_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: RemoveEntityTag = RemoveEntityTag::new(
+        TagEntityType::Opportunity,
+        1235,
+        "VIP",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// RemoveContactGroupTag (from the emulator's seed: a company's tag taken off it and its people).
+#[test]
+fn remove_contact_group_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: RemoveContactGroupTag = RemoveContactGroupTag::new(
+        ContactTagGroup::Company,
+        ContactId::new(101),
+        "Клиент",
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/company/101/tag/group.json",
+        Some("tagName=%D0%9A%D0%BB%D0%B8%D0%B5%D0%BD%D1%82"),
+    );
+}
+/// RemoveContactGroupTag (from the emulator's seed: a company's tag taken off it and its people), sent to the emulator in both formats.
+#[tokio::test]
+async fn remove_contact_group_tag_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: RemoveContactGroupTag = RemoveContactGroupTag::new(
+        ContactTagGroup::Company,
+        ContactId::new(101),
+        "Клиент",
+    );
+    support::assert_emulated(&endpoint).await;
+}

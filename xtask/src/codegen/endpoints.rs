@@ -114,7 +114,11 @@ fn wire(spec: &Spec) -> TokenStream {
 }
 
 fn resource_module(spec: &Spec, resource: &ResourceFile) -> TokenStream {
-    let sorts = resource.sort.iter().map(sort_enum);
+    let sorts = resource
+        .sort
+        .iter()
+        .map(sort_enum)
+        .chain(resource.choice.iter().map(choice_enum));
     let endpoints = resource.endpoint.iter().map(|e| endpoint(spec, e));
     let module_doc = format!(
         " The `{}` endpoints, as `{DIR}/endpoints/{}.toml` describes them.",
@@ -144,21 +148,63 @@ fn resource_module(spec: &Spec, resource: &ResourceFile) -> TokenStream {
 }
 
 fn sort_enum(sort: &Sort) -> TokenStream {
-    let name = ident(&sort.name);
-    let d = doc(&format!(
-        "{}\n\nSent as `sortBy`; the server parses it at `{}`.",
-        sort.doc, sort.source
-    ));
-    let variants = sort.keys.iter().map(|k| {
+    let about = format!(
+        "Sent as `sortBy`; the server parses it at `{}`.",
+        sort.source
+    );
+    text_enum(
+        sort,
+        &about,
+        "Every key, in the spec's order.",
+        "The text sent as `sortBy`.",
+        None,
+    )
+}
+
+/// A `[[choice]]`: the same enum as a sort's, sent as its text in the path or a field.
+fn choice_enum(choice: &Sort) -> TokenStream {
+    let name = ident(&choice.name);
+    let about = format!(
+        "Sent as its text; the route allows exactly these (`{}`).",
+        choice.source
+    );
+    let segment = quote! {
+        impl path::Segment for #name {
+            // The texts are the route's own, unreserved characters only.
+            fn write_segment(&self, out: &mut String) { out.push_str(self.as_str()); }
+        }
+    };
+    text_enum(
+        choice,
+        &about,
+        "Every value, in the route's order.",
+        "The text sent.",
+        Some(segment),
+    )
+}
+
+/// An enum of texts (a sort's keys or a choice's values): its variants, `ALL`, `as_str` and
+/// how a form writes it, plus `extra`.
+fn text_enum(
+    set: &Sort,
+    about: &str,
+    all_doc: &str,
+    str_doc: &str,
+    extra: Option<TokenStream>,
+) -> TokenStream {
+    let name = ident(&set.name);
+    let d = doc(&format!("{}\n\n{about}", set.doc));
+    let (all_doc, str_doc) = (format!(" {all_doc}"), format!(" {str_doc}"));
+    let variants = set.keys.iter().map(|k| {
         let v = ident(&k.name);
         let vd = doc(&format!("{} (`{}`)", k.doc.trim_end_matches('.'), k.wire));
         quote!(#vd #v,)
     });
-    let all = sort.keys.iter().map(|k| {
+    let all = set.keys.iter().map(|k| {
         let v = ident(&k.name);
         quote!(#name::#v,)
     });
-    let arms = sort.keys.iter().map(|k| {
+    let arms = set.keys.iter().map(|k| {
         let v = ident(&k.name);
         let w = &k.wire;
         quote!(#name::#v => #w,)
@@ -169,14 +215,15 @@ fn sort_enum(sort: &Sort) -> TokenStream {
         #[non_exhaustive]
         pub enum #name { #(#variants)* }
         impl #name {
-            /// Every key, in the spec's order.
+            #[doc = #all_doc]
             pub const ALL: &'static [#name] = &[#(#all)*];
-            /// The text sent as `sortBy`.
+            #[doc = #str_doc]
             pub fn as_str(self) -> &'static str { match self { #(#arms)* } }
         }
         impl WireValue for #name {
             fn write(&self, name: &'static str, form: &mut Form) { form.text(name, self.as_str().to_owned()); }
         }
+        #extra
     }
 }
 
@@ -320,13 +367,10 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     let output = match e.output_ref() {
         None => quote!(NoContent),
         Some(t) if t.shape == Shape::List => {
-            let el = ident(&t.name);
+            let el = element(spec, &t, None);
             quote!(Page<#el>)
         }
-        Some(t) => {
-            let el = ident(&t.name);
-            quote!(#el)
-        }
+        Some(t) => element(spec, &t, None),
     };
     let method = ident(&e.method);
     let auth = (!e.auth).then(|| {
@@ -427,8 +471,13 @@ fn write_path(e: &Endpoint) -> TokenStream {
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').map_or(rest.len(), |i| open + i);
         let literal = &rest[..open];
-        if !literal.is_empty() {
-            steps.push(quote!(out.push_str(#literal);));
+        match literal.len() {
+            0 => {}
+            1 => {
+                let c = literal.chars().next().unwrap_or('/');
+                steps.push(quote!(out.push(#c);));
+            }
+            _ => steps.push(quote!(out.push_str(#literal);)),
         }
         let placeholder = &rest[open + 1..close];
         let param = e.params.iter().find(|p| {
@@ -462,6 +511,10 @@ fn validate(spec: &Spec, e: &Endpoint) -> Option<TokenStream> {
                 (_, true) => quote!(check::id(#wire, self.#f.get())?;),
                 (_, false) => quote!(if let Some(id) = self.#f { check::id(#wire, id.get())?; }),
             });
+        }
+        if p.location == Some(Location::Path) && t.name == "int" {
+            // The server refuses an id of 0 or less in the routes that take any entity's id.
+            checks.push(quote!(check::id(#wire, i64::from(self.#f))?;));
         }
         if p.location == Some(Location::Path) && t.name == "string" {
             checks.push(quote!(check::segment(#wire, &self.#f)?;));

@@ -151,7 +151,7 @@ fn scalar(
                 quote!(#id_ty::new(#n))
             }
         }
-        Base::Enum(e) => {
+        Base::Enum(e) | Base::Choice(e) => {
             let (e, v) = (ident(&e), ident(text()?));
             quote!(#e::#v)
         }
@@ -253,6 +253,22 @@ fn bind_round_trips(spec: &Spec) -> Result<Output, String> {
                     None => quote!(args.#field),
                 };
                 let binding = param.binding.as_deref().unwrap_or_default();
+                // A choice is given by its variant and arrives as its text.
+                let as_text;
+                let raw = match spec.choice(&param.type_ref().name) {
+                    Some(choice) => {
+                        let variant = raw.as_str().unwrap_or_default();
+                        let wire = choice
+                            .keys
+                            .iter()
+                            .find(|k| k.name == variant)
+                            .map(|k| k.wire.clone())
+                            .unwrap_or_default();
+                        as_text = toml::Value::String(wire);
+                        &as_text
+                    }
+                    None => raw,
+                };
                 let expected = bound(binding, raw).map_err(|e| {
                     format!(
                         "{DIR}/endpoints: example of {} from {}: `{}`: {e}",

@@ -177,6 +177,7 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                     Some(Base::Prim(Prim::Index))
                     | Some(Base::Proto(_))
                     | Some(Base::Sort)
+                    | Some(Base::Choice(_))
                     | None => {
                         at(
                             &rel,
@@ -263,12 +264,17 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 "a resource file is named in snake_case".into(),
             );
         }
-        for sort in &resource.sort {
+        let sets = resource
+            .sort
+            .iter()
+            .map(|s| (s, "sort"))
+            .chain(resource.choice.iter().map(|c| (c, "choice")));
+        for (sort, kind) in sets {
             if !claim(&sort.name) {
                 at(
                     &rel,
                     &sort.name,
-                    "sort",
+                    kind,
                     "the name is used twice in the spec".into(),
                 );
             }
@@ -276,7 +282,7 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 at(
                     &rel,
                     &sort.name,
-                    "sort",
+                    kind,
                     "the name must be a CamelCase Rust type name".into(),
                 );
             }
@@ -286,8 +292,8 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 at(
                     &rel,
                     &sort.name,
-                    "sort",
-                    "a sort needs at least one key".into(),
+                    kind,
+                    format!("a {kind} needs at least one key"),
                 );
             }
             for key in &sort.keys {
@@ -299,7 +305,7 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                     at(
                         &rel,
                         &sort.name,
-                        "sort",
+                        kind,
                         format!(
                             "key `{}` must have a CamelCase name and a text, both used once",
                             key.name
@@ -436,10 +442,14 @@ fn check_endpoint(
     }
     match endpoint.output_ref() {
         Some(t)
-            if t.shape != Shape::Option && matches!(spec.base(&t.name), Some(Base::Model(_))) => {}
+            if t.shape != Shape::Option
+                && matches!(
+                    spec.base(&t.name),
+                    Some(Base::Model(_) | Base::Prim(Prim::String))
+                ) => {}
         None => {}
         Some(_) => fail(format!(
-            "output `{}` is not a wire type, a list of one (`Type[]`) or `none`",
+            "output `{}` is not a wire type or `string`, a list of one (`Type[]`) or `none`",
             endpoint.output
         )),
     }
@@ -539,10 +549,13 @@ fn check_endpoint(
         match location {
             Location::Path => {
                 bound.insert(param.wire().to_owned());
-                let segment = matches!(spec.base(&t.name), Some(Base::Id(_))) || t.name == "string";
+                let segment = matches!(
+                    spec.base(&t.name),
+                    Some(Base::Id(_) | Base::Choice(_) | Base::Prim(Prim::Int))
+                ) || t.name == "string";
                 if !param.required || t.shape != Shape::One || !segment {
                     fail(format!(
-                        "{what}: a path parameter must be a required id or string"
+                        "{what}: a path parameter must be a required id, int, choice or string"
                     ));
                 }
             }
@@ -586,6 +599,38 @@ fn check_endpoint(
         fail(format!(
             "the path's placeholders {placeholders:?} differ from its path parameters {bound:?}"
         ));
+    }
+    // An alternation constraint, `{entityType:(contact|opportunity|case)}`, is a choice with
+    // exactly those texts, in that order; a choice in the path has that constraint.
+    for (name, constraint) in endpoint.placeholders() {
+        let alternation = constraint
+            .as_deref()
+            .and_then(|c| c.strip_prefix('(')?.strip_suffix(')'))
+            .map(|inner| inner.split('|').map(str::to_owned).collect::<Vec<_>>());
+        let param = endpoint
+            .params
+            .iter()
+            .find(|p| p.location == Some(Location::Path) && p.wire() == name);
+        let choice = param.and_then(|p| spec.choice(&p.type_ref().name));
+        match (alternation, choice) {
+            (Some(texts), Some(choice)) => {
+                let wires: Vec<String> = choice.keys.iter().map(|k| k.wire.clone()).collect();
+                if wires != texts {
+                    fail(format!(
+                        "placeholder `{name}`: choice `{}` has {wires:?}, the route allows {texts:?}",
+                        choice.name
+                    ));
+                }
+            }
+            (Some(texts), None) if param.is_some() => fail(format!(
+                "placeholder `{name}` allows only {texts:?}: its parameter's type is a [[choice]] of those"
+            )),
+            (None, Some(choice)) => fail(format!(
+                "placeholder `{name}`: a choice (`{}`) in the path needs the route's alternation constraint",
+                choice.name
+            )),
+            _ => {}
+        }
     }
     for example in &endpoint.example {
         for key in example.args.keys() {

@@ -184,6 +184,10 @@ pub(crate) struct Predicate {
 pub(crate) struct ResourceFile {
     #[serde(default)]
     pub(crate) sort: Vec<Sort>,
+    /// Fixed sets of texts a parameter takes (a route's alternation constraint), with the
+    /// same keys as a sort.
+    #[serde(default)]
+    pub(crate) choice: Vec<Sort>,
     pub(crate) endpoint: Vec<Endpoint>,
     #[serde(skip)]
     pub(crate) stem: String,
@@ -625,6 +629,14 @@ impl Spec {
         self.ids.iter().find(|i| i.name == name)
     }
 
+    /// A `[[choice]]` of any resource file.
+    pub(crate) fn choice(&self, name: &str) -> Option<&Sort> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.choice.iter())
+            .find(|c| c.name == name)
+    }
+
     pub(crate) fn is_enum(&self, name: &str) -> bool {
         self.enums.iter().any(|e| e.name == name)
     }
@@ -642,6 +654,9 @@ impl Spec {
         }
         if self.type_def(name).is_some() {
             return Some(Base::Model(name.to_owned()));
+        }
+        if self.choice(name).is_some() {
+            return Some(Base::Choice(name.to_owned()));
         }
         match name {
             "SortOrder" | "CustomFieldValue" => Some(Base::Proto(name.to_owned())),

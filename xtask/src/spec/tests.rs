@@ -378,7 +378,7 @@ fn each_rule_is_reported_with_its_place() {
         ),
         (
             GOOD.replace("type = \"OpportunityId\"", "type = \"OpportunityId[]\""),
-            "parameter `id`: a path parameter must be a required id or string",
+            "parameter `id`: a path parameter must be a required id, int, choice or string",
         ),
         (
             GOOD.replace("type = \"bool\"", "type = \"sort\""),
@@ -393,15 +393,15 @@ fn each_rule_is_reported_with_its_place() {
         ),
         (
             GOOD.replace("output = \"Opportunity\"", "output = \"Thing\""),
-            "output `Thing` is not a wire type, a list of one (`Type[]`) or `none`",
+            "output `Thing` is not a wire type or `string`, a list of one (`Type[]`) or `none`",
         ),
         (
             GOOD.replace("output = \"Opportunity\"", "output = \"Opportunity?\""),
-            "output `Opportunity?` is not a wire type, a list of one (`Type[]`) or `none`",
+            "output `Opportunity?` is not a wire type or `string`, a list of one (`Type[]`) or `none`",
         ),
         (
             GOOD.replace("output = \"Opportunity\"", "output = \"OpportunityId\""),
-            "output `OpportunityId` is not a wire type, a list of one (`Type[]`) or `none`",
+            "output `OpportunityId` is not a wire type or `string`, a list of one (`Type[]`) or `none`",
         ),
         // The second declaration is reported at the first one's line: `line_of` finds the
         // first `name = "GetThing"` of the file.

@@ -93,6 +93,8 @@ pub(crate) enum Base {
     Proto(String),
     /// `sort`: the endpoint's sort keys (its `sort_by` enum), or a member name as text.
     Sort,
+    /// A `[[choice]]` of a resource file: one of a fixed set of texts (parameters only).
+    Choice(String),
 }
 
 impl Base {
@@ -100,7 +102,9 @@ impl Base {
     pub(crate) fn rust(&self, sort_by: Option<&str>) -> String {
         match self {
             Base::Prim(p) => p.rust().to_owned(),
-            Base::Id(n) | Base::Enum(n) | Base::Model(n) | Base::Proto(n) => n.clone(),
+            Base::Id(n) | Base::Enum(n) | Base::Model(n) | Base::Proto(n) | Base::Choice(n) => {
+                n.clone()
+            }
             Base::Sort => sort_by.unwrap_or("String").to_owned(),
         }
     }

@@ -4,7 +4,7 @@ use r7_model::{Contact, ContactBase};
 
 use crate::generated::{Wire, WireList};
 use crate::ops::Entity;
-use crate::store::{ContactRow, Crm, Table};
+use crate::store::{ContactRow, Crm, Table, TagKind};
 use crate::wire::{Node, to_node};
 
 impl Entity for Contact {
@@ -18,23 +18,33 @@ impl Entity for Contact {
         &mut crm.contacts
     }
 
-    /// `ToContactWrapper` (`CRMApi.Contacts.cs:68`): a person with its company, a company with
-    /// its persons. The list form (`ToListContactWrapper`) leaves out the persons and the
-    /// contact type when it is written (`WireList`, from the spec).
+    /// `ToContactWrapper` (`CRMApi.Contacts.cs:2208`): a person with its company, a company
+    /// with the number of its people (`GetMembersCount`) but not the people themselves, and no
+    /// tags (the single form never sets them).
     fn read(crm: &Crm, id: i64) -> Option<Contact> {
         let row = crm.contacts.get(id)?;
         let mut contact = row.contact.clone();
         if contact.is_company {
-            contact.persons = crm
+            let people = crm
                 .contacts
                 .iter()
                 .filter(|(_, p)| !p.contact.is_company && p.company_id == id)
-                .filter_map(|(person, _)| base(crm, person))
-                .collect();
-            contact.persons_count = i64::try_from(contact.persons.len()).unwrap_or(i64::MAX);
+                .count();
+            contact.persons_count = i64::try_from(people).unwrap_or(i64::MAX);
         } else if row.company_id > 0 {
             contact.company = base(crm, row.company_id);
         }
+        Some(contact)
+    }
+
+    /// `ToListContactWrapper` (`CRMApi.Contacts.cs:2096`) adds the tags, in name order
+    /// (`OrderBy(x => x)`); the persons and the contact type are left out when it is written
+    /// (`WireList`, from the spec).
+    fn read_listed(crm: &Crm, id: i64) -> Option<Contact> {
+        let mut contact = Self::read(crm, id)?;
+        let mut tags = crm.tags.of(TagKind::Contact, id);
+        tags.sort_by_key(|t| t.to_lowercase());
+        contact.tags = tags;
         Some(contact)
     }
 

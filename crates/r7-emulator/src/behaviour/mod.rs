@@ -11,3 +11,4 @@
 pub(crate) mod contact;
 pub(crate) mod opportunity;
 pub(crate) mod opportunity_stage;
+pub(crate) mod tag;

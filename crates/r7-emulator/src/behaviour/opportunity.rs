@@ -91,7 +91,8 @@ impl Entity for Opportunity {
     /// A deal goes with its tags, links and custom field values.
     fn remove(crm: &mut Crm, id: i64) {
         crm.deals.remove(id);
-        crm.deal_tags.remove(&id);
+        crm.tags
+            .remove_entity(crate::store::TagKind::Opportunity, id);
         crm.deal_members.remove_owner(id);
         crm.field_values.retain(|(deal, _), _| *deal != id);
     }
@@ -574,10 +575,12 @@ mod tests {
         assert_eq!(crm.deals_in_stage(30), 2);
         assert_eq!(crm.deal_members.of(1235), [101, 102]);
         assert_eq!(crm.deals.next_id(), 1239);
-        // Companies count their persons; persons show their company.
+        // Companies count their people (the single form does not list them); persons show
+        // their company.
         let company = Contact::read(&crm, 101).unwrap();
         assert_eq!(company.persons_count, 1);
-        assert_eq!(company.persons[0].id, 102);
+        assert!(company.persons.is_empty() && company.tags.is_empty());
+        assert_eq!(Contact::read_listed(&crm, 101).unwrap().tags, ["Клиент"]);
         let person = Contact::read(&crm, 102).unwrap();
         assert_eq!(person.company.unwrap().id, 101);
     }

@@ -600,3 +600,237 @@ impl ListOpportunityStagesArgs {
         Ok(ListOpportunityStagesArgs {})
     }
 }
+/// The arguments of `ListEntityTags`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListEntityTagsArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+}
+impl ListEntityTagsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListEntityTagsArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+        })
+    }
+}
+/// The arguments of `ListContactTags`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListContactTagsArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+}
+impl ListContactTagsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactTagsArgs {
+            contact_id: params.int("contactid")?,
+        })
+    }
+}
+/// The arguments of `CreateTag`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CreateTagArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl CreateTagArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateTagArgs {
+            entity_type: params.string("entityType"),
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `ListTags`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListTagsArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+}
+impl ListTagsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListTagsArgs {
+            entity_type: params.string("entityType"),
+        })
+    }
+}
+/// The arguments of `AddTagToEntities`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddTagToEntitiesArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`IEnumerable<int>`).
+    pub(crate) entity_ids: Vec<i64>,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl AddTagToEntitiesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddTagToEntitiesArgs {
+            entity_type: params.string("entityType"),
+            entity_ids: params.ints("entityid")?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `AddTagToOpportunitiesByFilter`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddTagToOpportunitiesByFilterArgs {
+    /// The `opportunity_filter` group.
+    pub(crate) opportunity_filter: OpportunityFilterArgs,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl AddTagToOpportunitiesByFilterArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddTagToOpportunitiesByFilterArgs {
+            opportunity_filter: OpportunityFilterArgs::bind(params, offset)?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `DeleteUnusedTags`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DeleteUnusedTagsArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+}
+impl DeleteUnusedTagsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteUnusedTagsArgs {
+            entity_type: params.string("entityType"),
+        })
+    }
+}
+/// The arguments of `AddEntityTag`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddEntityTagArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl AddEntityTagArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddEntityTagArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `AddContactGroupTag`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddContactGroupTagArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl AddContactGroupTagArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddContactGroupTagArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `DeleteTag`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DeleteTagArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl DeleteTagArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteTagArgs {
+            entity_type: params.string("entityType"),
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `RemoveEntityTag`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RemoveEntityTagArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl RemoveEntityTagArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(RemoveEntityTagArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `RemoveContactGroupTag`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RemoveContactGroupTagArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl RemoveContactGroupTagArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(RemoveContactGroupTagArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}

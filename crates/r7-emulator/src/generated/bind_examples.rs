@@ -387,3 +387,153 @@ fn list_opportunity_stages_1() {
     let args = super::args::ListOpportunityStagesArgs::bind(&params, 180)
         .expect("binds");
 }
+/// ListEntityTags (from the emulator's seed: the tags of a deal).
+#[test]
+fn list_entity_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListEntityTags = ListEntityTags::new(TagEntityType::Opportunity, 1235);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListEntityTagsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityid");
+}
+/// ListContactTags (from the emulator's seed: the tags of a company).
+#[test]
+fn list_contact_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListContactTags = ListContactTags::new(ContactId::new(101));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactTagsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+}
+/// CreateTag (from the emulator's seed: a new deal tag).
+#[test]
+fn create_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: CreateTag = CreateTag::new(
+        TagEntityType::Opportunity,
+        "Партнёр",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateTagArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.tag_name, Some("Партнёр".to_owned()), "tagName");
+}
+/// ListTags (from the emulator's seed: the deal tags).
+#[test]
+fn list_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: ListTags = ListTags::new(TagEntityType::Opportunity);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListTagsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+}
+/// AddTagToEntities (from the emulator's seed: two deals tagged).
+#[test]
+fn add_tag_to_entities_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToEntities = AddTagToEntities::new(
+        TagEntityType::Opportunity,
+        [1234, 1236],
+        "VIP",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddTagToEntitiesArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_ids, vec![1234, 1236], "entityid");
+    assert_eq!(args.tag_name, Some("VIP".to_owned()), "tagName");
+}
+/// AddTagToOpportunitiesByFilter (from the emulator's seed: the won deals tagged).
+#[test]
+fn add_tag_to_opportunities_by_filter_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToOpportunitiesByFilter = AddTagToOpportunitiesByFilter::new(
+            "won",
+        )
+        .stage_id(OpportunityStageId::new(8));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddTagToOpportunitiesByFilterArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.opportunity_filter.stage_id, 8, "opportunityStagesid");
+    assert_eq!(args.tag_name, Some("won".to_owned()), "tagName");
+}
+/// DeleteUnusedTags (from the emulator's seed: the unused deal tags).
+#[test]
+fn delete_unused_tags_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: DeleteUnusedTags = DeleteUnusedTags::new(TagEntityType::Opportunity);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteUnusedTagsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+}
+/// AddEntityTag (from the emulator's seed: a deal tagged).
+#[test]
+fn add_entity_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddEntityTag = AddEntityTag::new(
+        TagEntityType::Opportunity,
+        1236,
+        "VIP",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddEntityTagArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1236, "entityid");
+    assert_eq!(args.tag_name, Some("VIP".to_owned()), "tagName");
+}
+/// AddContactGroupTag (from the emulator's seed: a company and its people tagged).
+#[test]
+fn add_contact_group_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddContactGroupTag = AddContactGroupTag::new(
+        ContactTagGroup::Company,
+        ContactId::new(101),
+        "Partner",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddContactGroupTagArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("company".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 101, "entityid");
+    assert_eq!(args.tag_name, Some("Partner".to_owned()), "tagName");
+}
+/// DeleteTag (from the emulator's seed: a deal tag deleted).
+#[test]
+fn delete_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: DeleteTag = DeleteTag::new(TagEntityType::Opportunity, "vip");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteTagArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.tag_name, Some("vip".to_owned()), "tagName");
+}
+/// RemoveEntityTag (from the emulator's seed: a tag taken off a deal).
+#[test]
+fn remove_entity_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: RemoveEntityTag = RemoveEntityTag::new(
+        TagEntityType::Opportunity,
+        1235,
+        "VIP",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::RemoveEntityTagArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityid");
+    assert_eq!(args.tag_name, Some("VIP".to_owned()), "tagName");
+}
+/// RemoveContactGroupTag (from the emulator's seed: a company's tag taken off it and its people).
+#[test]
+fn remove_contact_group_tag_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: RemoveContactGroupTag = RemoveContactGroupTag::new(
+        ContactTagGroup::Company,
+        ContactId::new(101),
+        "Клиент",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::RemoveContactGroupTagArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.entity_type, Some("company".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 101, "entityid");
+    assert_eq!(args.tag_name, Some("Клиент".to_owned()), "tagName");
+}

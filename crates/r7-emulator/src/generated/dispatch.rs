@@ -295,6 +295,102 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 ops::list::<r7_model::OpportunityStage>(crm, call)
             }
         }
+        EndpointId::ListEntityTags => {
+            |crm, call| {
+                let args = args::ListEntityTagsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::entity_tags(crm, args, call)
+            }
+        }
+        EndpointId::ListContactTags => {
+            |crm, call| {
+                let args = args::ListContactTagsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::contact_tags(crm, args, call)
+            }
+        }
+        EndpointId::CreateTag => {
+            |crm, call| {
+                let args = args::CreateTagArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::tag::create(crm, args, call)
+            }
+        }
+        EndpointId::ListTags => {
+            |crm, call| {
+                let args = args::ListTagsArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::tag::list(crm, args, call)
+            }
+        }
+        EndpointId::AddTagToEntities => {
+            |crm, call| {
+                let args = args::AddTagToEntitiesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::add_to_many(crm, args, call)
+            }
+        }
+        EndpointId::AddTagToOpportunitiesByFilter => {
+            |crm, call| {
+                let args = args::AddTagToOpportunitiesByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::add_to_deals_by_filter(crm, args, call)
+            }
+        }
+        EndpointId::DeleteUnusedTags => {
+            |crm, call| {
+                let args = args::DeleteUnusedTagsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::delete_unused(crm, args, call)
+            }
+        }
+        EndpointId::AddEntityTag => {
+            |crm, call| {
+                let args = args::AddEntityTagArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::tag::add(crm, args, call)
+            }
+        }
+        EndpointId::AddContactGroupTag => {
+            |crm, call| {
+                let args = args::AddContactGroupTagArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::add_to_group(crm, args, call)
+            }
+        }
+        EndpointId::DeleteTag => {
+            |crm, call| {
+                let args = args::DeleteTagArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::tag::delete(crm, args, call)
+            }
+        }
+        EndpointId::RemoveEntityTag => {
+            |crm, call| {
+                let args = args::RemoveEntityTagArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::remove(crm, args, call)
+            }
+        }
+        EndpointId::RemoveContactGroupTag => {
+            |crm, call| {
+                let args = args::RemoveContactGroupTagArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::remove_from_group(crm, args, call)
+            }
+        }
         _ => return None,
     };
     Some(handler)

@@ -431,3 +431,27 @@ impl Serialize for WireList<'_, OpportunityStage> {
         write_opportunity_stage(self.0, true, serializer)
     }
 }
+fn write_tag<S: Serializer>(
+    v: &Tag,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    map.end()
+}
+impl Serialize for Wire<'_, Tag> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_tag(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, Tag> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_tag(self.0, true, serializer)
+    }
+}

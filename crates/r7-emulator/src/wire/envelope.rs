@@ -78,6 +78,9 @@ pub(crate) enum Reply {
     List { items: Vec<Node>, page: PageMeta },
     /// A `void` method: `"response":{}` and no `count`.
     Void,
+    /// A method that returns a `string` (a tag's name): the framework counts it by its
+    /// `Length` property, so `count` is its length in UTF-16 units (left out when 0).
+    Text(String),
 }
 
 /// The success envelope of a method's answer, with `status` (201 for a POST).
@@ -93,6 +96,20 @@ pub(crate) fn success(format: Format, status: StatusCode, reply: &Reply) -> Resp
                 status: 0,
                 status_code: status.as_u16(),
                 response: Some(items),
+                error: None,
+            };
+            api_response(format, status, &envelope)
+        }
+        Reply::Text(text) => {
+            let length = u64::try_from(text.encode_utf16().count()).unwrap_or(u64::MAX);
+            let envelope = Envelope {
+                count: Some(length).filter(|&n| n > 0),
+                start_index: None,
+                next_index: None,
+                total: None,
+                status: 0,
+                status_code: status.as_u16(),
+                response: Some(text),
                 error: None,
             };
             api_response(format, status, &envelope)
@@ -232,6 +249,29 @@ mod tests {
 
     fn body(response: Response<Body>) -> String {
         String::from_utf8(response.into_body().into_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_text_is_counted_by_its_length() {
+        // Binder.GetCollectionCount reads a string's `Length` (UTF-16 units).
+        let text = |s: &str| Reply::Text(s.to_owned());
+        assert_eq!(
+            body(success(Format::Json, StatusCode::CREATED, &text("Tag"))),
+            r#"{"count":3,"status":0,"statusCode":201,"response":"Tag"}"#
+        );
+        assert_eq!(
+            body(success(Format::Json, StatusCode::OK, &text("Партнёр 😀"))),
+            r#"{"count":10,"status":0,"statusCode":200,"response":"Партнёр \ud83d\ude00"}"#
+        );
+        assert_eq!(
+            body(success(Format::Json, StatusCode::OK, &text(""))),
+            r#"{"status":0,"statusCode":200,"response":""}"#
+        );
+        assert_eq!(
+            body(success(Format::Xml, StatusCode::OK, &text("VIP"))),
+            "<result><count>3</count><status>0</status><statusCode>200</statusCode>\
+             <response>VIP</response></result>"
+        );
     }
 
     #[test]

@@ -434,7 +434,12 @@ async fn every_endpoint_of_the_table_is_served() {
         let path: Vec<&str> = info
             .route
             .split('/')
-            .map(|s| if s.starts_with('{') { "999" } else { s })
+            .map(|s| match s.split_once(":(") {
+                // An alternation: its first text.
+                Some((_, texts)) => texts.split(['|', ')']).next().unwrap_or_default(),
+                None if s.starts_with('{') => "999",
+                None => s,
+            })
             .collect();
         let path = format!("/{}", path.join("/"));
         for (suffix, content_type) in [

@@ -14,3 +14,5 @@ mod contact;
 pub use contact::*;
 mod opportunity;
 pub use opportunity::*;
+mod tag;
+pub use tag::*;

@@ -196,3 +196,9 @@ impl FromEnvelope for OpportunityStage {
         payload
     }
 }
+impl FromEnvelope for Tag {
+    type Payload = Tag;
+    fn from_envelope(payload: Option<Tag>, _: PageInfo) -> Option<Tag> {
+        payload
+    }
+}

@@ -11,3 +11,5 @@ pub mod contact;
 pub mod opportunity;
 /// The `opportunity_stage` endpoints (`spec/crm/endpoints/opportunity_stage.toml`).
 pub mod opportunity_stage;
+/// The `tag` endpoints (`spec/crm/endpoints/tag.toml`).
+pub mod tag;
