@@ -554,6 +554,8 @@ fn the_table_lists_every_endpoint_once_with_its_route() {
                 "AddTagToEntities",
                 "AddEntityTag",
                 "AddContactGroupTag",
+                "UpdateCustomField",
+                "ReorderCustomFields",
             ]
             .contains(&endpoint.name);
         assert_eq!(endpoint.idempotent, repeatable, "{endpoint:?}");

@@ -249,28 +249,21 @@ fn stage() -> impl Strategy<Value = OpportunityStage> {
 
 fn custom_field() -> impl Strategy<Value = CustomField> {
     (
-        (any::<i64>(), any::<i64>(), text(), text()),
+        (any::<i64>(), text(), text()),
         any::<i32>().prop_map(CustomFieldType::from_i32),
         (any::<i64>(), text(), any::<i64>()),
     )
         .prop_map(
-            |(
-                (relative_items_count, entity_id, label, field_value),
-                field_type,
-                (position, mask, id),
-            )| {
-                {
-                    let mut v = CustomField::default();
-                    v.relative_items_count = relative_items_count;
-                    v.entity_id = entity_id;
-                    v.label = label;
-                    v.field_value = field_value;
-                    v.field_type = field_type;
-                    v.position = position;
-                    v.mask = mask;
-                    v.id = id.into();
-                    v
-                }
+            |((entity_id, label, field_value), field_type, (position, mask, id))| {
+                let mut v = CustomField::default();
+                v.entity_id = entity_id;
+                v.label = label;
+                v.field_value = field_value;
+                v.field_type = field_type;
+                v.position = position;
+                v.mask = mask;
+                v.id = id.into();
+                v
             },
         )
 }

@@ -1,10 +1,11 @@
 //! Every response shape the opportunity endpoints return, read from realistic JSON and XML
-//! fixtures (`tests/fixtures/{opportunity,contact,stage,tag}/`): both forms must give the same value,
+//! fixtures (`tests/fixtures/{opportunity,contact,stage,tag,custom_field}/`): both forms must give the same value,
 //! and the value must carry what the server wrote.
 
 use std::fmt::Debug;
 
 use r7_model::{BidType, ContactKind, CustomFieldType, ShareType, StageType};
+use r7_proto::crm::custom_field::*;
 use r7_proto::crm::opportunity::*;
 use r7_proto::crm::opportunity_stage::*;
 use r7_proto::crm::tag::*;
@@ -331,4 +332,19 @@ fn a_tag_name_and_a_list_of_names() {
     assert_eq!(created, "Партнёр");
     let names = both::<ListEntityTags>("tag/entity");
     assert_eq!(names.items, ["VIP", "внедрение"]);
+}
+
+#[test]
+fn the_documentation_sample_of_a_custom_field_definition() {
+    let page = both::<ListCustomFieldDefinitions>("custom_field/definitions");
+    assert_eq!(page.items.len(), 1);
+    let field = &page.items[0];
+    assert_eq!(field.relative_items_count, 0);
+    assert_eq!(field.entity_id, 14523423);
+    assert_eq!(field.label, "Birthdate");
+    assert_eq!(field.field_value, "2019-08-24T10:53:56.0466440Z");
+    assert_eq!(field.field_type, CustomFieldType::Date);
+    assert_eq!(field.position, 10);
+    assert_eq!(field.mask, "");
+    assert_eq!(field.id, 0);
 }

@@ -108,3 +108,12 @@ pub(crate) async fn assert_emulated<E: r7_proto::Endpoint>(endpoint: &E) {
         emulator.shutdown().await;
     }
 }
+
+/// The error's HTTP status and message, for a call that must fail.
+pub(crate) fn refused<T: std::fmt::Debug>(result: Result<T, r7_hyper::Error>) -> (u16, String) {
+    let error = result.expect_err("the portal refuses it");
+    let api = error
+        .api()
+        .unwrap_or_else(|| panic!("an API error: {error}"));
+    (api.status.as_u16(), api.message.clone().unwrap_or_default())
+}

@@ -8,14 +8,7 @@ use r7_proto::crm::opportunity::ListOpportunities;
 use r7_proto::crm::tag::*;
 use r7_proto::*;
 
-/// The error's HTTP status and message, for a call that must fail.
-fn refused<T: std::fmt::Debug>(result: Result<T, r7_hyper::Error>) -> (u16, String) {
-    let error = result.expect_err("the portal refuses it");
-    let api = error
-        .api()
-        .unwrap_or_else(|| panic!("an API error: {error}"));
-    (api.status.as_u16(), api.message.clone().unwrap_or_default())
-}
+use crate::support::refused;
 
 async fn tags(format: Format) {
     let emulator = Emulator::start(Config::default()).await.expect("emulator");

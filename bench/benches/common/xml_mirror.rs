@@ -154,8 +154,6 @@ pub(crate) struct XmlDealStage {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub(crate) struct XmlCustomField {
-    #[serde(alias = "RelativeItemsCount", deserialize_with = "nullable")]
-    relative_items_count: i64,
     #[serde(alias = "EntityId", deserialize_with = "nullable")]
     entity_id: i64,
     #[serde(alias = "Label", deserialize_with = "nullable")]
@@ -243,7 +241,6 @@ impl From<XmlCustomField> for CustomField {
     fn from(f: XmlCustomField) -> Self {
         {
             let mut v = CustomField::default();
-            v.relative_items_count = f.relative_items_count;
             v.entity_id = f.entity_id;
             v.label = f.label;
             v.field_value = f.field_value;

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use r7_model::{
-    ApiDateTime, BidType, Contact, ContactBase, Currency, CustomField, Employee, Opportunity,
-    OpportunityStage, StageType, Uuid,
+    ApiDateTime, BidType, Contact, ContactBase, Currency, CustomField, CustomFieldType, Employee,
+    Opportunity, OpportunityStage, StageType, Uuid,
 };
 
 /// The server's "lost user": what it shows for a user id it does not know.
@@ -180,6 +180,28 @@ pub(crate) enum TagKind {
     Case,
 }
 
+/// The entity types that have custom fields (the server's `EntityType`: Contact 0,
+/// Opportunity 1, Company 4, Person 5, Case 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum FieldEntity {
+    Contact,
+    Opportunity,
+    Company,
+    Person,
+    Case,
+}
+
+/// A custom field's definition (`crm_field_description`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldRow {
+    pub(crate) entity: FieldEntity,
+    pub(crate) label: String,
+    pub(crate) field_type: CustomFieldType,
+    /// As stored: JSON text, or empty.
+    pub(crate) mask: String,
+    pub(crate) sort_order: i64,
+}
+
 /// A tag (`crm_tag`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TagRow {
@@ -282,10 +304,10 @@ pub(crate) struct Crm {
     pub(crate) deals: Table<DealRow>,
     pub(crate) stages: Table<StageRow>,
     pub(crate) contacts: Table<ContactRow>,
-    /// Custom field definitions (no entity, no value), by (position, id).
-    pub(crate) fields: Vec<CustomField>,
-    /// Custom field values of deals, by (deal id, field id).
-    pub(crate) field_values: BTreeMap<(i64, i64), String>,
+    /// Custom field definitions of every entity type.
+    pub(crate) fields: Table<FieldRow>,
+    /// Custom field values (`crm_field_value`), by (entity type, entity id, field id).
+    pub(crate) field_values: BTreeMap<(FieldEntity, i64, i64), String>,
     /// The contacts linked to a deal (`crm_entity_contact`).
     pub(crate) deal_members: Links,
     /// The tags of contacts, deals and cases.
@@ -324,6 +346,17 @@ pub(crate) fn contact_from_base(base: ContactBase) -> Contact {
     v.can_edit = base.can_edit;
     v.can_delete = base.can_delete;
     v.id = base.id;
+    v
+}
+
+/// A field's definition as an embedded custom field, with no entity and no value yet.
+pub(crate) fn custom_field(id: i64, row: &FieldRow) -> CustomField {
+    let mut v = CustomField::default();
+    v.label.clone_from(&row.label);
+    v.field_type = row.field_type;
+    v.position = row.sort_order;
+    v.mask.clone_from(&row.mask);
+    v.id = id.into();
     v
 }
 
@@ -428,13 +461,18 @@ impl Crm {
         );
     }
 
-    fn put_field(&mut self, mut field: CustomField) {
-        field.entity_id = 0;
-        field.field_value.clear();
-        field.relative_items_count = 0;
-        self.fields.retain(|f| f.id != field.id);
-        self.fields.push(field);
-        self.fields.sort_by_key(|f| (f.position, f.id));
+    /// A deal field's definition (the seed's custom fields are the deals').
+    fn put_field(&mut self, field: CustomField) {
+        self.fields.insert(
+            field.id.get(),
+            FieldRow {
+                entity: FieldEntity::Opportunity,
+                label: field.label,
+                field_type: field.field_type,
+                mask: field.mask,
+                sort_order: field.position,
+            },
+        );
     }
 
     fn learn_employee(&mut self, employee: &Employee) -> Uuid {
@@ -466,11 +504,13 @@ impl Crm {
             self.deal_members.link(id, member.id.get());
         }
         for field in &deal.custom_fields {
-            if !self.fields.iter().any(|f| f.id == field.id) {
+            if !self.fields.contains(field.id.get()) {
                 self.put_field(field.clone());
             }
-            self.field_values
-                .insert((id, field.id.get()), field.field_value.clone());
+            self.field_values.insert(
+                (FieldEntity::Opportunity, id, field.id.get()),
+                field.field_value.clone(),
+            );
         }
         if let Some(currency) = &deal.bid_currency
             && !self
@@ -543,6 +583,65 @@ impl Crm {
             .iter()
             .find(|c| c.abbreviation == code)
             .cloned()
+    }
+
+    /// The fields an entity type has, by position (`GetFieldsDescription` with
+    /// `BuildEntityTypeConditions`, `CustomFieldDao.cs:486`): a person's and a company's include
+    /// every contact's.
+    pub(crate) fn fields_of(&self, entity: FieldEntity) -> Vec<(i64, &FieldRow)> {
+        let mut fields: Vec<(i64, &FieldRow)> = self
+            .fields
+            .iter()
+            .filter(|(_, f)| {
+                f.entity == entity
+                    || (matches!(entity, FieldEntity::Person | FieldEntity::Company)
+                        && f.entity == FieldEntity::Contact)
+            })
+            .collect();
+        fields.sort_by_key(|(id, f)| (f.sort_order, *id));
+        fields
+    }
+
+    /// The custom fields of one object as `GetEntityFields(type, id, false)` reads them
+    /// (`CustomFieldDao.cs:387`): the fields with a value (of any contact type, for contacts)
+    /// and every heading, by position.
+    pub(crate) fn field_values_of(&self, entity: FieldEntity, id: i64) -> Vec<CustomField> {
+        let contact_kinds = [
+            FieldEntity::Contact,
+            FieldEntity::Person,
+            FieldEntity::Company,
+        ];
+        let kinds: &[FieldEntity] = if contact_kinds.contains(&entity) {
+            &contact_kinds
+        } else {
+            std::slice::from_ref(&entity)
+        };
+        self.fields_of(entity)
+            .into_iter()
+            .filter_map(|(field, row)| {
+                let value = kinds
+                    .iter()
+                    .find_map(|kind| self.field_values.get(&(*kind, id, field)))
+                    .filter(|v| !v.trim().is_empty());
+                let keep = value.is_some() || row.field_type == CustomFieldType::Heading;
+                keep.then(|| {
+                    let mut v = custom_field(field, row);
+                    v.entity_id = if value.is_some() { id } else { 0 };
+                    v.field_value = value.cloned().unwrap_or_default();
+                    v
+                })
+            })
+            .collect()
+    }
+
+    /// How many values a field has (`GetContactLinkCount`, `CustomFieldDao.cs:369`).
+    pub(crate) fn field_value_count(&self, field: i64) -> i64 {
+        let n = self
+            .field_values
+            .keys()
+            .filter(|(_, _, f)| *f == field)
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
     }
 
     /// The tags of a deal, as stored.

@@ -22,6 +22,186 @@ async fn get_contact_1_against_the_emulator() {
     let endpoint: GetContact = GetContact::new(ContactId::new(101));
     support::assert_emulated(&endpoint).await;
 }
+/// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
+#[test]
+fn list_custom_field_definitions_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ListCustomFieldDefinitions = ListCustomFieldDefinitions::new(
+        CustomFieldEntityType::Opportunity,
+    );
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/opportunity/customfield/definitions.json",
+        None,
+    );
+}
+/// ListCustomFieldDefinitions (from the emulator's seed: the deal fields), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_custom_field_definitions_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ListCustomFieldDefinitions = ListCustomFieldDefinitions::new(
+        CustomFieldEntityType::Opportunity,
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ListEntityCustomFields (from the emulator's seed: a deal's values).
+#[test]
+fn list_entity_custom_fields_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ListEntityCustomFields = ListEntityCustomFields::new(
+        CustomFieldEntityType::Opportunity,
+        1235,
+    );
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/opportunity/1235/customfield.json",
+        None,
+    );
+}
+/// ListEntityCustomFields (from the emulator's seed: a deal's values), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_entity_custom_fields_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ListEntityCustomFields = ListEntityCustomFields::new(
+        CustomFieldEntityType::Opportunity,
+        1235,
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// SetCustomFieldValue (from the emulator's seed: a deal's contract number).
+#[test]
+fn set_custom_field_value_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: SetCustomFieldValue = SetCustomFieldValue::new(
+        CustomFieldEntityType::Opportunity,
+        1236,
+        CustomFieldId::new(7),
+        "Д-2024/17",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/opportunity/1236/customfield/7.json",
+        Some("fieldValue=%D0%94-2024%2F17"),
+    );
+}
+/// SetCustomFieldValue (from the emulator's seed: a deal's contract number), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_custom_field_value_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: SetCustomFieldValue = SetCustomFieldValue::new(
+        CustomFieldEntityType::Opportunity,
+        1236,
+        CustomFieldId::new(7),
+        "Д-2024/17",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateCustomField (from the server's CustomFieldWrapper sample (CustomFieldWrapper.cs:45)).
+#[test]
+fn create_custom_field_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: CreateCustomField = CreateCustomField::new(
+        CustomFieldEntityType::Contact,
+        "Birthdate",
+        CustomFieldType::Date,
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/customfield.json",
+        Some("label=Birthdate&fieldType=5"),
+    );
+}
+/// CreateCustomField (from the server's CustomFieldWrapper sample (CustomFieldWrapper.cs:45)), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_custom_field_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: CreateCustomField = CreateCustomField::new(
+        CustomFieldEntityType::Contact,
+        "Birthdate",
+        CustomFieldType::Date,
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateCustomField (from the emulator's seed: a deal field renamed).
+#[test]
+fn update_custom_field_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: UpdateCustomField = UpdateCustomField::new(
+            CustomFieldId::new(7),
+            CustomFieldEntityType::Opportunity,
+            "Номер",
+            CustomFieldType::TextField,
+        )
+        .mask("{\"size\":40}");
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/customfield/7.json",
+        Some(
+            "label=%D0%9D%D0%BE%D0%BC%D0%B5%D1%80&fieldType=0&mask=%7B%22size%22%3A40%7D",
+        ),
+    );
+}
+/// UpdateCustomField (from the emulator's seed: a deal field renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_custom_field_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: UpdateCustomField = UpdateCustomField::new(
+            CustomFieldId::new(7),
+            CustomFieldEntityType::Opportunity,
+            "Номер",
+            CustomFieldType::TextField,
+        )
+        .mask("{\"size\":40}");
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteCustomField (from the emulator's seed: a deal field deleted).
+#[test]
+fn delete_custom_field_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: DeleteCustomField = DeleteCustomField::new(
+        CustomFieldEntityType::Opportunity,
+        CustomFieldId::new(10),
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/opportunity/customfield/10.json",
+        None,
+    );
+}
+/// DeleteCustomField (from the emulator's seed: a deal field deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_custom_field_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: DeleteCustomField = DeleteCustomField::new(
+        CustomFieldEntityType::Opportunity,
+        CustomFieldId::new(10),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ReorderCustomFields (from the emulator's seed: two deal fields swapped).
+#[test]
+fn reorder_custom_fields_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ReorderCustomFields = ReorderCustomFields::new(
+        [CustomFieldId::new(8), CustomFieldId::new(7)],
+        CustomFieldEntityType::Opportunity,
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/opportunity/customfield/reorder.json",
+        Some("fieldids=8&fieldids=7"),
+    );
+}
+/// ReorderCustomFields (from the emulator's seed: two deal fields swapped), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_custom_fields_1_against_the_emulator() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ReorderCustomFields = ReorderCustomFields::new(
+        [CustomFieldId::new(8), CustomFieldId::new(7)],
+        CustomFieldEntityType::Opportunity,
+    );
+    support::assert_emulated(&endpoint).await;
+}
 /// GetOpportunity (from fixtures composed from OpportunityWrapper (tests/fixtures/README.md)).
 #[test]
 fn get_opportunity_1() {

@@ -455,6 +455,7 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         items.push(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Default)]
+            #[allow(dead_code, reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)")]
             pub(crate) struct #name { #(#fields)* }
             impl #name {
                 /// Binds every argument first, as the server does, so that a bad value is a

@@ -383,8 +383,8 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     let idempotent = e.is_idempotent();
     let validate = validate(spec, e);
     let write_path = write_path(e);
-    let query = form(e, Location::Query);
-    let body = form(e, Location::Body);
+    let query = form(spec, e, Location::Query);
+    let body = form(spec, e, Location::Body);
     let query = (!query.is_empty()).then(|| {
         quote! {
             fn query(&self) -> Vec<(Cow<'static, str>, String)> {
@@ -451,14 +451,22 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-fn form(e: &Endpoint, location: Location) -> Vec<TokenStream> {
+fn form(spec: &Spec, e: &Endpoint, location: Location) -> Vec<TokenStream> {
     e.params
         .iter()
         .filter(|p| p.location == Some(location))
         .map(|p| {
             let wire = p.wire();
             let f = ident(&p.field());
-            quote!(form.push(#wire, &self.#f);)
+            // An enum the method takes as a plain `int` goes as its number: the binder converts
+            // `int` from digits only (the names an enum parameter accepts are a 400 here).
+            let as_number = p.binding.as_deref() == Some("int")
+                && matches!(spec.base(&p.type_ref().name), Some(Base::Enum(_)));
+            match (as_number, p.required) {
+                (true, true) => quote!(form.push(#wire, &self.#f.to_i32());),
+                (true, false) => quote!(form.push(#wire, &self.#f.map(|v| v.to_i32()));),
+                (false, _) => quote!(form.push(#wire, &self.#f);),
+            }
         })
         .collect()
 }

@@ -267,6 +267,19 @@ fn bind_round_trips(spec: &Spec) -> Result<Output, String> {
                         as_text = toml::Value::String(wire);
                         &as_text
                     }
+                    // An enum the method takes as `int` arrives as its number.
+                    None if binding == "int" && raw.is_str() => {
+                        let variant = raw.as_str().unwrap_or_default();
+                        let value = spec
+                            .enums
+                            .iter()
+                            .find(|e| e.name == param.type_ref().name)
+                            .and_then(|e| e.variants.iter().find(|v| v.name == variant))
+                            .map(|v| i64::from(v.value))
+                            .unwrap_or_default();
+                        as_text = toml::Value::Integer(value);
+                        &as_text
+                    }
                     None => raw,
                 };
                 let expected = bound(binding, raw).map_err(|e| {

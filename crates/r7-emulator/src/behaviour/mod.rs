@@ -9,6 +9,7 @@
 //! spec names because no generic operation does what the server does.
 
 pub(crate) mod contact;
+pub(crate) mod custom_field;
 pub(crate) mod opportunity;
 pub(crate) mod opportunity_stage;
 pub(crate) mod tag;

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use r7_model::{Contact, CustomFieldType, Opportunity, StageType, Uuid};
+use r7_model::{Contact, Opportunity, StageType, Uuid};
 use r7_proto::crm::opportunity::OpportunitySortBy;
 
 use crate::behaviour::{contact, opportunity_stage};
@@ -16,7 +16,7 @@ use crate::generated::{Wire, WireList};
 use crate::ops::{
     Call, Entity, Filtered, Linked, Outcome, Sorted, Written, list_of, smart_list, unique_sorted,
 };
-use crate::store::{Crm, DealRow, Table};
+use crate::store::{Crm, DealRow, FieldEntity, Table};
 use crate::wire::{ApiError, Node, Reply, to_node};
 
 impl Entity for Opportunity {
@@ -60,17 +60,7 @@ impl Entity for Opportunity {
         v.is_private = row.is_private;
         v.access_list = row.access.iter().map(|user| crm.employee(*user)).collect();
         v.can_edit = row.can_edit;
-        v.custom_fields = crm
-            .fields
-            .iter()
-            .filter_map(|definition| {
-                let value = crm.field_values.get(&(id, definition.id.get()))?;
-                let mut field = definition.clone();
-                field.entity_id = id;
-                field.field_value.clone_from(value);
-                Some(field)
-            })
-            .collect();
+        v.custom_fields = crm.field_values_of(FieldEntity::Opportunity, id);
         v.id = id.into();
         Some(v)
     }
@@ -94,7 +84,8 @@ impl Entity for Opportunity {
         crm.tags
             .remove_entity(crate::store::TagKind::Opportunity, id);
         crm.deal_members.remove_owner(id);
-        crm.field_values.retain(|(deal, _), _| *deal != id);
+        crm.field_values
+            .retain(|(kind, deal, _), _| !(*kind == FieldEntity::Opportunity && *deal == id));
     }
 
     /// `DeleteDeal` (`CRMApi.Deals.cs:469`) builds its answer after the rows are gone: members,
@@ -227,13 +218,20 @@ impl Written<OpportunityFieldsArgs> for Opportunity {
                 }
             }
         }
+        // Values of the deal fields that are not empty (`CRMApi.Deals.cs:568`), stored trimmed
+        // (`CustomFieldDao.SetFieldValue`); a value is never cleared here.
+        let deal_fields: Vec<i64> = crm
+            .fields_of(FieldEntity::Opportunity)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         for (field, value) in fields.custom_fields {
-            let settable = crm
-                .fields
-                .iter()
-                .any(|f| f.id == field && f.field_type != CustomFieldType::Heading);
-            if settable && !value.is_empty() {
-                crm.field_values.insert((id, field), value);
+            if !value.is_empty() && deal_fields.contains(&field) {
+                let key = (FieldEntity::Opportunity, id, field);
+                match value.trim() {
+                    "" => crm.field_values.remove(&key),
+                    trimmed => crm.field_values.insert(key, trimmed.to_owned()),
+                };
             }
         }
         let _not_emulated = fields.is_notify;
@@ -827,7 +825,7 @@ mod tests {
         assert!(matches!(answer.path("isPrivate"), Some(Node::Bool(false))));
         assert_eq!(id(&answer), 1237);
         assert!(crm.tags(1237).is_empty() && crm.deal_members.of(1237).is_empty());
-        assert!(!crm.field_values.keys().any(|(deal, _)| *deal == 1237));
+        assert!(!crm.field_values.keys().any(|(_, deal, _)| *deal == 1237));
         assert_eq!(
             ops::delete::<Opportunity>(&mut crm, 1237, true).unwrap_err(),
             ApiError::NOT_FOUND
@@ -846,12 +844,12 @@ mod tests {
         let pipeline = <r7_model::OpportunityStage as Entity>::ordered(&crm);
         assert_eq!(pipeline, [30, 6, 8, 9]);
         assert_eq!(crm.contacts.ids(), [101, 102, 103]);
-        let fields: Vec<i64> = crm.fields.iter().map(|f| f.id.get()).collect();
-        assert_eq!(fields, [7, 8, 9]);
+        // The definitions the deals' values refer to, as deal fields.
+        assert_eq!(crm.fields.ids(), [7, 8, 9]);
         assert!(
             crm.fields
                 .iter()
-                .all(|f| f.field_value.is_empty() && f.entity_id == 0)
+                .all(|(_, f)| f.entity == FieldEntity::Opportunity)
         );
         assert_eq!(crm.employees.len(), 4, "me, Mike, Ivanova, Petrov");
     }

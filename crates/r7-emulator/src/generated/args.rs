@@ -128,6 +128,10 @@ impl OpportunityFieldsArgs {
 }
 /// The arguments of `GetContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct GetContactArgs {
     /// `contactid` (`int`).
     pub(crate) contact_id: i64,
@@ -142,8 +146,191 @@ impl GetContactArgs {
         })
     }
 }
+/// The arguments of `ListCustomFieldDefinitions`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListCustomFieldDefinitionsArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+}
+impl ListCustomFieldDefinitionsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListCustomFieldDefinitionsArgs {
+            entity_type: params.string("entityType"),
+        })
+    }
+}
+/// The arguments of `ListEntityCustomFields`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListEntityCustomFieldsArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+}
+impl ListEntityCustomFieldsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListEntityCustomFieldsArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+        })
+    }
+}
+/// The arguments of `SetCustomFieldValue`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetCustomFieldValueArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+    /// `fieldid` (`int`).
+    pub(crate) field_id: i64,
+    /// `fieldValue` (`string`).
+    pub(crate) field_value: Option<String>,
+}
+impl SetCustomFieldValueArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetCustomFieldValueArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+            field_id: params.int("fieldid")?,
+            field_value: params.string("fieldValue"),
+        })
+    }
+}
+/// The arguments of `CreateCustomField`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateCustomFieldArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `label` (`string`).
+    pub(crate) label: Option<String>,
+    /// `fieldType` (`int`).
+    pub(crate) field_type: i64,
+    /// `mask` (`string`).
+    pub(crate) mask: Option<String>,
+}
+impl CreateCustomFieldArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateCustomFieldArgs {
+            entity_type: params.string("entityType"),
+            label: params.string("label"),
+            field_type: params.int("fieldType")?,
+            mask: params.string("mask"),
+        })
+    }
+}
+/// The arguments of `UpdateCustomField`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateCustomFieldArgs {
+    /// `id` (`int`).
+    pub(crate) field_id: i64,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `label` (`string`).
+    pub(crate) label: Option<String>,
+    /// `fieldType` (`int`).
+    pub(crate) field_type: i64,
+    /// `mask` (`string`).
+    pub(crate) mask: Option<String>,
+}
+impl UpdateCustomFieldArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateCustomFieldArgs {
+            field_id: params.int("id")?,
+            entity_type: params.string("entityType"),
+            label: params.string("label"),
+            field_type: params.int("fieldType")?,
+            mask: params.string("mask"),
+        })
+    }
+}
+/// The arguments of `DeleteCustomField`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteCustomFieldArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `fieldid` (`int`).
+    pub(crate) field_id: i64,
+}
+impl DeleteCustomFieldArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteCustomFieldArgs {
+            entity_type: params.string("entityType"),
+            field_id: params.int("fieldid")?,
+        })
+    }
+}
+/// The arguments of `ReorderCustomFields`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReorderCustomFieldsArgs {
+    /// `fieldids` (`IEnumerable<int>`).
+    pub(crate) field_ids: Vec<i64>,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+}
+impl ReorderCustomFieldsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReorderCustomFieldsArgs {
+            field_ids: params.ints("fieldids")?,
+            entity_type: params.string("entityType"),
+        })
+    }
+}
 /// The arguments of `GetOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct GetOpportunityArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -160,6 +347,10 @@ impl GetOpportunityArgs {
 }
 /// The arguments of `UpdateOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct UpdateOpportunityStageArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -179,6 +370,10 @@ impl UpdateOpportunityStageArgs {
 }
 /// The arguments of `SetOpportunityAccess`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct SetOpportunityAccessArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -198,6 +393,10 @@ impl SetOpportunityAccessArgs {
 }
 /// The arguments of `SetOpportunityAccessByFilter`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct SetOpportunityAccessByFilterArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -217,6 +416,10 @@ impl SetOpportunityAccessByFilterArgs {
 }
 /// The arguments of `SetOpportunityAccessByIds`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct SetOpportunityAccessByIdsArgs {
     /// `opportunityid` (`IEnumerable<int>`).
     pub(crate) opportunity_ids: Vec<i64>,
@@ -236,6 +439,10 @@ impl SetOpportunityAccessByIdsArgs {
 }
 /// The arguments of `DeleteOpportunities`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct DeleteOpportunitiesArgs {
     /// `opportunityids` (`IEnumerable<int>`).
     pub(crate) opportunity_ids: Vec<i64>,
@@ -252,6 +459,10 @@ impl DeleteOpportunitiesArgs {
 }
 /// The arguments of `DeleteOpportunitiesByFilter`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct DeleteOpportunitiesByFilterArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -268,6 +479,10 @@ impl DeleteOpportunitiesByFilterArgs {
 }
 /// The arguments of `ListOpportunities`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListOpportunitiesArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -284,6 +499,10 @@ impl ListOpportunitiesArgs {
 }
 /// The arguments of `DeleteOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct DeleteOpportunityArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -300,6 +519,10 @@ impl DeleteOpportunityArgs {
 }
 /// The arguments of `CreateOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct CreateOpportunityArgs {
     /// The `opportunity_fields` group.
     pub(crate) opportunity_fields: OpportunityFieldsArgs,
@@ -316,6 +539,10 @@ impl CreateOpportunityArgs {
 }
 /// The arguments of `UpdateOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct UpdateOpportunityArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -335,6 +562,10 @@ impl UpdateOpportunityArgs {
 }
 /// The arguments of `ListOpportunityContacts`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListOpportunityContactsArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -351,6 +582,10 @@ impl ListOpportunityContactsArgs {
 }
 /// The arguments of `AddOpportunityContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct AddOpportunityContactArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -370,6 +605,10 @@ impl AddOpportunityContactArgs {
 }
 /// The arguments of `RemoveOpportunityContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct RemoveOpportunityContactArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -389,6 +628,10 @@ impl RemoveOpportunityContactArgs {
 }
 /// The arguments of `ListOpportunitiesByPrefix`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListOpportunitiesByPrefixArgs {
     /// `prefix` (`string`).
     pub(crate) prefix: Option<String>,
@@ -411,6 +654,10 @@ impl ListOpportunitiesByPrefixArgs {
 }
 /// The arguments of `ListOpportunitiesByContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListOpportunitiesByContactArgs {
     /// `contactid` (`int`).
     pub(crate) contact_id: i64,
@@ -427,6 +674,10 @@ impl ListOpportunitiesByContactArgs {
 }
 /// The arguments of `SetOpportunityCreationDate`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct SetOpportunityCreationDateArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -446,6 +697,10 @@ impl SetOpportunityCreationDateArgs {
 }
 /// The arguments of `SetOpportunityLastModifiedDate`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct SetOpportunityLastModifiedDateArgs {
     /// `opportunityid` (`int`).
     pub(crate) opportunity_id: i64,
@@ -465,6 +720,10 @@ impl SetOpportunityLastModifiedDateArgs {
 }
 /// The arguments of `CreateOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct CreateOpportunityStageArgs {
     /// `title` (`string`).
     pub(crate) title: Option<String>,
@@ -493,6 +752,10 @@ impl CreateOpportunityStageArgs {
 }
 /// The arguments of `UpdateOpportunityStageFields`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct UpdateOpportunityStageFieldsArgs {
     /// `id` (`int`).
     pub(crate) stage_id: i64,
@@ -524,6 +787,10 @@ impl UpdateOpportunityStageFieldsArgs {
 }
 /// The arguments of `UpdateOpportunityStageColor`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct UpdateOpportunityStageColorArgs {
     /// `id` (`int`).
     pub(crate) stage_id: i64,
@@ -543,6 +810,10 @@ impl UpdateOpportunityStageColorArgs {
 }
 /// The arguments of `ReorderOpportunityStages`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ReorderOpportunityStagesArgs {
     /// `ids` (`IEnumerable<int>`).
     pub(crate) stage_ids: Vec<i64>,
@@ -559,6 +830,10 @@ impl ReorderOpportunityStagesArgs {
 }
 /// The arguments of `DeleteOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct DeleteOpportunityStageArgs {
     /// `id` (`int`).
     pub(crate) stage_id: i64,
@@ -575,6 +850,10 @@ impl DeleteOpportunityStageArgs {
 }
 /// The arguments of `GetOpportunityStage`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct GetOpportunityStageArgs {
     /// `stageid` (`int`).
     pub(crate) stage_id: i64,
@@ -591,6 +870,10 @@ impl GetOpportunityStageArgs {
 }
 /// The arguments of `ListOpportunityStages`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListOpportunityStagesArgs {}
 impl ListOpportunityStagesArgs {
     /// Binds every argument first, as the server does, so that a bad value is a
@@ -602,6 +885,10 @@ impl ListOpportunityStagesArgs {
 }
 /// The arguments of `ListEntityTags`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListEntityTagsArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -621,6 +908,10 @@ impl ListEntityTagsArgs {
 }
 /// The arguments of `ListContactTags`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListContactTagsArgs {
     /// `contactid` (`int`).
     pub(crate) contact_id: i64,
@@ -637,6 +928,10 @@ impl ListContactTagsArgs {
 }
 /// The arguments of `CreateTag`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct CreateTagArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -656,6 +951,10 @@ impl CreateTagArgs {
 }
 /// The arguments of `ListTags`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct ListTagsArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -672,6 +971,10 @@ impl ListTagsArgs {
 }
 /// The arguments of `AddTagToEntities`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct AddTagToEntitiesArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -694,6 +997,10 @@ impl AddTagToEntitiesArgs {
 }
 /// The arguments of `AddTagToOpportunitiesByFilter`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct AddTagToOpportunitiesByFilterArgs {
     /// The `opportunity_filter` group.
     pub(crate) opportunity_filter: OpportunityFilterArgs,
@@ -713,6 +1020,10 @@ impl AddTagToOpportunitiesByFilterArgs {
 }
 /// The arguments of `DeleteUnusedTags`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct DeleteUnusedTagsArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -729,6 +1040,10 @@ impl DeleteUnusedTagsArgs {
 }
 /// The arguments of `AddEntityTag`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct AddEntityTagArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -751,6 +1066,10 @@ impl AddEntityTagArgs {
 }
 /// The arguments of `AddContactGroupTag`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct AddContactGroupTagArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -773,6 +1092,10 @@ impl AddContactGroupTagArgs {
 }
 /// The arguments of `DeleteTag`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct DeleteTagArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -792,6 +1115,10 @@ impl DeleteTagArgs {
 }
 /// The arguments of `RemoveEntityTag`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct RemoveEntityTagArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,
@@ -814,6 +1141,10 @@ impl RemoveEntityTagArgs {
 }
 /// The arguments of `RemoveContactGroupTag`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
 pub(crate) struct RemoveContactGroupTagArgs {
     /// `entityType` (`string`).
     pub(crate) entity_type: Option<String>,

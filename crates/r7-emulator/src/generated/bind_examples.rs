@@ -16,6 +16,109 @@ fn get_contact_1() {
     let args = super::args::GetContactArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.contact_id, 101, "contactid");
 }
+/// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
+#[test]
+fn list_custom_field_definitions_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ListCustomFieldDefinitions = ListCustomFieldDefinitions::new(
+        CustomFieldEntityType::Opportunity,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListCustomFieldDefinitionsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+}
+/// ListEntityCustomFields (from the emulator's seed: a deal's values).
+#[test]
+fn list_entity_custom_fields_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ListEntityCustomFields = ListEntityCustomFields::new(
+        CustomFieldEntityType::Opportunity,
+        1235,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListEntityCustomFieldsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityid");
+}
+/// SetCustomFieldValue (from the emulator's seed: a deal's contract number).
+#[test]
+fn set_custom_field_value_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: SetCustomFieldValue = SetCustomFieldValue::new(
+        CustomFieldEntityType::Opportunity,
+        1236,
+        CustomFieldId::new(7),
+        "Д-2024/17",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetCustomFieldValueArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1236, "entityid");
+    assert_eq!(args.field_id, 7, "fieldid");
+    assert_eq!(args.field_value, Some("Д-2024/17".to_owned()), "fieldValue");
+}
+/// CreateCustomField (from the server's CustomFieldWrapper sample (CustomFieldWrapper.cs:45)).
+#[test]
+fn create_custom_field_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: CreateCustomField = CreateCustomField::new(
+        CustomFieldEntityType::Contact,
+        "Birthdate",
+        CustomFieldType::Date,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateCustomFieldArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("contact".to_owned()), "entityType");
+    assert_eq!(args.label, Some("Birthdate".to_owned()), "label");
+    assert_eq!(args.field_type, 5, "fieldType");
+}
+/// UpdateCustomField (from the emulator's seed: a deal field renamed).
+#[test]
+fn update_custom_field_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: UpdateCustomField = UpdateCustomField::new(
+            CustomFieldId::new(7),
+            CustomFieldEntityType::Opportunity,
+            "Номер",
+            CustomFieldType::TextField,
+        )
+        .mask("{\"size\":40}");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateCustomFieldArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.field_id, 7, "id");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.label, Some("Номер".to_owned()), "label");
+    assert_eq!(args.field_type, 0, "fieldType");
+    assert_eq!(args.mask, Some("{\"size\":40}".to_owned()), "mask");
+}
+/// DeleteCustomField (from the emulator's seed: a deal field deleted).
+#[test]
+fn delete_custom_field_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: DeleteCustomField = DeleteCustomField::new(
+        CustomFieldEntityType::Opportunity,
+        CustomFieldId::new(10),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteCustomFieldArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.field_id, 10, "fieldid");
+}
+/// ReorderCustomFields (from the emulator's seed: two deal fields swapped).
+#[test]
+fn reorder_custom_fields_1() {
+    use r7_proto::crm::custom_field::*;
+    let endpoint: ReorderCustomFields = ReorderCustomFields::new(
+        [CustomFieldId::new(8), CustomFieldId::new(7)],
+        CustomFieldEntityType::Opportunity,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderCustomFieldsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.field_ids, vec![8, 7], "fieldids");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+}
 /// GetOpportunity (from fixtures composed from OpportunityWrapper (tests/fixtures/README.md)).
 #[test]
 fn get_opportunity_1() {

@@ -20,6 +20,69 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 ops::get::<r7_model::Contact>(crm, args.contact_id, true)
             }
         }
+        EndpointId::ListCustomFieldDefinitions => {
+            |crm, call| {
+                let args = args::ListCustomFieldDefinitionsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::custom_field::definitions(crm, args, call)
+            }
+        }
+        EndpointId::ListEntityCustomFields => {
+            |crm, call| {
+                let args = args::ListEntityCustomFieldsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::custom_field::values(crm, args, call)
+            }
+        }
+        EndpointId::SetCustomFieldValue => {
+            |crm, call| {
+                let args = args::SetCustomFieldValueArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::custom_field::set_value(crm, args, call)
+            }
+        }
+        EndpointId::CreateCustomField => {
+            |crm, call| {
+                let args = args::CreateCustomFieldArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::custom_field::create(crm, args, call)
+            }
+        }
+        EndpointId::UpdateCustomField => {
+            |crm, call| {
+                let args = args::UpdateCustomFieldArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::custom_field::update(crm, args, call)
+            }
+        }
+        EndpointId::DeleteCustomField => {
+            |crm, call| {
+                let args = args::DeleteCustomFieldArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                ops::delete::<r7_model::CustomFieldDefinition>(crm, args.field_id, true)
+            }
+        }
+        EndpointId::ReorderCustomFields => {
+            |crm, call| {
+                let args = args::ReorderCustomFieldsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::custom_field::reorder(crm, args, call)
+            }
+        }
         EndpointId::GetOpportunity => {
             |crm, call| {
                 let args = args::GetOpportunityArgs::bind(

@@ -85,9 +85,6 @@ fn write_custom_field<S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
-    if !is_default(&v.relative_items_count) {
-        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
-    }
     map.serialize_entry("entityId", &v.entity_id)?;
     map.serialize_entry("label", &v.label)?;
     map.serialize_entry("fieldValue", &v.field_value)?;
@@ -105,6 +102,32 @@ impl Serialize for Wire<'_, CustomField> {
 impl Serialize for WireList<'_, CustomField> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         write_custom_field(self.0, true, serializer)
+    }
+}
+fn write_custom_field_definition<S: Serializer>(
+    v: &CustomFieldDefinition,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    map.serialize_entry("entityId", &v.entity_id)?;
+    map.serialize_entry("label", &v.label)?;
+    map.serialize_entry("fieldValue", &v.field_value)?;
+    map.serialize_entry("fieldType", &v.field_type)?;
+    map.serialize_entry("position", &v.position)?;
+    map.serialize_entry("mask", &v.mask)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, CustomFieldDefinition> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_custom_field_definition(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, CustomFieldDefinition> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_custom_field_definition(self.0, true, serializer)
     }
 }
 fn write_contact_base<S: Serializer>(

@@ -104,8 +104,8 @@ pub struct Currency {
     )]
     pub is_basic: bool,
 }
-/// A custom field with its value on a CRM object; the definition endpoints
-/// (`CustomFieldWrapper`, CustomFieldWrapper.cs:29) add `relativeItemsCount`.
+/// A custom field with its value on a CRM object, as deals and contacts embed it and the
+/// value routes answer it.
 ///
 /// The server's `CustomFieldBaseWrapper`
 /// (`module/ASC.Api/ASC.Api.CRM/Wrappers/CustomFieldWrapper.cs:65`).
@@ -113,14 +113,8 @@ pub struct Currency {
 #[serde(default)]
 #[non_exhaustive]
 pub struct CustomField {
-    /// Number of objects that use the field; only definition lists send it.
-    #[serde(
-        rename = "relativeItemsCount",
-        alias = "RelativeItemsCount",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub relative_items_count: i64,
-    /// Id of the object the value belongs to (0 for headings).
+    /// Id of the object the value belongs to: 0 for a heading with no value, -1 in the answers
+    /// about definitions (the server selects the literal -1 there, `CustomFieldDao.cs:469`).
     #[serde(
         rename = "entityId",
         alias = "EntityId",
@@ -134,7 +128,8 @@ pub struct CustomField {
         deserialize_with = "crate::wire::nullable",
     )]
     pub label: String,
-    /// The value as text (dates too; check boxes as `true`/`false`).
+    /// The value as text (dates too; check boxes as `true`/`false`); a single space in the answers
+    /// about definitions.
     #[serde(
         rename = "fieldValue",
         alias = "FieldValue",
@@ -166,4 +161,84 @@ pub struct CustomField {
         deserialize_with = "crate::wire::nullable",
     )]
     pub id: CustomFieldId,
+}
+/// A custom field's definition, as the definition routes answer it: the field with the number
+/// of values it has.
+///
+/// The server's `CustomFieldWrapper`
+/// (`module/ASC.Api/ASC.Api.CRM/Wrappers/CustomFieldWrapper.cs:29`). It extends [`CustomField`],
+/// whose fields follow its own; [`CustomFieldDefinition::as_base`] gives that part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CustomFieldDefinition {
+    /// How many objects have a value for the field (counted before a delete, in its answer).
+    #[serde(
+        rename = "relativeItemsCount",
+        alias = "RelativeItemsCount",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub relative_items_count: i64,
+    /// Id of the object the value belongs to: 0 for a heading with no value, -1 in the answers
+    /// about definitions (the server selects the literal -1 there, `CustomFieldDao.cs:469`).
+    #[serde(
+        rename = "entityId",
+        alias = "EntityId",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub entity_id: i64,
+    /// The field's label.
+    #[serde(
+        rename = "label",
+        alias = "Label",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub label: String,
+    /// The value as text (dates too; check boxes as `true`/`false`); a single space in the answers
+    /// about definitions.
+    #[serde(
+        rename = "fieldValue",
+        alias = "FieldValue",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub field_value: String,
+    /// The kind of field.
+    #[serde(
+        rename = "fieldType",
+        alias = "FieldType",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub field_type: CustomFieldType,
+    /// Position among the fields.
+    #[serde(
+        rename = "position",
+        alias = "Position",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub position: i64,
+    /// The field's options as JSON text (for example the choices of a select box); may be empty.
+    #[serde(rename = "mask", alias = "Mask", deserialize_with = "crate::wire::nullable")]
+    pub mask: String,
+    /// The field's id.
+    #[serde(
+        rename = "id",
+        alias = "Id",
+        alias = "ID",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub id: CustomFieldId,
+}
+impl CustomFieldDefinition {
+    /// The [`CustomField`] part of this value.
+    pub fn as_base(&self) -> CustomField {
+        CustomField {
+            entity_id: self.entity_id,
+            label: self.label.clone(),
+            field_value: self.field_value.clone(),
+            field_type: self.field_type,
+            position: self.position,
+            mask: self.mask.clone(),
+            id: self.id,
+        }
+    }
 }

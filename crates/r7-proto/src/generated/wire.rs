@@ -151,6 +151,15 @@ impl FromEnvelope for CustomField {
         payload
     }
 }
+impl FromEnvelope for CustomFieldDefinition {
+    type Payload = CustomFieldDefinition;
+    fn from_envelope(
+        payload: Option<CustomFieldDefinition>,
+        _: PageInfo,
+    ) -> Option<CustomFieldDefinition> {
+        payload
+    }
+}
 impl FromEnvelope for ContactBase {
     type Payload = ContactBase;
     fn from_envelope(payload: Option<ContactBase>, _: PageInfo) -> Option<ContactBase> {

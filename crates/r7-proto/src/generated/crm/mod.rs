@@ -7,6 +7,8 @@
 //! server's source line.
 /// The `contact` endpoints (`spec/crm/endpoints/contact.toml`).
 pub mod contact;
+/// The `custom_field` endpoints (`spec/crm/endpoints/custom_field.toml`).
+pub mod custom_field;
 /// The `opportunity` endpoints (`spec/crm/endpoints/opportunity.toml`).
 pub mod opportunity;
 /// The `opportunity_stage` endpoints (`spec/crm/endpoints/opportunity_stage.toml`).
