@@ -556,6 +556,12 @@ fn the_table_lists_every_endpoint_once_with_its_route() {
                 "AddContactGroupTag",
                 "UpdateCustomField",
                 "ReorderCustomFields",
+                "UpdateTaskCategory",
+                "UpdateTaskCategoryIcon",
+                "ReorderTaskCategories",
+                "UpdateHistoryCategory",
+                "UpdateHistoryCategoryIcon",
+                "ReorderHistoryCategories",
             ]
             .contains(&endpoint.name);
         assert_eq!(endpoint.idempotent, repeatable, "{endpoint:?}");

@@ -1,6 +1,7 @@
 //! Workspace-level integration tests: one binary, one module per concern.
 
 mod bulk;
+mod categories;
 mod custom_fields;
 mod deadline;
 mod e2e;

@@ -5,6 +5,7 @@
 use std::fmt::Debug;
 
 use r7_model::{BidType, ContactKind, CustomFieldType, ShareType, StageType};
+use r7_proto::crm::category::*;
 use r7_proto::crm::custom_field::*;
 use r7_proto::crm::opportunity::*;
 use r7_proto::crm::opportunity_stage::*;
@@ -347,4 +348,16 @@ fn the_documentation_sample_of_a_custom_field_definition() {
     assert_eq!(field.position, 10);
     assert_eq!(field.mask, "");
     assert_eq!(field.id, 0);
+}
+
+#[test]
+fn the_documentation_sample_of_a_task_category() {
+    let category = parse::<GetTaskCategory>("category/task.json", JSON);
+    assert_eq!(category.relative_items_count, 1);
+    assert_eq!(category.image_path, "path to image");
+    assert_eq!(category.title.as_deref(), Some("Appointment"));
+    assert_eq!(category.description.as_deref(), Some(""));
+    assert_eq!(category.color, None, "the sample sets no colour");
+    assert_eq!(category.sort_order, 2);
+    assert_eq!(category.id, 30);
 }

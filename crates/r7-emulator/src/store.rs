@@ -69,6 +69,10 @@ impl<R> Table<R> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, &R)> {
         self.rows.iter().map(|(id, row)| (*id, row))
     }
+
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (i64, &mut R)> {
+        self.rows.iter_mut().map(|(id, row)| (*id, row))
+    }
 }
 
 /// A many-to-many relation: pairs of (owner id, linked id), each pair once.
@@ -202,6 +206,26 @@ pub(crate) struct FieldRow {
     pub(crate) sort_order: i64,
 }
 
+/// The configurable lists of the CRM kept so far (`ListType`: TaskCategory 2,
+/// HistoryCategory 3), all in one table as the server keeps them (`crm_list_item`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    TaskCategory,
+    HistoryCategory,
+}
+
+/// An entry of a list (`crm_list_item`): the columns the server may leave `NULL` are options.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ListItemRow {
+    pub(crate) kind: ListKind,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) color: Option<String>,
+    /// The icon's file name (`additional_params`).
+    pub(crate) image: Option<String>,
+    pub(crate) sort_order: i32,
+}
+
 /// A tag (`crm_tag`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TagRow {
@@ -312,6 +336,8 @@ pub(crate) struct Crm {
     pub(crate) deal_members: Links,
     /// The tags of contacts, deals and cases.
     pub(crate) tags: Tags,
+    /// The entries of the configurable lists.
+    pub(crate) list_items: Table<ListItemRow>,
     /// Users the portal knows, the current user first.
     pub(crate) employees: Vec<Employee>,
     /// The currencies the portal knows (`crm_currency_info`).
@@ -405,6 +431,7 @@ impl Crm {
         for deal in seed.opportunities {
             crm.put_deal(deal);
         }
+        crm.put_default_categories();
         for (deal, tags) in seed.deal_tags {
             for tag in tags {
                 let id = crm.tags.find_or_insert(TagKind::Opportunity, &tag);
@@ -412,6 +439,51 @@ impl Crm {
             }
         }
         crm
+    }
+
+    /// The categories a portal creates when the CRM is first opened
+    /// (`ProductEntryPoint.ConfigurePortal`, `ProductEntryPoint.cs:128`): twelve task categories
+    /// (ids 1 to 12, as on a fresh database) and four history categories (20 to 23), in order.
+    fn put_default_categories(&mut self) {
+        const TASKS: [(&str, &str); 12] = [
+            ("Phone call", "task_category_call.png"),
+            ("Opportunity", "task_category_deal.png"),
+            ("Demo", "task_category_demo.png"),
+            ("Email", "task_category_email.png"),
+            ("Fax", "task_category_fax.png"),
+            ("Execution control", "task_category_follow_up.png"),
+            ("Lunch", "task_category_lunch.png"),
+            ("Appointment", "task_category_meeting.png"),
+            ("Note", "task_category_note.png"),
+            ("Delivery", "task_category_ship.png"),
+            ("Social networks", "task_category_social_networks.png"),
+            ("Expression of gratitude", "task_category_thank_you.png"),
+        ];
+        const HISTORY: [(&str, &str); 4] = [
+            ("Note", "event_category_note.png"),
+            ("Email", "event_category_email.png"),
+            ("Phone call", "event_category_call.png"),
+            ("Appointment", "event_category_meeting.png"),
+        ];
+        let lists = [
+            (ListKind::TaskCategory, 1, &TASKS[..]),
+            (ListKind::HistoryCategory, 20, &HISTORY[..]),
+        ];
+        for (kind, first, entries) in lists {
+            for (n, (title, image)) in (0..).zip(entries) {
+                self.list_items.insert(
+                    first + i64::from(n),
+                    ListItemRow {
+                        kind,
+                        title: (*title).to_owned(),
+                        description: None,
+                        color: None,
+                        image: Some((*image).to_owned()),
+                        sort_order: n + 1,
+                    },
+                );
+            }
+        }
     }
 
     /// A stage row; at the end of the pipeline unless `keep_position` and it brings one.

@@ -8,6 +8,276 @@
 use r7_model::*;
 use r7_proto::{CustomFieldValue, SortOrder};
 use crate::support;
+/// CreateHistoryCategory (from the emulator's seed: a new history category).
+#[test]
+fn create_history_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: CreateHistoryCategory = CreateHistoryCategory::new(
+        "Visit",
+        "event_category_meeting.png",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/history/category.json",
+        Some("title=Visit&imageName=event_category_meeting.png"),
+    );
+}
+/// CreateHistoryCategory (from the emulator's seed: a new history category), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_history_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: CreateHistoryCategory = CreateHistoryCategory::new(
+        "Visit",
+        "event_category_meeting.png",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateHistoryCategory (from the emulator's seed: a history category renamed).
+#[test]
+fn update_history_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateHistoryCategory = UpdateHistoryCategory::new(
+        ListItemId::new(20),
+        "Memo",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/history/category/20.json",
+        Some("title=Memo"),
+    );
+}
+/// UpdateHistoryCategory (from the emulator's seed: a history category renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_history_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateHistoryCategory = UpdateHistoryCategory::new(
+        ListItemId::new(20),
+        "Memo",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateHistoryCategoryIcon (from the emulator's seed: a history category's icon).
+#[test]
+fn update_history_category_icon_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateHistoryCategoryIcon = UpdateHistoryCategoryIcon::new(
+        ListItemId::new(20),
+        "event_category_email.png",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/history/category/20/icon.json",
+        Some("imageName=event_category_email.png"),
+    );
+}
+/// UpdateHistoryCategoryIcon (from the emulator's seed: a history category's icon), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_history_category_icon_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateHistoryCategoryIcon = UpdateHistoryCategoryIcon::new(
+        ListItemId::new(20),
+        "event_category_email.png",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ReorderHistoryCategories (from the emulator's seed: two history categories swapped).
+#[test]
+fn reorder_history_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ReorderHistoryCategories = ReorderHistoryCategories::new([
+        "Email",
+        "Note",
+    ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/history/category/reorder.json",
+        Some("titles=Email&titles=Note"),
+    );
+}
+/// ReorderHistoryCategories (from the emulator's seed: two history categories swapped), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_history_categories_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: ReorderHistoryCategories = ReorderHistoryCategories::new([
+        "Email",
+        "Note",
+    ]);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteHistoryCategory (from the emulator's seed: a history category deleted).
+#[test]
+fn delete_history_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: DeleteHistoryCategory = DeleteHistoryCategory::new(
+        ListItemId::new(23),
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/history/category/23.json",
+        None,
+    );
+}
+/// DeleteHistoryCategory (from the emulator's seed: a history category deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_history_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: DeleteHistoryCategory = DeleteHistoryCategory::new(
+        ListItemId::new(23),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ListHistoryCategories (from the emulator's seed: the history categories).
+#[test]
+fn list_history_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ListHistoryCategories = ListHistoryCategories::new();
+    support::assert_request(&endpoint, "GET api/2.0/crm/history/category.json", None);
+}
+/// ListHistoryCategories (from the emulator's seed: the history categories), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_history_categories_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: ListHistoryCategories = ListHistoryCategories::new();
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateTaskCategory (from the emulator's seed: a new task category).
+#[test]
+fn create_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: CreateTaskCategory = CreateTaskCategory::new(
+        "Visit",
+        "task_category_meeting.png",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/task/category.json",
+        Some("title=Visit&imageName=task_category_meeting.png"),
+    );
+}
+/// CreateTaskCategory (from the emulator's seed: a new task category), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_task_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: CreateTaskCategory = CreateTaskCategory::new(
+        "Visit",
+        "task_category_meeting.png",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateTaskCategory (from the emulator's seed: a task category renamed).
+#[test]
+fn update_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateTaskCategory = UpdateTaskCategory::new(
+        ListItemId::new(1),
+        "Call",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/task/category/1.json",
+        Some("title=Call"),
+    );
+}
+/// UpdateTaskCategory (from the emulator's seed: a task category renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_task_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateTaskCategory = UpdateTaskCategory::new(
+        ListItemId::new(1),
+        "Call",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateTaskCategoryIcon (from the emulator's seed: a task category's icon).
+#[test]
+fn update_task_category_icon_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateTaskCategoryIcon = UpdateTaskCategoryIcon::new(
+        ListItemId::new(1),
+        "task_category_fax.png",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/task/category/1/icon.json",
+        Some("imageName=task_category_fax.png"),
+    );
+}
+/// UpdateTaskCategoryIcon (from the emulator's seed: a task category's icon), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_task_category_icon_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateTaskCategoryIcon = UpdateTaskCategoryIcon::new(
+        ListItemId::new(1),
+        "task_category_fax.png",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ReorderTaskCategories (from the emulator's seed: two task categories swapped).
+#[test]
+fn reorder_task_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ReorderTaskCategories = ReorderTaskCategories::new([
+        "Opportunity",
+        "Phone call",
+    ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/task/category/reorder.json",
+        Some("titles=Opportunity&titles=Phone%20call"),
+    );
+}
+/// ReorderTaskCategories (from the emulator's seed: two task categories swapped), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_task_categories_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: ReorderTaskCategories = ReorderTaskCategories::new([
+        "Opportunity",
+        "Phone call",
+    ]);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteTaskCategory (from the emulator's seed: a task category deleted).
+#[test]
+fn delete_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: DeleteTaskCategory = DeleteTaskCategory::new(ListItemId::new(12));
+    support::assert_request(&endpoint, "DELETE api/2.0/crm/task/category/12.json", None);
+}
+/// DeleteTaskCategory (from the emulator's seed: a task category deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_task_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: DeleteTaskCategory = DeleteTaskCategory::new(ListItemId::new(12));
+    support::assert_emulated(&endpoint).await;
+}
+/// GetTaskCategory (from the emulator's seed: a task category).
+#[test]
+fn get_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: GetTaskCategory = GetTaskCategory::new(ListItemId::new(1));
+    support::assert_request(&endpoint, "GET api/2.0/crm/task/category/1.json", None);
+}
+/// GetTaskCategory (from the emulator's seed: a task category), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_task_category_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: GetTaskCategory = GetTaskCategory::new(ListItemId::new(1));
+    support::assert_emulated(&endpoint).await;
+}
+/// ListTaskCategories (from the emulator's seed: the task categories).
+#[test]
+fn list_task_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ListTaskCategories = ListTaskCategories::new();
+    support::assert_request(&endpoint, "GET api/2.0/crm/task/category.json", None);
+}
+/// ListTaskCategories (from the emulator's seed: the task categories), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_task_categories_1_against_the_emulator() {
+    use r7_proto::crm::category::*;
+    let endpoint: ListTaskCategories = ListTaskCategories::new();
+    support::assert_emulated(&endpoint).await;
+}
 /// GetContact (from the emulator's seed: a company with one person).
 #[test]
 fn get_contact_1() {

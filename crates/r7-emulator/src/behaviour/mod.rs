@@ -8,6 +8,7 @@
 //! differs per entity; a `pub(crate) fn` taking an endpoint's arguments is a hook, a method the
 //! spec names because no generic operation does what the server does.
 
+pub(crate) mod category;
 pub(crate) mod contact;
 pub(crate) mod custom_field;
 pub(crate) mod opportunity;

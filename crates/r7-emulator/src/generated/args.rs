@@ -126,6 +126,295 @@ impl OpportunityFieldsArgs {
         })
     }
 }
+/// The arguments of `CreateHistoryCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateHistoryCategoryArgs {
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `imageName` (`string`).
+    pub(crate) image_name: Option<String>,
+}
+impl CreateHistoryCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateHistoryCategoryArgs {
+            title: params.string("title"),
+            description: params.string("description"),
+            image_name: params.string("imageName"),
+        })
+    }
+}
+/// The arguments of `UpdateHistoryCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateHistoryCategoryArgs {
+    /// `id` (`int`).
+    pub(crate) category_id: i64,
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `imageName` (`string`).
+    pub(crate) image_name: Option<String>,
+}
+impl UpdateHistoryCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateHistoryCategoryArgs {
+            category_id: params.int("id")?,
+            title: params.string("title"),
+            description: params.string("description"),
+            image_name: params.string("imageName"),
+        })
+    }
+}
+/// The arguments of `UpdateHistoryCategoryIcon`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateHistoryCategoryIconArgs {
+    /// `id` (`int`).
+    pub(crate) category_id: i64,
+    /// `imageName` (`string`).
+    pub(crate) image_name: Option<String>,
+}
+impl UpdateHistoryCategoryIconArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateHistoryCategoryIconArgs {
+            category_id: params.int("id")?,
+            image_name: params.string("imageName"),
+        })
+    }
+}
+/// The arguments of `ReorderHistoryCategories`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReorderHistoryCategoriesArgs {
+    /// `titles` (`IEnumerable<string>`).
+    pub(crate) titles: Vec<String>,
+}
+impl ReorderHistoryCategoriesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReorderHistoryCategoriesArgs {
+            titles: params.strings("titles"),
+        })
+    }
+}
+/// The arguments of `DeleteHistoryCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteHistoryCategoryArgs {
+    /// `id` (`int`).
+    pub(crate) category_id: i64,
+}
+impl DeleteHistoryCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteHistoryCategoryArgs {
+            category_id: params.int("id")?,
+        })
+    }
+}
+/// The arguments of `ListHistoryCategories`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListHistoryCategoriesArgs {}
+impl ListHistoryCategoriesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListHistoryCategoriesArgs {})
+    }
+}
+/// The arguments of `CreateTaskCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateTaskCategoryArgs {
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `imageName` (`string`).
+    pub(crate) image_name: Option<String>,
+}
+impl CreateTaskCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateTaskCategoryArgs {
+            title: params.string("title"),
+            description: params.string("description"),
+            image_name: params.string("imageName"),
+        })
+    }
+}
+/// The arguments of `UpdateTaskCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateTaskCategoryArgs {
+    /// `id` (`int`).
+    pub(crate) category_id: i64,
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `imageName` (`string`).
+    pub(crate) image_name: Option<String>,
+}
+impl UpdateTaskCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateTaskCategoryArgs {
+            category_id: params.int("id")?,
+            title: params.string("title"),
+            description: params.string("description"),
+            image_name: params.string("imageName"),
+        })
+    }
+}
+/// The arguments of `UpdateTaskCategoryIcon`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateTaskCategoryIconArgs {
+    /// `id` (`int`).
+    pub(crate) category_id: i64,
+    /// `imageName` (`string`).
+    pub(crate) image_name: Option<String>,
+}
+impl UpdateTaskCategoryIconArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateTaskCategoryIconArgs {
+            category_id: params.int("id")?,
+            image_name: params.string("imageName"),
+        })
+    }
+}
+/// The arguments of `ReorderTaskCategories`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReorderTaskCategoriesArgs {
+    /// `titles` (`IEnumerable<string>`).
+    pub(crate) titles: Vec<String>,
+}
+impl ReorderTaskCategoriesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReorderTaskCategoriesArgs {
+            titles: params.strings("titles"),
+        })
+    }
+}
+/// The arguments of `DeleteTaskCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteTaskCategoryArgs {
+    /// `categoryid` (`int`).
+    pub(crate) category_id: i64,
+    /// `newcategoryid` (`int`).
+    pub(crate) new_category_id: i64,
+}
+impl DeleteTaskCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteTaskCategoryArgs {
+            category_id: params.int("categoryid")?,
+            new_category_id: params.int("newcategoryid")?,
+        })
+    }
+}
+/// The arguments of `GetTaskCategory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetTaskCategoryArgs {
+    /// `categoryid` (`int`).
+    pub(crate) category_id: i64,
+}
+impl GetTaskCategoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetTaskCategoryArgs {
+            category_id: params.int("categoryid")?,
+        })
+    }
+}
+/// The arguments of `ListTaskCategories`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListTaskCategoriesArgs {}
+impl ListTaskCategoriesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListTaskCategoriesArgs {})
+    }
+}
 /// The arguments of `GetContact`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

@@ -7,6 +7,169 @@
 #![allow(unused_imports, unused_variables, clippy::bool_assert_comparison)]
 use r7_model::*;
 use r7_proto::{CustomFieldValue, SortOrder};
+/// CreateHistoryCategory (from the emulator's seed: a new history category).
+#[test]
+fn create_history_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: CreateHistoryCategory = CreateHistoryCategory::new(
+        "Visit",
+        "event_category_meeting.png",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateHistoryCategoryArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.title, Some("Visit".to_owned()), "title");
+    assert_eq!(
+        args.image_name, Some("event_category_meeting.png".to_owned()), "imageName"
+    );
+}
+/// UpdateHistoryCategory (from the emulator's seed: a history category renamed).
+#[test]
+fn update_history_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateHistoryCategory = UpdateHistoryCategory::new(
+        ListItemId::new(20),
+        "Memo",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateHistoryCategoryArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.category_id, 20, "id");
+    assert_eq!(args.title, Some("Memo".to_owned()), "title");
+}
+/// UpdateHistoryCategoryIcon (from the emulator's seed: a history category's icon).
+#[test]
+fn update_history_category_icon_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateHistoryCategoryIcon = UpdateHistoryCategoryIcon::new(
+        ListItemId::new(20),
+        "event_category_email.png",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateHistoryCategoryIconArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.category_id, 20, "id");
+    assert_eq!(
+        args.image_name, Some("event_category_email.png".to_owned()), "imageName"
+    );
+}
+/// ReorderHistoryCategories (from the emulator's seed: two history categories swapped).
+#[test]
+fn reorder_history_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ReorderHistoryCategories = ReorderHistoryCategories::new([
+        "Email",
+        "Note",
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderHistoryCategoriesArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.titles, vec!["Email".to_owned(), "Note".to_owned()], "titles");
+}
+/// DeleteHistoryCategory (from the emulator's seed: a history category deleted).
+#[test]
+fn delete_history_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: DeleteHistoryCategory = DeleteHistoryCategory::new(
+        ListItemId::new(23),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteHistoryCategoryArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.category_id, 23, "id");
+}
+/// ListHistoryCategories (from the emulator's seed: the history categories).
+#[test]
+fn list_history_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ListHistoryCategories = ListHistoryCategories::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListHistoryCategoriesArgs::bind(&params, 180)
+        .expect("binds");
+}
+/// CreateTaskCategory (from the emulator's seed: a new task category).
+#[test]
+fn create_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: CreateTaskCategory = CreateTaskCategory::new(
+        "Visit",
+        "task_category_meeting.png",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateTaskCategoryArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.title, Some("Visit".to_owned()), "title");
+    assert_eq!(
+        args.image_name, Some("task_category_meeting.png".to_owned()), "imageName"
+    );
+}
+/// UpdateTaskCategory (from the emulator's seed: a task category renamed).
+#[test]
+fn update_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateTaskCategory = UpdateTaskCategory::new(
+        ListItemId::new(1),
+        "Call",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateTaskCategoryArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.category_id, 1, "id");
+    assert_eq!(args.title, Some("Call".to_owned()), "title");
+}
+/// UpdateTaskCategoryIcon (from the emulator's seed: a task category's icon).
+#[test]
+fn update_task_category_icon_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: UpdateTaskCategoryIcon = UpdateTaskCategoryIcon::new(
+        ListItemId::new(1),
+        "task_category_fax.png",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateTaskCategoryIconArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.category_id, 1, "id");
+    assert_eq!(args.image_name, Some("task_category_fax.png".to_owned()), "imageName");
+}
+/// ReorderTaskCategories (from the emulator's seed: two task categories swapped).
+#[test]
+fn reorder_task_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ReorderTaskCategories = ReorderTaskCategories::new([
+        "Opportunity",
+        "Phone call",
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderTaskCategoriesArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(
+        args.titles, vec!["Opportunity".to_owned(), "Phone call".to_owned()], "titles"
+    );
+}
+/// DeleteTaskCategory (from the emulator's seed: a task category deleted).
+#[test]
+fn delete_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: DeleteTaskCategory = DeleteTaskCategory::new(ListItemId::new(12));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteTaskCategoryArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.category_id, 12, "categoryid");
+}
+/// GetTaskCategory (from the emulator's seed: a task category).
+#[test]
+fn get_task_category_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: GetTaskCategory = GetTaskCategory::new(ListItemId::new(1));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetTaskCategoryArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.category_id, 1, "categoryid");
+}
+/// ListTaskCategories (from the emulator's seed: the task categories).
+#[test]
+fn list_task_categories_1() {
+    use r7_proto::crm::category::*;
+    let endpoint: ListTaskCategories = ListTaskCategories::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListTaskCategoriesArgs::bind(&params, 180).expect("binds");
+}
 /// GetContact (from the emulator's seed: a company with one person).
 #[test]
 fn get_contact_1() {

@@ -14,6 +14,123 @@ use super::args;
 /// The emulator's function for `id`; `None` for a route it does not emulate yet.
 pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
     let handler: Handler = match id {
+        EndpointId::CreateHistoryCategory => {
+            |crm, call| {
+                let args = args::CreateHistoryCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::create_history(crm, args, call)
+            }
+        }
+        EndpointId::UpdateHistoryCategory => {
+            |crm, call| {
+                let args = args::UpdateHistoryCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::update_history(crm, args, call)
+            }
+        }
+        EndpointId::UpdateHistoryCategoryIcon => {
+            |crm, call| {
+                let args = args::UpdateHistoryCategoryIconArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::icon_history(crm, args, call)
+            }
+        }
+        EndpointId::ReorderHistoryCategories => {
+            |crm, call| {
+                let args = args::ReorderHistoryCategoriesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::reorder_history(crm, args, call)
+            }
+        }
+        EndpointId::DeleteHistoryCategory => {
+            |crm, call| {
+                let args = args::DeleteHistoryCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::delete_history(crm, args, call)
+            }
+        }
+        EndpointId::ListHistoryCategories => {
+            |crm, call| {
+                let args = args::ListHistoryCategoriesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::list_history(crm, args, call)
+            }
+        }
+        EndpointId::CreateTaskCategory => {
+            |crm, call| {
+                let args = args::CreateTaskCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::create_task(crm, args, call)
+            }
+        }
+        EndpointId::UpdateTaskCategory => {
+            |crm, call| {
+                let args = args::UpdateTaskCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::update_task(crm, args, call)
+            }
+        }
+        EndpointId::UpdateTaskCategoryIcon => {
+            |crm, call| {
+                let args = args::UpdateTaskCategoryIconArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::icon_task(crm, args, call)
+            }
+        }
+        EndpointId::ReorderTaskCategories => {
+            |crm, call| {
+                let args = args::ReorderTaskCategoriesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::reorder_task(crm, args, call)
+            }
+        }
+        EndpointId::DeleteTaskCategory => {
+            |crm, call| {
+                let args = args::DeleteTaskCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::delete_task(crm, args, call)
+            }
+        }
+        EndpointId::GetTaskCategory => {
+            |crm, call| {
+                let args = args::GetTaskCategoryArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::get_task(crm, args, call)
+            }
+        }
+        EndpointId::ListTaskCategories => {
+            |crm, call| {
+                let args = args::ListTaskCategoriesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::category::list_task(crm, args, call)
+            }
+        }
         EndpointId::GetContact => {
             |crm, call| {
                 let args = args::GetContactArgs::bind(&call.params, crm.utc_offset())?;

@@ -30,6 +30,76 @@ where
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
+fn write_task_category<S: Serializer>(
+    v: &TaskCategory,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    map.serialize_entry("imagePath", &v.image_path)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, TaskCategory> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task_category(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, TaskCategory> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task_category(self.0, true, serializer)
+    }
+}
+fn write_history_category<S: Serializer>(
+    v: &HistoryCategory,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    map.serialize_entry("imagePath", &v.image_path)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, HistoryCategory> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_history_category(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, HistoryCategory> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_history_category(self.0, true, serializer)
+    }
+}
 fn write_employee<S: Serializer>(
     v: &Employee,
     _list: bool,

@@ -8,6 +8,8 @@ mod ids;
 pub use ids::*;
 mod enums;
 pub use enums::*;
+mod category;
+pub use category::*;
 mod common;
 pub use common::*;
 mod contact;

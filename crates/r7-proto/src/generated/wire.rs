@@ -133,6 +133,24 @@ impl WireValue for AddressCategory {
         );
     }
 }
+impl FromEnvelope for TaskCategory {
+    type Payload = TaskCategory;
+    fn from_envelope(
+        payload: Option<TaskCategory>,
+        _: PageInfo,
+    ) -> Option<TaskCategory> {
+        payload
+    }
+}
+impl FromEnvelope for HistoryCategory {
+    type Payload = HistoryCategory;
+    fn from_envelope(
+        payload: Option<HistoryCategory>,
+        _: PageInfo,
+    ) -> Option<HistoryCategory> {
+        payload
+    }
+}
 impl FromEnvelope for Employee {
     type Payload = Employee;
     fn from_envelope(payload: Option<Employee>, _: PageInfo) -> Option<Employee> {

@@ -5,6 +5,8 @@
 //! The CRM endpoints, one module per resource. Each endpoint is a struct named
 //! after what it does (`GetOpportunity`); its doc comment gives the route and the
 //! server's source line.
+/// The `category` endpoints (`spec/crm/endpoints/category.toml`).
+pub mod category;
 /// The `contact` endpoints (`spec/crm/endpoints/contact.toml`).
 pub mod contact;
 /// The `custom_field` endpoints (`spec/crm/endpoints/custom_field.toml`).
