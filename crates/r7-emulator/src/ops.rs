@@ -244,11 +244,13 @@ pub(crate) fn list_filtered<E: Filtered<F> + Sorted, F>(
             .filter_map(|id| E::read_listed(crm, *id))
             .collect()
     };
+    // No `sortBy`: the default key, ascending whatever `sortOrder` says (`GetDeals` and
+    // `GetAllTasks` build `new OrderBy(key, true)`, CRMApi.Deals.cs:383, CRMApi.Tasks.cs:114).
     let key = match paging.sort_by.as_deref() {
-        None => Some(E::DEFAULT),
-        Some(text) => sort_key::<E>(text),
+        None => Some((E::DEFAULT, false)),
+        Some(text) => sort_key::<E>(text).map(|key| (key, paging.descending)),
     };
-    let Some(key) = key else {
+    let Some((key, descending)) = key else {
         E::default_order(crm, &mut ids);
         let mut reply = list_of(&read(&ids), paging);
         if let Reply::List { page, .. } = &mut reply {
@@ -256,7 +258,7 @@ pub(crate) fn list_filtered<E: Filtered<F> + Sorted, F>(
         }
         return Ok(reply);
     };
-    E::sort(crm, &mut ids, key, paging.descending);
+    E::sort(crm, &mut ids, key, descending);
     let rows: Vec<i64> = ids.into_iter().skip(paging.start).take(asked).collect();
     let total = total(rows.len());
     let keep = if paging.count == 0 {

@@ -872,6 +872,9 @@ mod tests {
             (meta.total, meta.next_index, meta.start_index),
             (Some(5), None, 4)
         );
+        // Without sortBy the order is the stage's, ascending even when descending is asked.
+        let (ascending, _) = list(&mut crm, "", "");
+        assert_eq!(list(&mut crm, "", "sortOrder=descending").0, ascending);
         let (items, meta) = list(&mut crm, "", "sortBy=id&sortOrder=descending");
         assert_eq!((items[0], meta.total), (1238, Some(5)));
         // An unknown sortBy sorts in memory by that member (a missing one first).
