@@ -26,6 +26,7 @@ mod sign_in;
 mod soak;
 mod support;
 mod tags;
+mod tasks;
 mod tls;
 mod transport;
 mod transports;

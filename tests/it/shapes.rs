@@ -10,6 +10,7 @@ use r7_proto::crm::custom_field::*;
 use r7_proto::crm::opportunity::*;
 use r7_proto::crm::opportunity_stage::*;
 use r7_proto::crm::tag::*;
+use r7_proto::crm::task::*;
 use r7_proto::{Endpoint, parse_response};
 
 use crate::support::{fixture, response};
@@ -360,4 +361,33 @@ fn the_documentation_sample_of_a_task_category() {
     assert_eq!(category.color, None, "the sample sets no colour");
     assert_eq!(category.sort_order, 2);
     assert_eq!(category.id, 30);
+}
+
+#[test]
+fn the_documentation_sample_of_a_task() {
+    let task = parse::<ReopenTask>("task/reopen.json", JSON);
+    let creator = task.create_by.as_ref().expect("createBy");
+    assert_eq!(
+        (creator.display_name.as_str(), creator.title.as_str()),
+        ("Mike Zanyatski", "Manager")
+    );
+    assert_eq!(
+        task.created.map(|d| d.to_string()).as_deref(),
+        Some("2022-10-09T20:03:09.6137431Z")
+    );
+    assert_eq!(task.title, "Send a commercial offer");
+    assert_eq!(task.deadline, task.created);
+    assert_eq!(
+        task.responsible.as_ref().map(|r| r.avatar_small.as_str()),
+        Some("url to small avatar")
+    );
+    let category = task.category.as_ref().expect("category");
+    assert_eq!(
+        (category.id.get(), category.title.as_deref()),
+        (30, Some("Appointment"))
+    );
+    assert_eq!((category.sort_order, category.relative_items_count), (2, 0));
+    assert!(task.can_edit && !task.is_closed);
+    assert_eq!((task.alert_value, task.id.get()), (0, 0));
+    assert!(task.contact.is_none() && task.entity.is_none() && task.description.is_none());
 }

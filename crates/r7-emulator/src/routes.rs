@@ -465,7 +465,7 @@ mod tests {
             "/api/2.0/crm/opportunity/1/contact/x",
             "/api/2.0/crm/opportunity",
             "/api/2.0/crm/opportunity/stage/x",
-            "/api/2.0/crm/task/1",
+            "/api/2.0/crm/invoice/1",
             "/api/2.1/crm/opportunity/1",
             "//api/2.0/crm/opportunity/1",
             "api/2.0/crm/opportunity/1",

@@ -226,6 +226,33 @@ pub(crate) struct ListItemRow {
     pub(crate) sort_order: i32,
 }
 
+/// A task (`crm_task`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct TaskRow {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) deadline: Option<ApiDateTime>,
+    pub(crate) responsible: Uuid,
+    pub(crate) category_id: i64,
+    /// 0 for none.
+    pub(crate) contact_id: i64,
+    /// The deal or case it belongs to, with its id; `None` for neither.
+    pub(crate) entity: Option<(TaskLink, i64)>,
+    pub(crate) is_closed: bool,
+    pub(crate) alert_value: i32,
+    pub(crate) created: Option<ApiDateTime>,
+    pub(crate) created_by: Uuid,
+    /// Which no answer shows.
+    pub(crate) last_modified: Option<ApiDateTime>,
+}
+
+/// What a task can belong to besides its contact (`EntityType` Opportunity 1, Case 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaskLink {
+    Opportunity,
+    Case,
+}
+
 /// A tag (`crm_tag`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TagRow {
@@ -338,6 +365,7 @@ pub(crate) struct Crm {
     pub(crate) tags: Tags,
     /// The entries of the configurable lists.
     pub(crate) list_items: Table<ListItemRow>,
+    pub(crate) tasks: Table<TaskRow>,
     /// Users the portal knows, the current user first.
     pub(crate) employees: Vec<Employee>,
     /// The currencies the portal knows (`crm_currency_info`).
@@ -432,6 +460,7 @@ impl Crm {
             crm.put_deal(deal);
         }
         crm.put_default_categories();
+        crm.put_seed_tasks();
         for (deal, tags) in seed.deal_tags {
             for tag in tags {
                 let id = crm.tags.find_or_insert(TagKind::Opportunity, &tag);
@@ -483,6 +512,48 @@ impl Crm {
                     },
                 );
             }
+        }
+    }
+
+    /// A few tasks so that the task routes have something to show: a call for a person about
+    /// a deal, a done e-mail to a company, and a note with no contact.
+    fn put_seed_tasks(&mut self) {
+        let me = self.me().id.get();
+        let at = |text: &str| ApiDateTime::parse(text).ok();
+        let tasks = [
+            TaskRow {
+                title: "Позвонить по договору".into(),
+                description: Some("Уточнить сроки поставки".into()),
+                deadline: at("2024-04-10T11:00:00.0000000+03:00"),
+                category_id: 1,
+                contact_id: 102,
+                entity: Some((TaskLink::Opportunity, 1235)),
+                alert_value: 30,
+                created: at("2024-03-20T09:15:00.0000000+03:00"),
+                ..TaskRow::default()
+            },
+            TaskRow {
+                title: "Отправить коммерческое предложение".into(),
+                description: Some(String::new()),
+                deadline: at("2024-03-25T18:00:00.0000000+03:00"),
+                category_id: 4,
+                contact_id: 101,
+                is_closed: true,
+                created: at("2024-03-18T14:00:00.0000000+03:00"),
+                ..TaskRow::default()
+            },
+            TaskRow {
+                title: "Подготовить отчёт".into(),
+                deadline: at("2024-05-01T10:00:00.0000000+03:00"),
+                category_id: 9,
+                created: at("2024-04-01T10:00:00.0000000+03:00"),
+                ..TaskRow::default()
+            },
+        ];
+        for (id, mut task) in (1..).zip(tasks) {
+            task.responsible = me;
+            task.created_by = me;
+            self.tasks.insert(id, task);
         }
     }
 
@@ -704,6 +775,16 @@ impl Crm {
                 })
             })
             .collect()
+    }
+
+    /// How many tasks are in a category (`GetRelativeItemsCount`, `ListItemDao.cs:295`).
+    pub(crate) fn tasks_in_category(&self, category: i64) -> i64 {
+        let n = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| t.category_id == category)
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
     }
 
     /// How many values a field has (`GetContactLinkCount`, `CustomFieldDao.cs:369`).

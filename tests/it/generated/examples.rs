@@ -169,13 +169,13 @@ async fn create_task_category_1_against_the_emulator() {
 fn update_task_category_1() {
     use r7_proto::crm::category::*;
     let endpoint: UpdateTaskCategory = UpdateTaskCategory::new(
-        ListItemId::new(1),
-        "Call",
+        ListItemId::new(2),
+        "Deal",
     );
     support::assert_request(
         &endpoint,
-        "PUT api/2.0/crm/task/category/1.json",
-        Some("title=Call"),
+        "PUT api/2.0/crm/task/category/2.json",
+        Some("title=Deal"),
     );
 }
 /// UpdateTaskCategory (from the emulator's seed: a task category renamed), sent to the emulator in both formats.
@@ -183,8 +183,8 @@ fn update_task_category_1() {
 async fn update_task_category_1_against_the_emulator() {
     use r7_proto::crm::category::*;
     let endpoint: UpdateTaskCategory = UpdateTaskCategory::new(
-        ListItemId::new(1),
-        "Call",
+        ListItemId::new(2),
+        "Deal",
     );
     support::assert_emulated(&endpoint).await;
 }
@@ -1340,6 +1340,236 @@ async fn remove_contact_group_tag_1_against_the_emulator() {
         ContactTagGroup::Company,
         ContactId::new(101),
         "Клиент",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// GetTask (from the emulator's seed: a task for a person and a deal).
+#[test]
+fn get_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: GetTask = GetTask::new(TaskId::new(1));
+    support::assert_request(&endpoint, "GET api/2.0/crm/task/1.json", None);
+}
+/// GetTask (from the emulator's seed: a task for a person and a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_task_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: GetTask = GetTask::new(TaskId::new(1));
+    support::assert_emulated(&endpoint).await;
+}
+/// ListTasks (from the emulator's seed: the open tasks of a deal).
+#[test]
+fn list_tasks_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: ListTasks = ListTasks::new()
+        .is_closed(false)
+        .entity_type(TaskFilterEntity::Opportunity)
+        .entity_id(1235);
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/task/filter.json?isClosed=false&entityType=opportunity&entityid=1235",
+        None,
+    );
+}
+/// ListTasks (from the emulator's seed: the open tasks of a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_tasks_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: ListTasks = ListTasks::new()
+        .is_closed(false)
+        .entity_type(TaskFilterEntity::Opportunity)
+        .entity_id(1235);
+    support::assert_emulated(&endpoint).await;
+}
+/// ReopenTask (from the emulator's seed: a done task reopened).
+#[test]
+fn reopen_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: ReopenTask = ReopenTask::new(TaskId::new(2));
+    support::assert_request(&endpoint, "PUT api/2.0/crm/task/2/reopen.json", None);
+}
+/// ReopenTask (from the emulator's seed: a done task reopened), sent to the emulator in both formats.
+#[tokio::test]
+async fn reopen_task_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: ReopenTask = ReopenTask::new(TaskId::new(2));
+    support::assert_emulated(&endpoint).await;
+}
+/// CloseTask (from the emulator's seed: a task done).
+#[test]
+fn close_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: CloseTask = CloseTask::new(TaskId::new(1));
+    support::assert_request(&endpoint, "PUT api/2.0/crm/task/1/close.json", None);
+}
+/// CloseTask (from the emulator's seed: a task done), sent to the emulator in both formats.
+#[tokio::test]
+async fn close_task_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: CloseTask = CloseTask::new(TaskId::new(1));
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteTask (from the emulator's seed: a task deleted).
+#[test]
+fn delete_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: DeleteTask = DeleteTask::new(TaskId::new(3));
+    support::assert_request(&endpoint, "DELETE api/2.0/crm/task/3.json", None);
+}
+/// DeleteTask (from the emulator's seed: a task deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_task_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: DeleteTask = DeleteTask::new(TaskId::new(3));
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateTask (from the emulator's seed: a call for a person and a deal).
+#[test]
+fn create_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: CreateTask = CreateTask::new(
+            "Call back",
+            ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00").expect("a date"),
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+            ListItemId::new(1),
+        )
+        .contact_id(ContactId::new(102))
+        .entity_type(TaskLinkType::Opportunity)
+        .entity_id(1235);
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/task.json",
+        Some(
+            "title=Call%20back&deadline=2025-07-01T10%3A00%3A00.0000000%2B03%3A00&responsibleId=93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c&categoryId=1&contactId=102&entityType=opportunity&entityId=1235",
+        ),
+    );
+}
+/// CreateTask (from the emulator's seed: a call for a person and a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_task_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: CreateTask = CreateTask::new(
+            "Call back",
+            ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00").expect("a date"),
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+            ListItemId::new(1),
+        )
+        .contact_id(ContactId::new(102))
+        .entity_type(TaskLinkType::Opportunity)
+        .entity_id(1235);
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateTasksForContacts (from the emulator's seed: one task for two people).
+#[test]
+fn create_tasks_for_contacts_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: CreateTasksForContacts = CreateTasksForContacts::new(
+        "Send offer",
+        ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00").expect("a date"),
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        ListItemId::new(4),
+        [ContactId::new(102), ContactId::new(104)],
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/task/group.json",
+        Some(
+            "title=Send%20offer&deadline=2025-07-01T10%3A00%3A00.0000000%2B03%3A00&responsibleId=93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c&categoryId=4&contactId=102&contactId=104",
+        ),
+    );
+}
+/// CreateTasksForContacts (from the emulator's seed: one task for two people), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_tasks_for_contacts_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: CreateTasksForContacts = CreateTasksForContacts::new(
+        "Send offer",
+        ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00").expect("a date"),
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        ListItemId::new(4),
+        [ContactId::new(102), ContactId::new(104)],
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateTask (from the emulator's seed: a task moved a week).
+#[test]
+fn update_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: UpdateTask = UpdateTask::new(
+            TaskId::new(1),
+            "Call back",
+            ApiDateTime::parse("2025-07-08T10:00:00.0000000+03:00").expect("a date"),
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+            ListItemId::new(1),
+        )
+        .contact_id(ContactId::new(102));
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/task/1.json",
+        Some(
+            "title=Call%20back&deadline=2025-07-08T10%3A00%3A00.0000000%2B03%3A00&responsibleid=93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c&categoryid=1&contactid=102",
+        ),
+    );
+}
+/// UpdateTask (from the emulator's seed: a task moved a week), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_task_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: UpdateTask = UpdateTask::new(
+            TaskId::new(1),
+            "Call back",
+            ApiDateTime::parse("2025-07-08T10:00:00.0000000+03:00").expect("a date"),
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+            ListItemId::new(1),
+        )
+        .contact_id(ContactId::new(102));
+    support::assert_emulated(&endpoint).await;
+}
+/// SetTaskCreationDate (from the emulator's seed: a task created earlier).
+#[test]
+fn set_task_creation_date_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: SetTaskCreationDate = SetTaskCreationDate::new(
+        TaskId::new(1),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/task/1/creationdate.json",
+        Some("creationDate=2024-01-15T10%3A00%3A00.0000000%2B03%3A00"),
+    );
+}
+/// SetTaskCreationDate (from the emulator's seed: a task created earlier), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_task_creation_date_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: SetTaskCreationDate = SetTaskCreationDate::new(
+        TaskId::new(1),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// SetTaskLastModifiedDate (from the emulator's seed: a task touched earlier).
+#[test]
+fn set_task_last_modified_date_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: SetTaskLastModifiedDate = SetTaskLastModifiedDate::new(
+        TaskId::new(1),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/task/1/lastmodifeddate.json",
+        Some("lastModifedDate=2024-01-15T10%3A00%3A00.0000000%2B03%3A00"),
+    );
+}
+/// SetTaskLastModifiedDate (from the emulator's seed: a task touched earlier), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_task_last_modified_date_1_against_the_emulator() {
+    use r7_proto::crm::task::*;
+    let endpoint: SetTaskLastModifiedDate = SetTaskLastModifiedDate::new(
+        TaskId::new(1),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
     );
     support::assert_emulated(&endpoint).await;
 }

@@ -2,8 +2,8 @@
 //! lists. Every route is a hook: create and update answer what was sent, reorder matches by
 //! name, and the lookups by id do not check which list an id is in.
 //!
-//! The emulator has no tasks and no history events yet, so no category has any: the refusals
-//! to edit or delete a category in use, and the moving of tasks on delete, never apply.
+//! The emulator has no history events yet, so no history category has any: only task
+//! categories are ever in use.
 
 use r7_model::{HistoryCategory, TaskCategory};
 
@@ -29,6 +29,13 @@ fn image_path(image: Option<&str>) -> String {
     }
 }
 
+/// A task category as a task embeds it (`GetTaskCategoryByID`, `CRMApi.ListItem.cs:960`): any
+/// list's entry, with the number of tasks in it.
+pub(crate) fn task_category(crm: &Crm, id: i64) -> Option<TaskCategory> {
+    let row = crm.list_items.get(id)?;
+    Some(Read::from_row(id, row).task_value(crm))
+}
+
 /// An entry as either wrapper reads it from the database: `NULL` columns come back as "".
 struct Read {
     id: i64,
@@ -51,16 +58,22 @@ impl Read {
         }
     }
 
-    /// `TaskCategoryWrapper`: the icon's address always set, empty without one.
-    fn task(self) -> Node {
+    /// `TaskCategoryWrapper`: the icon's address always set, empty without one, and the
+    /// number of tasks in the category (`ListItemDao.cs:295`).
+    fn task_value(self, crm: &Crm) -> TaskCategory {
         let mut v = TaskCategory::default();
+        v.relative_items_count = crm.tasks_in_category(self.id);
         v.image_path = image_path(self.image.as_deref());
         v.title = self.title;
         v.description = self.description;
         v.color = self.color;
         v.sort_order = self.sort_order;
         v.id = self.id.into();
-        to_node(&Wire(&v))
+        v
+    }
+
+    fn task(self, crm: &Crm) -> Node {
+        to_node(&Wire(&self.task_value(crm)))
     }
 
     /// `HistoryCategoryWrapper`: the icon's address set only with an icon, else `null`.
@@ -75,9 +88,9 @@ impl Read {
         to_node(&Wire(&v))
     }
 
-    fn node(self, kind: ListKind) -> Node {
+    fn node(self, crm: &Crm, kind: ListKind) -> Node {
         match kind {
-            ListKind::TaskCategory => self.task(),
+            ListKind::TaskCategory => self.task(crm),
             ListKind::HistoryCategory => self.history(),
         }
     }
@@ -107,7 +120,7 @@ fn entries(crm: &Crm, kind: ListKind) -> Vec<(i64, &ListItemRow)> {
 fn list(crm: &Crm, kind: ListKind, call: &Call) -> Outcome {
     let items = entries(crm, kind)
         .into_iter()
-        .map(|(id, row)| Read::from_row(id, row).node(kind))
+        .map(|(id, row)| Read::from_row(id, row).node(crm, kind))
         .collect();
     Ok(smart_list(items, &call.paging))
 }
@@ -164,7 +177,7 @@ fn create(
         image,
         sort_order: 0,
     };
-    Ok(Reply::One(answer.node(kind)))
+    Ok(Reply::One(answer.node(crm, kind)))
 }
 
 /// `EditItem` (`ListItemDao.cs:396`): name, description and icon as sent, the colour cleared,
@@ -182,6 +195,14 @@ fn update(
         return Err(ApiError::ARGUMENT);
     };
     // `IsExist(id)` looks in every list (`ListItemDao.cs:141`).
+    if !crm.list_items.contains(id) {
+        return Err(ApiError::NOT_FOUND);
+    }
+    if kind == ListKind::TaskCategory && crm.tasks_in_category(id) > 0 {
+        return Err(ApiError::argument(
+            "Can't be edited. There are some tasks with this category.",
+        ));
+    }
     let row = crm.list_items.get_mut(id).ok_or(ApiError::NOT_FOUND)?;
     row.title.clone_from(&title);
     row.description.clone_from(&description);
@@ -195,7 +216,7 @@ fn update(
         image,
         sort_order: 0,
     };
-    Ok(Reply::One(answer.node(kind)))
+    Ok(Reply::One(answer.node(crm, kind)))
 }
 
 /// `ChangePicture` (`ListItemDao.cs:421`): any name, in any list; the entry as read, with it.
@@ -205,7 +226,8 @@ fn icon(crm: &mut Crm, kind: ListKind, id: i64, image: Option<String>) -> Outcom
     }
     let row = crm.list_items.get_mut(id).ok_or(ApiError::NOT_FOUND)?;
     row.image = image;
-    Ok(Reply::One(Read::from_row(id, row).node(kind)))
+    let read = Read::from_row(id, row);
+    Ok(Reply::One(read.node(crm, kind)))
 }
 
 /// `ReorderItems` by name (`ListItemDao.cs:524`): positions 0, 1, 2...; the answer read before.
@@ -227,7 +249,7 @@ fn reorder(crm: &mut Crm, kind: ListKind, titles: &[String], call: &Call) -> Out
     }
     let items: Vec<Node> = before
         .into_iter()
-        .map(|r| r.map(|r| r.node(kind)).ok_or(ApiError::NULL_REFERENCE))
+        .map(|r| r.map(|r| r.node(crm, kind)).ok_or(ApiError::NULL_REFERENCE))
         .collect::<Result<_, _>>()?;
     Ok(smart_list(items, &call.paging))
 }
@@ -309,7 +331,7 @@ pub(crate) fn delete_history(crm: &mut Crm, args: DeleteHistoryCategoryArgs, _: 
     let kind = ListKind::HistoryCategory;
     let answer = deletable(crm, kind, id, "The last history category cannot be deleted")?;
     delete_row(crm, kind, id);
-    Ok(Reply::One(answer.node(kind)))
+    Ok(Reply::One(answer.node(crm, kind)))
 }
 
 /// `GET history/category` (`CRMApi.ListItem.cs:982`).
@@ -356,8 +378,8 @@ pub(crate) fn reorder_task(crm: &mut Crm, args: ReorderTaskCategoriesArgs, call:
     reorder(crm, ListKind::TaskCategory, &args.titles, call)
 }
 
-/// `DELETE task/category/{id}` (`CRMApi.ListItem.cs:548`): a category with no tasks ignores
-/// `newcategoryid`, and no category has tasks yet.
+/// `DELETE task/category/{id}` (`CRMApi.ListItem.cs:548`): the answer is built after the tasks
+/// have moved, so it counts none.
 pub(crate) fn delete_task(crm: &mut Crm, args: DeleteTaskCategoryArgs, _: &Call) -> Outcome {
     let id = args.category_id;
     if id <= 0 || args.new_category_id < 0 {
@@ -365,8 +387,26 @@ pub(crate) fn delete_task(crm: &mut Crm, args: DeleteTaskCategoryArgs, _: &Call)
     }
     let kind = ListKind::TaskCategory;
     let answer = deletable(crm, kind, id, "The last task category cannot be deleted")?;
+    // `ChangeRelativeItemsLink` (`ListItemDao.cs:459`): tasks move to another existing entry
+    // (of any list); with no tasks, `newcategoryid` is not read.
+    if crm.tasks_in_category(id) > 0 {
+        let to = args.new_category_id;
+        if to == id {
+            return Err(ApiError::argument(
+                "Can't be deleted. There are some tasks with this category.",
+            ));
+        }
+        if !crm.list_items.contains(to) {
+            return Err(ApiError::argument("\r\nParameter name: toItemID"));
+        }
+        for (_, task) in crm.tasks.iter_mut() {
+            if task.category_id == id {
+                task.category_id = to;
+            }
+        }
+    }
     delete_row(crm, kind, id);
-    Ok(Reply::One(answer.node(kind)))
+    Ok(Reply::One(answer.node(crm, kind)))
 }
 
 /// `GET task/category/{id}` (`CRMApi.ListItem.cs:960`): any list's entry, as a task category.
@@ -376,7 +416,7 @@ pub(crate) fn get_task(crm: &mut Crm, args: GetTaskCategoryArgs, _: &Call) -> Ou
         return Err(ApiError::ARGUMENT);
     }
     let row = crm.list_items.get(id).ok_or(ApiError::NOT_FOUND)?;
-    Ok(Reply::One(Read::from_row(id, row).task()))
+    Ok(Reply::One(Read::from_row(id, row).task(crm)))
 }
 
 /// `GET task/category` (`CRMApi.ListItem.cs:1008`).

@@ -14,3 +14,4 @@ pub(crate) mod custom_field;
 pub(crate) mod opportunity;
 pub(crate) mod opportunity_stage;
 pub(crate) mod tag;
+pub(crate) mod task;

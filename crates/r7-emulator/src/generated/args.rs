@@ -1454,3 +1454,311 @@ impl RemoveContactGroupTagArgs {
         })
     }
 }
+/// The arguments of `GetTask`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetTaskArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+}
+impl GetTaskArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetTaskArgs {
+            task_id: params.int("taskid")?,
+        })
+    }
+}
+/// The arguments of `ListTasks`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListTasksArgs {
+    /// `responsibleid` (`Guid`).
+    pub(crate) responsible_id: Uuid,
+    /// `categoryid` (`int`).
+    pub(crate) category_id: i64,
+    /// `isClosed` (`bool?`).
+    pub(crate) is_closed: Option<bool>,
+    /// `fromDate` (`ApiDateTime`).
+    pub(crate) from_date: Option<ApiDateTime>,
+    /// `toDate` (`ApiDateTime`).
+    pub(crate) to_date: Option<ApiDateTime>,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+}
+impl ListTasksArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListTasksArgs {
+            responsible_id: params.guid("responsibleid")?,
+            category_id: params.int("categoryid")?,
+            is_closed: params.opt_bool("isClosed")?,
+            from_date: params.date("fromDate", offset)?,
+            to_date: params.date("toDate", offset)?,
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+        })
+    }
+}
+/// The arguments of `ReopenTask`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReopenTaskArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+}
+impl ReopenTaskArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReopenTaskArgs {
+            task_id: params.int("taskid")?,
+        })
+    }
+}
+/// The arguments of `CloseTask`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CloseTaskArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+}
+impl CloseTaskArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CloseTaskArgs {
+            task_id: params.int("taskid")?,
+        })
+    }
+}
+/// The arguments of `DeleteTask`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteTaskArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+}
+impl DeleteTaskArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteTaskArgs {
+            task_id: params.int("taskid")?,
+        })
+    }
+}
+/// The arguments of `CreateTask`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateTaskArgs {
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `deadline` (`ApiDateTime`).
+    pub(crate) deadline: Option<ApiDateTime>,
+    /// `responsibleId` (`Guid`).
+    pub(crate) responsible_id: Uuid,
+    /// `categoryId` (`int`).
+    pub(crate) category_id: i64,
+    /// `contactId` (`int`).
+    pub(crate) contact_id: i64,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityId` (`int`).
+    pub(crate) entity_id: i64,
+    /// `isNotify` (`bool`).
+    pub(crate) is_notify: bool,
+    /// `alertValue` (`int`).
+    pub(crate) alert_value: i64,
+}
+impl CreateTaskArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateTaskArgs {
+            title: params.string("title"),
+            description: params.string("description"),
+            deadline: params.date("deadline", offset)?,
+            responsible_id: params.guid("responsibleId")?,
+            category_id: params.int("categoryId")?,
+            contact_id: params.int("contactId")?,
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityId")?,
+            is_notify: params.bool("isNotify")?,
+            alert_value: params.int("alertValue")?,
+        })
+    }
+}
+/// The arguments of `CreateTasksForContacts`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateTasksForContactsArgs {
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `deadline` (`ApiDateTime`).
+    pub(crate) deadline: Option<ApiDateTime>,
+    /// `responsibleId` (`Guid`).
+    pub(crate) responsible_id: Uuid,
+    /// `categoryId` (`int`).
+    pub(crate) category_id: i64,
+    /// `contactId` (`IEnumerable<int>`).
+    pub(crate) contact_ids: Vec<i64>,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityId` (`int`).
+    pub(crate) entity_id: i64,
+    /// `isNotify` (`bool`).
+    pub(crate) is_notify: bool,
+    /// `alertValue` (`int`).
+    pub(crate) alert_value: i64,
+}
+impl CreateTasksForContactsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateTasksForContactsArgs {
+            title: params.string("title"),
+            description: params.string("description"),
+            deadline: params.date("deadline", offset)?,
+            responsible_id: params.guid("responsibleId")?,
+            category_id: params.int("categoryId")?,
+            contact_ids: params.ints("contactId")?,
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityId")?,
+            is_notify: params.bool("isNotify")?,
+            alert_value: params.int("alertValue")?,
+        })
+    }
+}
+/// The arguments of `UpdateTask`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateTaskArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `deadline` (`ApiDateTime`).
+    pub(crate) deadline: Option<ApiDateTime>,
+    /// `responsibleid` (`Guid`).
+    pub(crate) responsible_id: Uuid,
+    /// `categoryid` (`int`).
+    pub(crate) category_id: i64,
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityid` (`int`).
+    pub(crate) entity_id: i64,
+    /// `isNotify` (`bool`).
+    pub(crate) is_notify: bool,
+    /// `alertValue` (`int`).
+    pub(crate) alert_value: i64,
+}
+impl UpdateTaskArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateTaskArgs {
+            task_id: params.int("taskid")?,
+            title: params.string("title"),
+            description: params.string("description"),
+            deadline: params.date("deadline", offset)?,
+            responsible_id: params.guid("responsibleid")?,
+            category_id: params.int("categoryid")?,
+            contact_id: params.int("contactid")?,
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityid")?,
+            is_notify: params.bool("isNotify")?,
+            alert_value: params.int("alertValue")?,
+        })
+    }
+}
+/// The arguments of `SetTaskCreationDate`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetTaskCreationDateArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+    /// `creationDate` (`ApiDateTime`).
+    pub(crate) creation_date: Option<ApiDateTime>,
+}
+impl SetTaskCreationDateArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetTaskCreationDateArgs {
+            task_id: params.int("taskid")?,
+            creation_date: params.date("creationDate", offset)?,
+        })
+    }
+}
+/// The arguments of `SetTaskLastModifiedDate`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetTaskLastModifiedDateArgs {
+    /// `taskid` (`int`).
+    pub(crate) task_id: i64,
+    /// `lastModifedDate` (`ApiDateTime`).
+    pub(crate) last_modified_date: Option<ApiDateTime>,
+}
+impl SetTaskLastModifiedDateArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetTaskLastModifiedDateArgs {
+            task_id: params.int("taskid")?,
+            last_modified_date: params.date("lastModifedDate", offset)?,
+        })
+    }
+}

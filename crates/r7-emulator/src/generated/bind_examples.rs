@@ -107,13 +107,13 @@ fn create_task_category_1() {
 fn update_task_category_1() {
     use r7_proto::crm::category::*;
     let endpoint: UpdateTaskCategory = UpdateTaskCategory::new(
-        ListItemId::new(1),
-        "Call",
+        ListItemId::new(2),
+        "Deal",
     );
     let params = crate::binder::sent(&endpoint);
     let args = super::args::UpdateTaskCategoryArgs::bind(&params, 180).expect("binds");
-    assert_eq!(args.category_id, 1, "id");
-    assert_eq!(args.title, Some("Call".to_owned()), "title");
+    assert_eq!(args.category_id, 2, "id");
+    assert_eq!(args.title, Some("Deal".to_owned()), "title");
 }
 /// UpdateTaskCategoryIcon (from the emulator's seed: a task category's icon).
 #[test]
@@ -802,4 +802,170 @@ fn remove_contact_group_tag_1() {
     assert_eq!(args.entity_type, Some("company".to_owned()), "entityType");
     assert_eq!(args.entity_id, 101, "entityid");
     assert_eq!(args.tag_name, Some("Клиент".to_owned()), "tagName");
+}
+/// GetTask (from the emulator's seed: a task for a person and a deal).
+#[test]
+fn get_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: GetTask = GetTask::new(TaskId::new(1));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetTaskArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.task_id, 1, "taskid");
+}
+/// ListTasks (from the emulator's seed: the open tasks of a deal).
+#[test]
+fn list_tasks_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: ListTasks = ListTasks::new()
+        .is_closed(false)
+        .entity_type(TaskFilterEntity::Opportunity)
+        .entity_id(1235);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListTasksArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.is_closed, Some(false), "isClosed");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityid");
+}
+/// ReopenTask (from the emulator's seed: a done task reopened).
+#[test]
+fn reopen_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: ReopenTask = ReopenTask::new(TaskId::new(2));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReopenTaskArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.task_id, 2, "taskid");
+}
+/// CloseTask (from the emulator's seed: a task done).
+#[test]
+fn close_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: CloseTask = CloseTask::new(TaskId::new(1));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CloseTaskArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.task_id, 1, "taskid");
+}
+/// DeleteTask (from the emulator's seed: a task deleted).
+#[test]
+fn delete_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: DeleteTask = DeleteTask::new(TaskId::new(3));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteTaskArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.task_id, 3, "taskid");
+}
+/// CreateTask (from the emulator's seed: a call for a person and a deal).
+#[test]
+fn create_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: CreateTask = CreateTask::new(
+            "Call back",
+            ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00").expect("a date"),
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+            ListItemId::new(1),
+        )
+        .contact_id(ContactId::new(102))
+        .entity_type(TaskLinkType::Opportunity)
+        .entity_id(1235);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateTaskArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.title, Some("Call back".to_owned()), "title");
+    assert_eq!(
+        args.deadline, Some(ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00")
+        .expect("a date")), "deadline"
+    );
+    assert_eq!(
+        args.responsible_id, "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse:: < Uuid > ()
+        .expect("a GUID"), "responsibleId"
+    );
+    assert_eq!(args.category_id, 1, "categoryId");
+    assert_eq!(args.contact_id, 102, "contactId");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityId");
+}
+/// CreateTasksForContacts (from the emulator's seed: one task for two people).
+#[test]
+fn create_tasks_for_contacts_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: CreateTasksForContacts = CreateTasksForContacts::new(
+        "Send offer",
+        ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00").expect("a date"),
+        "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        ListItemId::new(4),
+        [ContactId::new(102), ContactId::new(104)],
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateTasksForContactsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.title, Some("Send offer".to_owned()), "title");
+    assert_eq!(
+        args.deadline, Some(ApiDateTime::parse("2025-07-01T10:00:00.0000000+03:00")
+        .expect("a date")), "deadline"
+    );
+    assert_eq!(
+        args.responsible_id, "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse:: < Uuid > ()
+        .expect("a GUID"), "responsibleId"
+    );
+    assert_eq!(args.category_id, 4, "categoryId");
+    assert_eq!(args.contact_ids, vec![102, 104], "contactId");
+}
+/// UpdateTask (from the emulator's seed: a task moved a week).
+#[test]
+fn update_task_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: UpdateTask = UpdateTask::new(
+            TaskId::new(1),
+            "Call back",
+            ApiDateTime::parse("2025-07-08T10:00:00.0000000+03:00").expect("a date"),
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+            ListItemId::new(1),
+        )
+        .contact_id(ContactId::new(102));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateTaskArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.task_id, 1, "taskid");
+    assert_eq!(args.title, Some("Call back".to_owned()), "title");
+    assert_eq!(
+        args.deadline, Some(ApiDateTime::parse("2025-07-08T10:00:00.0000000+03:00")
+        .expect("a date")), "deadline"
+    );
+    assert_eq!(
+        args.responsible_id, "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse:: < Uuid > ()
+        .expect("a GUID"), "responsibleid"
+    );
+    assert_eq!(args.category_id, 1, "categoryid");
+    assert_eq!(args.contact_id, 102, "contactid");
+}
+/// SetTaskCreationDate (from the emulator's seed: a task created earlier).
+#[test]
+fn set_task_creation_date_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: SetTaskCreationDate = SetTaskCreationDate::new(
+        TaskId::new(1),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetTaskCreationDateArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.task_id, 1, "taskid");
+    assert_eq!(
+        args.creation_date, Some(ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00")
+        .expect("a date")), "creationDate"
+    );
+}
+/// SetTaskLastModifiedDate (from the emulator's seed: a task touched earlier).
+#[test]
+fn set_task_last_modified_date_1() {
+    use r7_proto::crm::task::*;
+    let endpoint: SetTaskLastModifiedDate = SetTaskLastModifiedDate::new(
+        TaskId::new(1),
+        ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date"),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetTaskLastModifiedDateArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.task_id, 1, "taskid");
+    assert_eq!(
+        args.last_modified_date,
+        Some(ApiDateTime::parse("2024-01-15T10:00:00.0000000+03:00").expect("a date")),
+        "lastModifedDate"
+    );
 }

@@ -571,6 +571,97 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::tag::remove_from_group(crm, args, call)
             }
         }
+        EndpointId::GetTask => {
+            |crm, call| {
+                let args = args::GetTaskArgs::bind(&call.params, crm.utc_offset())?;
+                ops::get::<r7_model::Task>(crm, args.task_id, true)
+            }
+        }
+        EndpointId::ListTasks => {
+            |crm, call| {
+                let args = args::ListTasksArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::task::list(crm, args, call)
+            }
+        }
+        EndpointId::ReopenTask => {
+            |crm, call| {
+                let args = args::ReopenTaskArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::task::reopen(crm, args, call)
+            }
+        }
+        EndpointId::CloseTask => {
+            |crm, call| {
+                let args = args::CloseTaskArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::task::close(crm, args, call)
+            }
+        }
+        EndpointId::DeleteTask => {
+            |crm, call| {
+                let args = args::DeleteTaskArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::task::delete(crm, args, call)
+            }
+        }
+        EndpointId::CreateTask => {
+            |crm, call| {
+                let args = args::CreateTaskArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::task::create(crm, args, call)
+            }
+        }
+        EndpointId::CreateTasksForContacts => {
+            |crm, call| {
+                let args = args::CreateTasksForContactsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::task::create_for_contacts(crm, args, call)
+            }
+        }
+        EndpointId::UpdateTask => {
+            |crm, call| {
+                let args = args::UpdateTaskArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::task::update(crm, args, call)
+            }
+        }
+        EndpointId::SetTaskCreationDate => {
+            |crm, call| {
+                let args = args::SetTaskCreationDateArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                ops::set_field::<
+                    r7_model::Task,
+                    _,
+                    _,
+                >(
+                    crm,
+                    args.task_id,
+                    false,
+                    |row| &mut row.created,
+                    args.creation_date,
+                    true,
+                )
+            }
+        }
+        EndpointId::SetTaskLastModifiedDate => {
+            |crm, call| {
+                let args = args::SetTaskLastModifiedDateArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                ops::set_field::<
+                    r7_model::Task,
+                    _,
+                    _,
+                >(
+                    crm,
+                    args.task_id,
+                    false,
+                    |row| &mut row.last_modified,
+                    args.last_modified_date,
+                    true,
+                )
+            }
+        }
         _ => return None,
     };
     Some(handler)

@@ -548,3 +548,118 @@ impl Serialize for WireList<'_, Tag> {
         write_tag(self.0, true, serializer)
     }
 }
+fn write_task_contact<S: Serializer>(
+    v: &TaskContact,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.email) {
+        map.serialize_entry("email", &v.email.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.small_foto_url) {
+        map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
+    }
+    if !is_default(&v.medium_foto_url) {
+        map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
+    }
+    map.serialize_entry("displayName", &v.display_name)?;
+    map.serialize_entry("isCompany", &v.is_company)?;
+    if !is_default(&v.access_list) {
+        map.serialize_entry("accessList", &Wire(&v.access_list))?;
+    }
+    map.serialize_entry("isPrivate", &v.is_private)?;
+    map.serialize_entry("isShared", &v.is_shared)?;
+    map.serialize_entry("shareType", &v.share_type)?;
+    map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
+    map.serialize_entry("canEdit", &v.can_edit)?;
+    map.serialize_entry("canDelete", &v.can_delete)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, TaskContact> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task_contact(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, TaskContact> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task_contact(self.0, true, serializer)
+    }
+}
+fn write_linked_entity<S: Serializer>(
+    v: &LinkedEntity,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("entityType", &v.entity_type)?;
+    map.serialize_entry("entityId", &v.entity_id)?;
+    map.serialize_entry("entityTitle", &v.entity_title)?;
+    map.end()
+}
+impl Serialize for Wire<'_, LinkedEntity> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_linked_entity(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, LinkedEntity> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_linked_entity(self.0, true, serializer)
+    }
+}
+fn write_task<S: Serializer>(
+    v: &Task,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.create_by) {
+        map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.created) {
+        map.serialize_entry("created", &v.created)?;
+    }
+    if !is_default(&v.contact) {
+        map.serialize_entry("contact", &v.contact.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.deadline) {
+        map.serialize_entry("deadLine", &v.deadline)?;
+    }
+    if !is_default(&v.alert_value) {
+        map.serialize_entry("alertValue", &v.alert_value)?;
+    }
+    if !is_default(&v.responsible) {
+        map.serialize_entry("responsible", &v.responsible.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.is_closed) {
+        map.serialize_entry("isClosed", &v.is_closed)?;
+    }
+    if !is_default(&v.category) {
+        map.serialize_entry("category", &v.category.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.entity) {
+        map.serialize_entry("entity", &v.entity.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.can_edit) {
+        map.serialize_entry("canEdit", &v.can_edit)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, Task> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, Task> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task(self.0, true, serializer)
+    }
+}

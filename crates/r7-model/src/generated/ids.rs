@@ -27,6 +27,9 @@ crate::id::int_id! {
     " The id of an entry of a configurable list, such as a contact status ([`ListItem`])."]
     ListItemId
 }
+crate::id::int_id! {
+    #[doc = " The id of a task ([`Task`])."] TaskId
+}
 crate::id::guid_id! {
     #[doc = " The id of a portal user ([`Employee`])."] UserId
 }

@@ -18,3 +18,5 @@ mod opportunity;
 pub use opportunity::*;
 mod tag;
 pub use tag::*;
+mod task;
+pub use task::*;

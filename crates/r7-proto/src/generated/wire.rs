@@ -69,6 +69,16 @@ impl Segment for ListItemId {
         let _ = write!(out, "{self}");
     }
 }
+impl WireValue for TaskId {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.text(name, self.to_string());
+    }
+}
+impl Segment for TaskId {
+    fn write_segment(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
 impl WireValue for UserId {
     fn write(&self, name: &'static str, form: &mut Form) {
         form.text(name, self.to_string());
@@ -226,6 +236,27 @@ impl FromEnvelope for OpportunityStage {
 impl FromEnvelope for Tag {
     type Payload = Tag;
     fn from_envelope(payload: Option<Tag>, _: PageInfo) -> Option<Tag> {
+        payload
+    }
+}
+impl FromEnvelope for TaskContact {
+    type Payload = TaskContact;
+    fn from_envelope(payload: Option<TaskContact>, _: PageInfo) -> Option<TaskContact> {
+        payload
+    }
+}
+impl FromEnvelope for LinkedEntity {
+    type Payload = LinkedEntity;
+    fn from_envelope(
+        payload: Option<LinkedEntity>,
+        _: PageInfo,
+    ) -> Option<LinkedEntity> {
+        payload
+    }
+}
+impl FromEnvelope for Task {
+    type Payload = Task;
+    fn from_envelope(payload: Option<Task>, _: PageInfo) -> Option<Task> {
         payload
     }
 }

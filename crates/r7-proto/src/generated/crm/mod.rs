@@ -17,3 +17,5 @@ pub mod opportunity;
 pub mod opportunity_stage;
 /// The `tag` endpoints (`spec/crm/endpoints/tag.toml`).
 pub mod tag;
+/// The `task` endpoints (`spec/crm/endpoints/task.toml`).
+pub mod task;
