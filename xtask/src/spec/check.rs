@@ -470,6 +470,16 @@ fn check_endpoint(
             fail(format!("sort_by `{sort}` is not a [[sort]] of this file"));
         }
     }
+    // A choice is generated into its own file's module, so only that file's routes see it.
+    for param in &endpoint.params {
+        let name = param.type_ref().name;
+        if spec.choice(&name).is_some() && !resource.choice.iter().any(|c| c.name == name) {
+            fail(format!(
+                "parameter `{}`: choice `{name}` is not a [[choice]] of this file",
+                param.wire()
+            ));
+        }
+    }
     // The server's routes that act on "everything that matches" are the non-GET ones with a
     // `filter` segment (opportunity/filter, contact/filter/access, case/filter/taglist, ...):
     // each must say so, so that an empty filter is refused before it acts on everything.

@@ -200,6 +200,19 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     ),
     (
+        "[[choice]]",
+        "`endpoints/<resource>.toml`: a fixed set of texts a parameter of the same file takes, generated as an enum; a route's alternation constraint (`{entityType:(contact|opportunity|case)}`) must be a choice with exactly its texts, in order",
+        &[
+            ("name", "Rust type name"),
+            ("source", "where the server reads the text"),
+            ("doc", "rustdoc of the type"),
+            (
+                "keys",
+                "`{ name, wire, doc }` each: variant, the text sent, rustdoc",
+            ),
+        ],
+    ),
+    (
         "[[endpoint]]",
         "`endpoints/<resource>.toml`: one route; generated into `r7_proto::crm::<resource>`",
         &[
@@ -450,6 +463,7 @@ mod tests {
             ("[[type.field]]", fields::<FieldDef>()),
             ("[[group]]", fields::<Group>()),
             ("[[sort]]", fields::<Sort>()),
+            ("[[choice]]", fields::<Sort>()),
             ("[[endpoint]]", fields::<Endpoint>()),
             ("[[endpoint.param]]", fields::<Param>()),
             ("[endpoint.emulator]", fields::<Emulated>()),

@@ -157,6 +157,7 @@ fn real() -> Sources {
         ("DELETE", "thing/filter", "CRMApi.Things.cs:20"),
         ("PUT", "thing/filter", "CRMApi.Things.cs:20"),
         ("GET", "thing/filter", "CRMApi.Things.cs:20"),
+        ("GET", "{kind:(a|b)}/x", "CRMApi.Things.cs:40"),
         ("GET", "thing", "CRMApi.Things.cs:31"),
     ]
     .map(|(method, route, source)| {
@@ -1212,4 +1213,71 @@ fn the_inventory_has_every_route_of_the_server_once() {
             "{route:?}"
         );
     }
+}
+
+#[test]
+fn a_choice_is_used_by_its_own_file_and_matches_the_route() {
+    // A choice of tag.toml in another file's route.
+    let borrowed = GOOD.replacen(
+        "name = \"full\"\nin = \"query\"\ntype = \"bool\"\nbinding = \"bool\"",
+        "name = \"full\"\nin = \"query\"\ntype = \"TagEntityType\"\nbinding = \"string\"",
+        1,
+    );
+    assert_eq!(
+        thing(&borrowed),
+        one(
+            THING,
+            3,
+            "endpoint GetThing",
+            "parameter `full`: choice `TagEntityType` is not a [[choice]] of this file"
+        )
+    );
+}
+
+#[test]
+fn an_alternation_in_the_route_is_a_choice_with_its_texts() {
+    let route = |ty: &str| {
+        format!(
+            r#"# A test resource.
+[[choice]]
+name = "ThingKind"
+source = "CRMApi.Things.cs:40"
+doc = "Kinds."
+keys = [{{ name = "A", wire = "a", doc = "A." }}, {{ name = "C", wire = "c", doc = "C." }}]
+
+[[endpoint]]
+name = "GetKinds"
+method = "GET"
+path = "api/2.0/crm/{{kind:(a|b)}}/x"
+source = "CRMApi.Things.cs:40"
+output = "Opportunity"
+doc = "Reads kinds."
+[[endpoint.param]]
+name = "kind"
+in = "path"
+type = "{ty}"
+binding = "string"
+required = true
+doc = "The kind."
+"#
+        )
+    };
+    assert_eq!(
+        thing(&route("string")),
+        one(
+            THING,
+            9,
+            "endpoint GetKinds",
+            "placeholder `kind` allows only [\"a\", \"b\"]: its parameter's type is a [[choice]] of those"
+        )
+    );
+    assert_eq!(
+        thing(&route("ThingKind")),
+        one(
+            THING,
+            9,
+            "endpoint GetKinds",
+            "placeholder `kind`: choice `ThingKind` has [\"a\", \"c\"], the route allows [\"a\", \"b\"]"
+        )
+    );
 }
