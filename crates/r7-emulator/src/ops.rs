@@ -136,7 +136,8 @@ fn check_positive(positive: bool, ids: &[i64]) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn as_u64(n: usize) -> u64 {
+/// A count as the envelope writes it.
+pub(crate) fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 

@@ -14,7 +14,8 @@ use crate::generated::args::{
 };
 use crate::generated::{Wire, WireList};
 use crate::ops::{
-    Call, Entity, Filtered, Linked, Outcome, Sorted, Written, list_of, smart_list, unique_sorted,
+    Call, Entity, Filtered, Linked, Outcome, Sorted, Written, as_u64, list_of, smart_list,
+    unique_sorted,
 };
 use crate::store::{Crm, DealRow, FieldEntity, Table};
 use crate::wire::{ApiError, Node, Reply, to_node};
@@ -364,10 +365,6 @@ impl Sorted for Opportunity {
     fn sort(crm: &Crm, ids: &mut [i64], key: OpportunitySortBy, descending: bool) {
         sort_deals(crm, ids, Some(key), descending);
     }
-}
-
-fn as_u64(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 fn read_all(crm: &Crm, ids: &[i64]) -> Vec<Opportunity> {
