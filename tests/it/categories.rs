@@ -47,6 +47,13 @@ async fn categories(format: Format) {
         .collect();
     assert_eq!(titles, ["Note", "Email", "Phone call", "Appointment"]);
     assert_eq!(history.items[0].id, 20);
+    // Each counts the seed's events in it.
+    let counts: Vec<i64> = history
+        .items
+        .iter()
+        .map(|c| c.relative_items_count)
+        .collect();
+    assert_eq!(counts, [2, 1, 1, 0]);
 
     // A new category goes last; the answer is what was sent, with no position and no colour.
     let visit = client
@@ -157,6 +164,25 @@ async fn categories(format: Format) {
     assert_eq!(deleted.title.as_deref(), Some("Site visit"));
     let (status, _) = refused(client.send(&GetTaskCategory::new(visit.id)).await);
     assert_eq!(status, 404);
+    // A history category in use is neither changed nor deleted, and nothing takes over its
+    // events: they go first.
+    let in_use = "There are some history events with this category.";
+    let (status, message) = refused(client.send(&DeleteHistoryCategory::new(22)).await);
+    assert_eq!(
+        (status, message),
+        (400, format!("Can't be deleted. {in_use}"))
+    );
+    let (status, message) = refused(client.send(&UpdateHistoryCategory::new(22, "Call")).await);
+    assert_eq!(
+        (status, message),
+        (400, format!("Can't be edited. {in_use}"))
+    );
+    for event in 1..=4 {
+        client
+            .send(&r7_proto::crm::history::DeleteHistoryEvent::new(event))
+            .await
+            .expect("event deleted");
+    }
     for id in [20, 21, 22] {
         client
             .send(&DeleteHistoryCategory::new(id))

@@ -8,6 +8,7 @@ mod e2e;
 mod each;
 mod endpoints;
 mod faults;
+mod history;
 // prettyplease formats the generated tests; rustfmt would format them differently.
 #[rustfmt::skip]
 mod generated;

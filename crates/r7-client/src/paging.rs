@@ -13,7 +13,8 @@ pub const MAX_PAGE_SIZE: u64 = 1000;
 /// It starts at the endpoint's `start_index` (or 0) with its `count` (or the default page size,
 /// limited to 1..=[`MAX_PAGE_SIZE`]) and computes each next `startIndex` itself as start +
 /// items received (the server's `nextIndex` is one too high). It stops after a short or empty
-/// page, or once `total` is reached.
+/// page, or once `total` is reached where `total` counts every item
+/// ([`Paged::TOTAL_COUNTS_ALL`]).
 ///
 /// A portal, or a cache in front of it, that ignores `startIndex` would make the walk go on for
 /// ever. [`PageWalk::accept`] stops it with [`Error::Paging`] when an answer names another
@@ -80,8 +81,9 @@ where
         let received = page.items.len() as u64;
         // No next offset past u64::MAX: nothing more can be asked for.
         let next = start.checked_add(received);
+        let total = page.total.filter(|_| E::TOTAL_COUNTS_ALL);
         let more = received == self.size
-            && next.is_some_and(|next| page.total.is_none_or(|total| next < total));
+            && next.is_some_and(|next| total.is_none_or(|total| next < total));
         self.start = next.filter(|_| more);
         self.previous = ends;
         Ok(())

@@ -61,6 +61,11 @@ impl<R> Table<R> {
         self.rows.remove(&id)
     }
 
+    /// Deletes the rows `keep` says no to (a `DELETE ... WHERE`).
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&R) -> bool) {
+        self.rows.retain(|_, row| keep(row));
+    }
+
     /// Every id, ascending.
     pub(crate) fn ids(&self) -> Vec<i64> {
         self.rows.keys().copied().collect()
@@ -237,7 +242,7 @@ pub(crate) struct TaskRow {
     /// 0 for none.
     pub(crate) contact_id: i64,
     /// The deal or case it belongs to, with its id; `None` for neither.
-    pub(crate) entity: Option<(TaskLink, i64)>,
+    pub(crate) entity: Option<(EntityLink, i64)>,
     pub(crate) is_closed: bool,
     pub(crate) alert_value: i32,
     pub(crate) created: Option<ApiDateTime>,
@@ -246,11 +251,28 @@ pub(crate) struct TaskRow {
     pub(crate) last_modified: Option<ApiDateTime>,
 }
 
-/// What a task can belong to besides its contact (`EntityType` Opportunity 1, Case 7).
+/// What a task or a history event can belong to besides its contact (`EntityType`
+/// Opportunity 1, Case 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TaskLink {
+pub(crate) enum EntityLink {
     Opportunity,
     Case,
+}
+
+/// An event of the history (`crm_relationship_event`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct HistoryRow {
+    /// 0 for none.
+    pub(crate) contact_id: i64,
+    /// The deal or case it is on, with its id; `None` for neither.
+    pub(crate) entity: Option<(EntityLink, i64)>,
+    pub(crate) content: String,
+    /// Any list's entry, or a system category (negative).
+    pub(crate) category_id: i64,
+    pub(crate) created: Option<ApiDateTime>,
+    pub(crate) created_by: Uuid,
+    /// The Documents files attached (`RelationshipEvent_<id>` tags), which need not exist.
+    pub(crate) file_ids: Vec<i64>,
 }
 
 /// A tag (`crm_tag`).
@@ -366,6 +388,7 @@ pub(crate) struct Crm {
     /// The entries of the configurable lists.
     pub(crate) list_items: Table<ListItemRow>,
     pub(crate) tasks: Table<TaskRow>,
+    pub(crate) history: Table<HistoryRow>,
     /// Users the portal knows, the current user first.
     pub(crate) employees: Vec<Employee>,
     /// The currencies the portal knows (`crm_currency_info`).
@@ -461,6 +484,7 @@ impl Crm {
         }
         crm.put_default_categories();
         crm.put_seed_tasks();
+        crm.put_seed_history();
         for (deal, tags) in seed.deal_tags {
             for tag in tags {
                 let id = crm.tags.find_or_insert(TagKind::Opportunity, &tag);
@@ -527,7 +551,7 @@ impl Crm {
                 deadline: at("2024-04-10T11:00:00.0000000+03:00"),
                 category_id: 1,
                 contact_id: 102,
-                entity: Some((TaskLink::Opportunity, 1235)),
+                entity: Some((EntityLink::Opportunity, 1235)),
                 alert_value: 30,
                 created: at("2024-03-20T09:15:00.0000000+03:00"),
                 ..TaskRow::default()
@@ -554,6 +578,48 @@ impl Crm {
             task.responsible = me;
             task.created_by = me;
             self.tasks.insert(id, task);
+        }
+    }
+
+    /// A few history events: a call on a person about a deal, a note on a company, a note on
+    /// a person alone and an e-mail on a deal with no contact.
+    fn put_seed_history(&mut self) {
+        let me = self.me().id.get();
+        let at = |text: &str| ApiDateTime::parse(text).ok();
+        let events = [
+            HistoryRow {
+                contact_id: 102,
+                entity: Some((EntityLink::Opportunity, 1235)),
+                content: "Обсудили сроки поставки".into(),
+                category_id: 22,
+                created: at("2024-03-21T10:00:00.0000000+03:00"),
+                ..HistoryRow::default()
+            },
+            HistoryRow {
+                contact_id: 101,
+                content: "Компания расширяет отдел продаж".into(),
+                category_id: 20,
+                created: at("2024-03-15T16:30:00.0000000+03:00"),
+                ..HistoryRow::default()
+            },
+            HistoryRow {
+                contact_id: 104,
+                content: "Prefers e-mail to calls".into(),
+                category_id: 20,
+                created: at("2024-02-02T12:00:00.0000000+03:00"),
+                ..HistoryRow::default()
+            },
+            HistoryRow {
+                entity: Some((EntityLink::Opportunity, 1234)),
+                content: "Sent the hotel catalogue draft".into(),
+                category_id: 21,
+                created: at("2024-04-05T09:45:00.0000000+03:00"),
+                ..HistoryRow::default()
+            },
+        ];
+        for (id, mut event) in (1..).zip(events) {
+            event.created_by = me;
+            self.history.insert(id, event);
         }
     }
 
@@ -778,6 +844,22 @@ impl Crm {
     }
 
     /// How many tasks are in a category (`GetRelativeItemsCount`, `ListItemDao.cs:295`).
+    /// How many rows use a list's entry (`GetRelativeItemsCount`, `ListItemDao.cs:285`): tasks
+    /// for a task category, events for a history category.
+    pub(crate) fn related_items(&self, kind: ListKind, item: i64) -> i64 {
+        match kind {
+            ListKind::TaskCategory => self.tasks_in_category(item),
+            ListKind::HistoryCategory => {
+                let n = self
+                    .history
+                    .iter()
+                    .filter(|(_, e)| e.category_id == item)
+                    .count();
+                i64::try_from(n).unwrap_or(i64::MAX)
+            }
+        }
+    }
+
     pub(crate) fn tasks_in_category(&self, category: i64) -> i64 {
         let n = self
             .tasks

@@ -91,6 +91,12 @@ pub trait Endpoint {
 
 /// A list endpoint that takes the server's paging parameters (`startIndex`, `count`).
 pub trait Paged: Endpoint + Clone {
+    /// Whether the answer's `total` is the number of items in all pages. It is not where the
+    /// method leaves `total` to the server's framework, which sets it only on a full page and
+    /// then to one more than the page (`GET history/filter`); a walk through the pages must
+    /// then go on until a page comes back short.
+    const TOTAL_COUNTS_ALL: bool = true;
+
     /// The requested offset (`startIndex`), if set.
     fn page_start(&self) -> Option<u64>;
 

@@ -32,27 +32,27 @@ async fn create_history_category_1_against_the_emulator() {
     );
     support::assert_emulated(&endpoint).await;
 }
-/// UpdateHistoryCategory (from the emulator's seed: a history category renamed).
+/// UpdateHistoryCategory (from the emulator's seed: a history category no event uses renamed).
 #[test]
 fn update_history_category_1() {
     use r7_proto::crm::category::*;
     let endpoint: UpdateHistoryCategory = UpdateHistoryCategory::new(
-        ListItemId::new(20),
-        "Memo",
+        ListItemId::new(23),
+        "Meeting",
     );
     support::assert_request(
         &endpoint,
-        "PUT api/2.0/crm/history/category/20.json",
-        Some("title=Memo"),
+        "PUT api/2.0/crm/history/category/23.json",
+        Some("title=Meeting"),
     );
 }
-/// UpdateHistoryCategory (from the emulator's seed: a history category renamed), sent to the emulator in both formats.
+/// UpdateHistoryCategory (from the emulator's seed: a history category no event uses renamed), sent to the emulator in both formats.
 #[tokio::test]
 async fn update_history_category_1_against_the_emulator() {
     use r7_proto::crm::category::*;
     let endpoint: UpdateHistoryCategory = UpdateHistoryCategory::new(
-        ListItemId::new(20),
-        "Memo",
+        ListItemId::new(23),
+        "Meeting",
     );
     support::assert_emulated(&endpoint).await;
 }
@@ -470,6 +470,74 @@ async fn reorder_custom_fields_1_against_the_emulator() {
         [CustomFieldId::new(8), CustomFieldId::new(7)],
         CustomFieldEntityType::Opportunity,
     );
+    support::assert_emulated(&endpoint).await;
+}
+/// ListHistory (from the emulator's seed: the events of a deal).
+#[test]
+fn list_history_1() {
+    use r7_proto::crm::history::*;
+    let endpoint: ListHistory = ListHistory::new()
+        .entity_type(HistoryFilterEntity::Opportunity)
+        .entity_id(1235);
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/history/filter.json?entityType=opportunity&entityId=1235",
+        None,
+    );
+}
+/// ListHistory (from the emulator's seed: the events of a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_history_1_against_the_emulator() {
+    use r7_proto::crm::history::*;
+    let endpoint: ListHistory = ListHistory::new()
+        .entity_type(HistoryFilterEntity::Opportunity)
+        .entity_id(1235);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteHistoryEvent (from the emulator's seed: a note on a person deleted).
+#[test]
+fn delete_history_event_1() {
+    use r7_proto::crm::history::*;
+    let endpoint: DeleteHistoryEvent = DeleteHistoryEvent::new(HistoryEventId::new(3));
+    support::assert_request(&endpoint, "DELETE api/2.0/crm/history/3.json", None);
+}
+/// DeleteHistoryEvent (from the emulator's seed: a note on a person deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_history_event_1_against_the_emulator() {
+    use r7_proto::crm::history::*;
+    let endpoint: DeleteHistoryEvent = DeleteHistoryEvent::new(HistoryEventId::new(3));
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateHistoryEvent (from the emulator's seed: a call written on a person and a deal).
+#[test]
+fn create_history_event_1() {
+    use r7_proto::crm::history::*;
+    let endpoint: CreateHistoryEvent = CreateHistoryEvent::new(
+            "Called about delivery",
+            ListItemId::new(22),
+        )
+        .entity_type(HistoryLinkType::Opportunity)
+        .entity_id(1235)
+        .contact_id(ContactId::new(102));
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/history.json",
+        Some(
+            "entityType=opportunity&entityId=1235&contactId=102&content=Called%20about%20delivery&categoryId=22",
+        ),
+    );
+}
+/// CreateHistoryEvent (from the emulator's seed: a call written on a person and a deal), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_history_event_1_against_the_emulator() {
+    use r7_proto::crm::history::*;
+    let endpoint: CreateHistoryEvent = CreateHistoryEvent::new(
+            "Called about delivery",
+            ListItemId::new(22),
+        )
+        .entity_type(HistoryLinkType::Opportunity)
+        .entity_id(1235)
+        .contact_id(ContactId::new(102));
     support::assert_emulated(&endpoint).await;
 }
 /// GetOpportunity (from fixtures composed from OpportunityWrapper (tests/fixtures/README.md)).

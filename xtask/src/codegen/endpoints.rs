@@ -399,9 +399,15 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
             }
         }
     });
+    let total = (!e.total_counts_all).then(|| {
+        quote!(
+            const TOTAL_COUNTS_ALL: bool = false;
+        )
+    });
     let paged = e.paged.then(|| {
         quote! {
             impl Paged for #name {
+                #total
                 fn page_start(&self) -> Option<u64> { self.start_index }
                 fn page_size(&self) -> Option<u64> { self.count }
                 fn with_page(&self, start_index: u64, count: u64) -> Self {
@@ -513,7 +519,7 @@ fn validate(spec: &Spec, e: &Endpoint) -> Option<TokenStream> {
         let f = ident(&p.field());
         let wire = p.wire();
         let int_id = matches!(spec.base(&t.name), Some(Base::Id(n)) if spec.id_def(&n).is_some_and(|d| d.repr == "int"));
-        if int_id {
+        if int_id && !p.negative {
             checks.push(match (t.shape, p.required) {
                 (Shape::List, _) => quote!(for id in &self.#f { check::id(#wire, id.get())?; }),
                 (_, true) => quote!(check::id(#wire, self.#f.get())?;),

@@ -65,6 +65,8 @@ fn ids(spec: &Spec) -> TokenStream {
         let d = doc(&id.doc);
         if id.repr == "guid" {
             quote!(crate::id::guid_id! { #d #name })
+        } else if id.repr == "key" {
+            quote!(crate::id::key_id! { #d #name })
         } else {
             quote!(crate::id::int_id! { #d #name })
         }

@@ -38,12 +38,12 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                 "the name is used twice in the spec".into(),
             );
         }
-        if !["int", "guid"].contains(&id.repr.as_str()) {
+        if !["int", "guid", "key"].contains(&id.repr.as_str()) {
             at(
                 &ids_file,
                 &id.name,
                 "id",
-                format!("repr `{}` is not int or guid", id.repr),
+                format!("repr `{}` is not int, guid or key", id.repr),
             );
         }
         if !is_type_name(&id.name) || !id.name.ends_with("Id") {
@@ -376,6 +376,11 @@ fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
                 known.join(", ")
             ));
         }
+        Some(Base::Id(id)) if spec.ids.iter().any(|i| i.name == id && i.repr == "key") => {
+            fail(format!(
+                "{what}: `{id}` is a `key` id, which only wire types hold; no parameter takes one"
+            ));
+        }
         _ if t.shape == Shape::Option => {
             fail(format!(
                 "{what}: a parameter is optional by `required`, not by `?`"
@@ -385,6 +390,10 @@ fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
     }
     if param.allowed.is_some() && t.name != "string" {
         fail(format!("{what}: allowed values need type string"));
+    }
+    let int_id = matches!(spec.base(&t.name), Some(Base::Id(n)) if spec.id_def(&n).is_some_and(|d| d.repr == "int"));
+    if param.negative && !int_id {
+        fail(format!("{what}: `negative` is for an `int` id"));
     }
     if param.nonempty && !(t.name == "string" || t.shape == Shape::List) {
         fail(format!("{what}: nonempty applies to strings and lists"));
@@ -461,6 +470,9 @@ fn check_endpoint(
         .is_some_and(|t| t.shape == Shape::List);
     if endpoint.paged && (endpoint.method != "GET" || !is_list) {
         fail("only a GET returning a list can be paged".into());
+    }
+    if !endpoint.total_counts_all && !endpoint.paged {
+        fail("total_counts_all needs paged = true".into());
     }
     if let Some(sort) = &endpoint.sort_by {
         if !endpoint.paged {

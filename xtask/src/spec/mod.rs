@@ -259,6 +259,9 @@ pub(crate) struct Endpoint {
     pub(crate) undocumented: bool,
     #[serde(default)]
     pub(crate) paged: bool,
+    /// Whether a paged list's `total` counts every match (default true).
+    #[serde(default = "yes")]
+    pub(crate) total_counts_all: bool,
     pub(crate) sort_by: Option<String>,
     pub(crate) destructive_filter: Option<String>,
     pub(crate) doc: String,
@@ -288,6 +291,9 @@ pub(crate) struct Param {
     pub(crate) required: bool,
     #[serde(default)]
     pub(crate) nonempty: bool,
+    /// An id whose values below 1 mean something (the system's history categories).
+    #[serde(default)]
+    pub(crate) negative: bool,
     pub(crate) allowed: Option<Vec<String>>,
     pub(crate) path_too: Option<String>,
     #[serde(default)]

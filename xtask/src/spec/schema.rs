@@ -19,7 +19,8 @@ pub(crate) const TABLES: &[Table] = &[
             ("name", "Rust type name, ending in `Id` (`OpportunityId`)"),
             (
                 "repr",
-                "`int` (the server's C# `int`, held as `i64`) or `guid` (a `Uuid`)",
+                "`int` (the server's C# `int`, held as `i64`), `guid` (a `Uuid`) or `key` (a C# `object` \\
+                 that is a number or a text; wire types only, never a parameter)",
             ),
             ("doc", "rustdoc of the type"),
         ],
@@ -245,6 +246,12 @@ pub(crate) const TABLES: &[Table] = &[
             ),
             ("paged", "a GET list: appends the `paging` group"),
             (
+                "total_counts_all",
+                "with `paged`: `false` where the answer's `total` is not the number of matches \\
+                 (the framework's own, set to one more than a full page), so paging ignores it \\
+                 (default true)",
+            ),
+            (
                 "sort_by",
                 "the `[[sort]]` that `sortBy` takes (default: any member name, as text)",
             ),
@@ -289,6 +296,11 @@ pub(crate) const TABLES: &[Table] = &[
             (
                 "nonempty",
                 "for strings and lists: empty is refused before sending",
+            ),
+            (
+                "negative",
+                "for an `int` id: 0 and negative values mean something (the system's history \\
+                 categories), so the client sends them instead of refusing them",
             ),
             ("allowed", "for strings: the values the server accepts"),
             (

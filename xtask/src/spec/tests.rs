@@ -269,6 +269,53 @@ fn a_good_spec_passes() {
     assert_eq!(messages(&appended(ENUMS, ENUM).0), Vec::<String>::new());
     assert_eq!(messages(&appended(IDS, ID).0), Vec::<String>::new());
     assert_eq!(messages(&appended(GROUPS, GROUP).0), Vec::<String>::new());
+    assert_eq!(
+        thing(&LIST.replace("paged = true", "paged = true\ntotal_counts_all = false")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        thing(&GOOD.replace("required = true", "required = true\nnegative = true")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn paging_and_id_modifiers_go_where_they_mean_something() {
+    assert_eq!(
+        thing(&GOOD.replace(
+            "source = \"CRMApi.Things.cs:10\"",
+            "source = \"CRMApi.Things.cs:10\"\ntotal_counts_all = false"
+        )),
+        one(
+            THING,
+            3,
+            "endpoint GetThing",
+            "total_counts_all needs paged = true"
+        )
+    );
+    assert_eq!(
+        thing(&GOOD.replace("binding = \"bool\"", "binding = \"bool\"\nnegative = true")),
+        one(
+            THING,
+            3,
+            "endpoint GetThing",
+            "parameter `full`: `negative` is for an `int` id"
+        )
+    );
+    let key = "[[id]]\nname = \"ThingId\"\nrepr = \"key\"\ndoc = \"A thing's id.\"\n";
+    let (mut sources, _) = appended(IDS, key);
+    sources
+        .files
+        .push((THING.into(), GOOD.replace("OpportunityId", "ThingId")));
+    assert_eq!(
+        messages(&sources),
+        one(
+            THING,
+            3,
+            "endpoint GetThing",
+            "parameter `id`: `ThingId` is a `key` id, which only wire types hold; no parameter takes one"
+        )
+    );
 }
 
 #[test]
@@ -751,7 +798,7 @@ fn enums_and_ids_follow_their_rules() {
             IDS,
             start + 1,
             "id ThingId",
-            "repr `long` is not int or guid"
+            "repr `long` is not int, guid or key"
         )
     );
     let (sources, start) = appended(IDS, &ID.replace("ThingId", "ThingKey"));

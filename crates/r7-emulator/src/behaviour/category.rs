@@ -2,8 +2,8 @@
 //! lists. Every route is a hook: create and update answer what was sent, reorder matches by
 //! name, and the lookups by id do not check which list an id is in.
 //!
-//! The emulator has no history events yet, so no history category has any: only task
-//! categories are ever in use.
+//! An entry in use (by tasks, by history events) cannot be changed or deleted, except that a
+//! task category's tasks can move to another entry as it goes.
 
 use r7_model::{HistoryCategory, TaskCategory};
 
@@ -22,7 +22,7 @@ use crate::wire::{ApiError, Node, Reply, to_node};
 const IMAGES: &str = "/Products/CRM/App_Themes/default/images/";
 
 /// An icon's address; empty without an icon (`WebImageSupplier.cs:52`).
-fn image_path(image: Option<&str>) -> String {
+pub(crate) fn image_path(image: Option<&str>) -> String {
     match image {
         Some(name) if !name.is_empty() => format!("{IMAGES}{name}"),
         _ => String::new(),
@@ -76,9 +76,11 @@ impl Read {
         to_node(&Wire(&self.task_value(crm)))
     }
 
-    /// `HistoryCategoryWrapper`: the icon's address set only with an icon, else `null`.
-    fn history(self) -> Node {
+    /// `HistoryCategoryWrapper`: the icon's address set only with an icon, else `null`, and
+    /// the number of events in the category (`ToHistoryCategoryWrapper`, `CRMApi.ListItem.cs:1123`).
+    fn history(self, crm: &Crm) -> Node {
         let mut v = HistoryCategory::default();
+        v.relative_items_count = crm.related_items(ListKind::HistoryCategory, self.id);
         v.image_path = Some(image_path(self.image.as_deref())).filter(|p| !p.is_empty());
         v.title = self.title;
         v.description = self.description;
@@ -91,7 +93,7 @@ impl Read {
     fn node(self, crm: &Crm, kind: ListKind) -> Node {
         match kind {
             ListKind::TaskCategory => self.task(crm),
-            ListKind::HistoryCategory => self.history(),
+            ListKind::HistoryCategory => self.history(crm),
         }
     }
 }
@@ -198,10 +200,8 @@ fn update(
     if !crm.list_items.contains(id) {
         return Err(ApiError::NOT_FOUND);
     }
-    if kind == ListKind::TaskCategory && crm.tasks_in_category(id) > 0 {
-        return Err(ApiError::argument(
-            "Can't be edited. There are some tasks with this category.",
-        ));
+    if crm.related_items(kind, id) > 0 {
+        return Err(in_use(kind, "edited"));
     }
     let row = crm.list_items.get_mut(id).ok_or(ApiError::NOT_FOUND)?;
     row.title.clone_from(&title);
@@ -252,6 +252,17 @@ fn reorder(crm: &mut Crm, kind: ListKind, titles: &[String], call: &Call) -> Out
         .map(|r| r.map(|r| r.node(crm, kind)).ok_or(ApiError::NULL_REFERENCE))
         .collect::<Result<_, _>>()?;
     Ok(smart_list(items, &call.paging))
+}
+
+/// `EditItem` and `DeleteItem` refuse an entry in use (`ListItemDao.cs:399`, `:505`).
+fn in_use(kind: ListKind, what: &str) -> ApiError {
+    let rows = match kind {
+        ListKind::TaskCategory => "tasks",
+        ListKind::HistoryCategory => "history events",
+    };
+    ApiError::argument(format!(
+        "Can't be {what}. There are some {rows} with this category."
+    ))
 }
 
 /// The checks of a delete (`CRMApi.ListItem.cs:379`, `:553`): the entry exists in any list, and
@@ -330,6 +341,10 @@ pub(crate) fn delete_history(crm: &mut Crm, args: DeleteHistoryCategoryArgs, _: 
     }
     let kind = ListKind::HistoryCategory;
     let answer = deletable(crm, kind, id, "The last history category cannot be deleted")?;
+    // No other entry takes over a history category's events (`ListItemDao.cs:514`).
+    if crm.related_items(kind, id) > 0 {
+        return Err(in_use(kind, "deleted"));
+    }
     delete_row(crm, kind, id);
     Ok(Reply::One(answer.node(crm, kind)))
 }
@@ -392,9 +407,7 @@ pub(crate) fn delete_task(crm: &mut Crm, args: DeleteTaskCategoryArgs, _: &Call)
     if crm.tasks_in_category(id) > 0 {
         let to = args.new_category_id;
         if to == id {
-            return Err(ApiError::argument(
-                "Can't be deleted. There are some tasks with this category.",
-            ));
+            return Err(in_use(kind, "deleted"));
         }
         if !crm.list_items.contains(to) {
             return Err(ApiError::argument("\r\nParameter name: toItemID"));

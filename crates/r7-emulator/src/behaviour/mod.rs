@@ -11,6 +11,7 @@
 pub(crate) mod category;
 pub(crate) mod contact;
 pub(crate) mod custom_field;
+pub(crate) mod history;
 pub(crate) mod opportunity;
 pub(crate) mod opportunity_stage;
 pub(crate) mod tag;

@@ -17,7 +17,7 @@ use crate::ops::{
     Call, Entity, Filtered, Linked, Outcome, Sorted, Written, as_u64, list_of, smart_list,
     unique_sorted,
 };
-use crate::store::{Crm, DealRow, FieldEntity, Table};
+use crate::store::{Crm, DealRow, EntityLink, FieldEntity, Table};
 use crate::wire::{ApiError, Node, Reply, to_node};
 
 impl Entity for Opportunity {
@@ -87,6 +87,10 @@ impl Entity for Opportunity {
         crm.deal_members.remove_owner(id);
         crm.field_values
             .retain(|(kind, deal, _), _| !(*kind == FieldEntity::Opportunity && *deal == id));
+        // The deal's history and tasks go with it (`DealDao.cs:747`).
+        let this = Some((EntityLink::Opportunity, id));
+        crm.history.retain(|e| e.entity != this);
+        crm.tasks.retain(|t| t.entity != this);
     }
 
     /// `DeleteDeal` (`CRMApi.Deals.cs:469`) builds its answer after the rows are gone: members,

@@ -18,7 +18,7 @@ use crate::generated::args::{
 };
 use crate::generated::{Wire, WireList};
 use crate::ops::{self, Call, Entity, Filtered, Outcome, Sorted, list_of};
-use crate::store::{Crm, Table, TaskLink, TaskRow};
+use crate::store::{Crm, EntityLink, Table, TaskRow};
 use crate::wire::{ApiError, Node, Reply, to_node};
 
 /// `ItemNotFoundException(CRMErrorsResource.TaskCategoryNotFound)` (`CRMApi.Tasks.cs:308`).
@@ -103,9 +103,10 @@ fn task_contact(crm: &Crm, id: i64) -> Option<TaskContact> {
     Some(v)
 }
 
-/// `ToEntityWrapper` (`CRMApi.RelationshipEvent.cs:752`): a deal that exists; no case does.
-fn linked(crm: &Crm, entity: Option<(TaskLink, i64)>) -> Option<LinkedEntity> {
-    let (TaskLink::Opportunity, id) = entity? else {
+/// `ToEntityWrapper` (`CRMApi.RelationshipEvent.cs:752`), which tasks and history events
+/// share: a deal that exists; no case does.
+pub(crate) fn linked(crm: &Crm, entity: Option<(EntityLink, i64)>) -> Option<LinkedEntity> {
+    let (EntityLink::Opportunity, id) = entity? else {
         return None;
     };
     let deal = crm.deals.get(id)?;
@@ -176,10 +177,10 @@ impl Filtered<ListTasksArgs> for Task {
         };
         let link = match (args.entity_type.as_deref(), args.entity_id) {
             (Some(kind), id) if id > 0 && kind.eq_ignore_ascii_case("opportunity") => {
-                Some((TaskLink::Opportunity, id))
+                Some((EntityLink::Opportunity, id))
             }
             (Some(kind), id) if id > 0 && kind.eq_ignore_ascii_case("case") => {
-                Some((TaskLink::Case, id))
+                Some((EntityLink::Case, id))
             }
             _ => None,
         };
@@ -364,14 +365,14 @@ macro_rules! fields {
 }
 
 impl Fields {
-    fn link(&self) -> Result<Option<(TaskLink, i64)>, ApiError> {
+    fn link(&self) -> Result<Option<(EntityLink, i64)>, ApiError> {
         match self.entity_type.as_deref().filter(|t| !t.is_empty()) {
             None => Ok(None),
             Some(t) if t.eq_ignore_ascii_case("opportunity") => {
-                Ok((self.entity_id > 0).then_some((TaskLink::Opportunity, self.entity_id)))
+                Ok((self.entity_id > 0).then_some((EntityLink::Opportunity, self.entity_id)))
             }
             Some(t) if t.eq_ignore_ascii_case("case") => {
-                Ok((self.entity_id > 0).then_some((TaskLink::Case, self.entity_id)))
+                Ok((self.entity_id > 0).then_some((EntityLink::Case, self.entity_id)))
             }
             Some(_) => Err(ApiError::ARGUMENT),
         }

@@ -614,6 +614,102 @@ impl ReorderCustomFieldsArgs {
         })
     }
 }
+/// The arguments of `ListHistory`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListHistoryArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityId` (`int`).
+    pub(crate) entity_id: i64,
+    /// `categoryId` (`int`).
+    pub(crate) category_id: i64,
+    /// `createBy` (`Guid`).
+    pub(crate) create_by: Uuid,
+    /// `fromDate` (`ApiDateTime`).
+    pub(crate) from_date: Option<ApiDateTime>,
+    /// `toDate` (`ApiDateTime`).
+    pub(crate) to_date: Option<ApiDateTime>,
+}
+impl ListHistoryArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListHistoryArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityId")?,
+            category_id: params.int("categoryId")?,
+            create_by: params.guid("createBy")?,
+            from_date: params.date("fromDate", offset)?,
+            to_date: params.date("toDate", offset)?,
+        })
+    }
+}
+/// The arguments of `DeleteHistoryEvent`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteHistoryEventArgs {
+    /// `id` (`int`).
+    pub(crate) event_id: i64,
+}
+impl DeleteHistoryEventArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteHistoryEventArgs {
+            event_id: params.int("id")?,
+        })
+    }
+}
+/// The arguments of `CreateHistoryEvent`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateHistoryEventArgs {
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityId` (`int`).
+    pub(crate) entity_id: i64,
+    /// `contactId` (`int`).
+    pub(crate) contact_id: i64,
+    /// `content` (`string`).
+    pub(crate) content: Option<String>,
+    /// `categoryId` (`int`).
+    pub(crate) category_id: i64,
+    /// `created` (`ApiDateTime`).
+    pub(crate) created: Option<ApiDateTime>,
+    /// `fileId` (`IEnumerable<int>`).
+    pub(crate) file_ids: Vec<i64>,
+    /// `notifyUserList` (`IEnumerable<Guid>`).
+    pub(crate) notify_users: Vec<Uuid>,
+}
+impl CreateHistoryEventArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateHistoryEventArgs {
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityId")?,
+            contact_id: params.int("contactId")?,
+            content: params.string("content"),
+            category_id: params.int("categoryId")?,
+            created: params.date("created", offset)?,
+            file_ids: params.ints("fileId")?,
+            notify_users: params.guids("notifyUserList")?,
+        })
+    }
+}
 /// The arguments of `GetOpportunity`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

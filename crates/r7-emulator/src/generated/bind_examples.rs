@@ -23,19 +23,19 @@ fn create_history_category_1() {
         args.image_name, Some("event_category_meeting.png".to_owned()), "imageName"
     );
 }
-/// UpdateHistoryCategory (from the emulator's seed: a history category renamed).
+/// UpdateHistoryCategory (from the emulator's seed: a history category no event uses renamed).
 #[test]
 fn update_history_category_1() {
     use r7_proto::crm::category::*;
     let endpoint: UpdateHistoryCategory = UpdateHistoryCategory::new(
-        ListItemId::new(20),
-        "Memo",
+        ListItemId::new(23),
+        "Meeting",
     );
     let params = crate::binder::sent(&endpoint);
     let args = super::args::UpdateHistoryCategoryArgs::bind(&params, 180)
         .expect("binds");
-    assert_eq!(args.category_id, 20, "id");
-    assert_eq!(args.title, Some("Memo".to_owned()), "title");
+    assert_eq!(args.category_id, 23, "id");
+    assert_eq!(args.title, Some("Meeting".to_owned()), "title");
 }
 /// UpdateHistoryCategoryIcon (from the emulator's seed: a history category's icon).
 #[test]
@@ -281,6 +281,46 @@ fn reorder_custom_fields_1() {
     let args = super::args::ReorderCustomFieldsArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.field_ids, vec![8, 7], "fieldids");
     assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+}
+/// ListHistory (from the emulator's seed: the events of a deal).
+#[test]
+fn list_history_1() {
+    use r7_proto::crm::history::*;
+    let endpoint: ListHistory = ListHistory::new()
+        .entity_type(HistoryFilterEntity::Opportunity)
+        .entity_id(1235);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListHistoryArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityId");
+}
+/// DeleteHistoryEvent (from the emulator's seed: a note on a person deleted).
+#[test]
+fn delete_history_event_1() {
+    use r7_proto::crm::history::*;
+    let endpoint: DeleteHistoryEvent = DeleteHistoryEvent::new(HistoryEventId::new(3));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteHistoryEventArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.event_id, 3, "id");
+}
+/// CreateHistoryEvent (from the emulator's seed: a call written on a person and a deal).
+#[test]
+fn create_history_event_1() {
+    use r7_proto::crm::history::*;
+    let endpoint: CreateHistoryEvent = CreateHistoryEvent::new(
+            "Called about delivery",
+            ListItemId::new(22),
+        )
+        .entity_type(HistoryLinkType::Opportunity)
+        .entity_id(1235)
+        .contact_id(ContactId::new(102));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateHistoryEventArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.entity_type, Some("opportunity".to_owned()), "entityType");
+    assert_eq!(args.entity_id, 1235, "entityId");
+    assert_eq!(args.contact_id, 102, "contactId");
+    assert_eq!(args.content, Some("Called about delivery".to_owned()), "content");
+    assert_eq!(args.category_id, 22, "categoryId");
 }
 /// GetOpportunity (from fixtures composed from OpportunityWrapper (tests/fixtures/README.md)).
 #[test]

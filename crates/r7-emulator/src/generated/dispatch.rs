@@ -200,6 +200,30 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::custom_field::reorder(crm, args, call)
             }
         }
+        EndpointId::ListHistory => {
+            |crm, call| {
+                let args = args::ListHistoryArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::history::list(crm, args, call)
+            }
+        }
+        EndpointId::DeleteHistoryEvent => {
+            |crm, call| {
+                let args = args::DeleteHistoryEventArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::history::delete(crm, args, call)
+            }
+        }
+        EndpointId::CreateHistoryEvent => {
+            |crm, call| {
+                let args = args::CreateHistoryEventArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::history::create(crm, args, call)
+            }
+        }
         EndpointId::GetOpportunity => {
             |crm, call| {
                 let args = args::GetOpportunityArgs::bind(

@@ -424,6 +424,117 @@ impl Serialize for WireList<'_, ListItem> {
         write_list_item(self.0, true, serializer)
     }
 }
+fn write_history_category_base<S: Serializer>(
+    v: &HistoryCategoryBase,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("imagePath", &v.image_path)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, HistoryCategoryBase> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_history_category_base(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, HistoryCategoryBase> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_history_category_base(self.0, true, serializer)
+    }
+}
+fn write_document_file<S: Serializer>(
+    v: &DocumentFile,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("version", &v.version)?;
+    if !is_default(&v.content_length) {
+        map.serialize_entry("contentLength", &v.content_length)?;
+    }
+    if !is_default(&v.pure_content_length) {
+        map.serialize_entry("pureContentLength", &v.pure_content_length)?;
+    }
+    if !is_default(&v.view_url) {
+        map.serialize_entry("viewUrl", &v.view_url)?;
+    }
+    if !is_default(&v.web_url) {
+        map.serialize_entry("webUrl", &v.web_url)?;
+    }
+    if !is_default(&v.file_exst) {
+        map.serialize_entry("fileExst", &v.file_exst)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.serialize_entry("title", &v.title)?;
+    map.serialize_entry("created", &v.created)?;
+    if !is_default(&v.created_by) {
+        map.serialize_entry("createdBy", &v.created_by.as_ref().map(Wire))?;
+    }
+    map.end()
+}
+impl Serialize for Wire<'_, DocumentFile> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_document_file(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, DocumentFile> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_document_file(self.0, true, serializer)
+    }
+}
+fn write_history_event<S: Serializer>(
+    v: &HistoryEvent,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.create_by) {
+        map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.created) {
+        map.serialize_entry("created", &v.created)?;
+    }
+    if !is_default(&v.content) {
+        map.serialize_entry("content", &v.content)?;
+    }
+    if !is_default(&v.category) {
+        map.serialize_entry("category", &v.category.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.contact) {
+        map.serialize_entry("contact", &v.contact.as_ref().map(Wire))?;
+    }
+    map.serialize_entry("entity", &v.entity.as_ref().map(Wire))?;
+    if !is_default(&v.can_edit) {
+        map.serialize_entry("canEdit", &v.can_edit)?;
+    }
+    map.serialize_entry("files", &Wire(&v.files))?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, HistoryEvent> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_history_event(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, HistoryEvent> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_history_event(self.0, true, serializer)
+    }
+}
 fn write_opportunity<S: Serializer>(
     v: &Opportunity,
     list: bool,

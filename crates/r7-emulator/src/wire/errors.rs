@@ -69,10 +69,10 @@ impl ApiError {
 
 impl ApiError {
     /// `ArgumentException(message)` with a message of the CRM's own.
-    pub(crate) fn argument(message: &'static str) -> ApiError {
+    pub(crate) fn argument(message: impl Into<Cow<'static, str>>) -> ApiError {
         ApiError {
             status: StatusCode::BAD_REQUEST,
-            message: Cow::Borrowed(message),
+            message: message.into(),
             hresult: ApiError::ARGUMENT.hresult,
         }
     }

@@ -33,3 +33,13 @@ crate::id::int_id! {
 crate::id::guid_id! {
     #[doc = " The id of a portal user ([`Employee`])."] UserId
 }
+crate::id::int_id! {
+    #[doc = " The id of an event of the CRM's history ([`HistoryEvent`])."]
+    HistoryEventId
+}
+crate::id::key_id! {
+    #[doc =
+    " The id of a file of the portal's Documents module ([`DocumentFile`]): a number for a file"]
+    #[doc = " the portal stores, a text for one in a connected third-party storage."]
+    FileId
+}

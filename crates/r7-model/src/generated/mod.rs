@@ -14,6 +14,8 @@ mod common;
 pub use common::*;
 mod contact;
 pub use contact::*;
+mod history;
+pub use history::*;
 mod opportunity;
 pub use opportunity::*;
 mod tag;

@@ -89,6 +89,26 @@ impl Segment for UserId {
         let _ = write!(out, "{self}");
     }
 }
+impl WireValue for HistoryEventId {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.text(name, self.to_string());
+    }
+}
+impl Segment for HistoryEventId {
+    fn write_segment(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+impl WireValue for FileId {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.text(name, self.to_string());
+    }
+}
+impl Segment for FileId {
+    fn write_segment(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
 /// The server's binder reads enum names (what its documentation shows) and numbers.
 impl WireValue for BidType {
     fn write(&self, name: &'static str, form: &mut Form) {
@@ -215,6 +235,33 @@ impl FromEnvelope for Address {
 impl FromEnvelope for ListItem {
     type Payload = ListItem;
     fn from_envelope(payload: Option<ListItem>, _: PageInfo) -> Option<ListItem> {
+        payload
+    }
+}
+impl FromEnvelope for HistoryCategoryBase {
+    type Payload = HistoryCategoryBase;
+    fn from_envelope(
+        payload: Option<HistoryCategoryBase>,
+        _: PageInfo,
+    ) -> Option<HistoryCategoryBase> {
+        payload
+    }
+}
+impl FromEnvelope for DocumentFile {
+    type Payload = DocumentFile;
+    fn from_envelope(
+        payload: Option<DocumentFile>,
+        _: PageInfo,
+    ) -> Option<DocumentFile> {
+        payload
+    }
+}
+impl FromEnvelope for HistoryEvent {
+    type Payload = HistoryEvent;
+    fn from_envelope(
+        payload: Option<HistoryEvent>,
+        _: PageInfo,
+    ) -> Option<HistoryEvent> {
         payload
     }
 }

@@ -11,6 +11,8 @@ pub mod category;
 pub mod contact;
 /// The `custom_field` endpoints (`spec/crm/endpoints/custom_field.toml`).
 pub mod custom_field;
+/// The `history` endpoints (`spec/crm/endpoints/history.toml`).
+pub mod history;
 /// The `opportunity` endpoints (`spec/crm/endpoints/opportunity.toml`).
 pub mod opportunity;
 /// The `opportunity_stage` endpoints (`spec/crm/endpoints/opportunity_stage.toml`).
