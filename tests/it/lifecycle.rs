@@ -45,7 +45,7 @@ async fn lifecycle(format: Format) {
         .expect("members")
         .items
         .iter()
-        .map(|c| c.id.get())
+        .map(|c| c.id().get())
         .collect();
     assert!(contacts.len() >= 2, "{contacts:?}");
     let (first, second) = (contacts[0], contacts[1]);
@@ -150,12 +150,12 @@ async fn lifecycle(format: Format) {
         .send(&AddOpportunityContact::new(created.id, second))
         .await
         .expect("added");
-    assert_eq!(added.id, second);
+    assert_eq!(added.id(), second);
     let members = client
         .send(&ListOpportunityContacts::new(created.id))
         .await
         .expect("members");
-    assert!(members.items.iter().any(|c| c.id == second));
+    assert!(members.items.iter().any(|c| c.id() == second));
     client
         .send(&RemoveOpportunityContact::new(created.id, second))
         .await
@@ -164,7 +164,7 @@ async fn lifecycle(format: Format) {
         .send(&ListOpportunityContacts::new(created.id))
         .await
         .expect("members");
-    assert!(!members.items.iter().any(|c| c.id == second));
+    assert!(!members.items.iter().any(|c| c.id() == second));
 
     // Delete all three at once; the search is empty afterwards.
     let deleted = client

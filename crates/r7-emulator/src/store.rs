@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use r7_model::{
-    ApiDateTime, BidType, Contact, ContactBase, Currency, CustomField, CustomFieldType, Employee,
-    Opportunity, OpportunityStage, StageType, Uuid,
+    ApiDateTime, BidType, Contact, ContactBase, ContactInfoType, Currency, CustomField,
+    CustomFieldType, Employee, Opportunity, OpportunityStage, ShareType, StageType, Uuid,
 };
 
 /// The server's "lost user": what it shows for a user id it does not know.
@@ -107,6 +107,11 @@ impl Links {
     }
 
     /// Drops every link of `owner`.
+    /// Removes every pair that links to `linked`.
+    pub(crate) fn remove_linked(&mut self, linked: i64) {
+        self.0.retain(|(_, l)| *l != linked);
+    }
+
     pub(crate) fn remove_owner(&mut self, owner: i64) {
         self.0.retain(|(o, _)| *o != owner);
     }
@@ -170,14 +175,58 @@ pub(crate) struct StageRow {
     pub(crate) sort_order: i32,
 }
 
-/// A person or a company (`crm_contact`): its own columns, and the company of a person by id.
+/// A person or a company (`crm_contact`), by its columns. What a contact shows beyond them
+/// (its company, its details, its tags, counts) is read from the other tables.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct ContactRow {
-    /// The contact's own members; `company`, `persons` and `personsCount` are left empty and
-    /// built on read.
-    pub(crate) contact: Contact,
-    /// The company a person works for; 0 for none.
+    pub(crate) is_company: bool,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) company_name: String,
+    /// A person's job title.
+    pub(crate) title: String,
+    /// `notes`: `NULL` after a create or update that sent none.
+    pub(crate) about: Option<String>,
+    pub(crate) industry: String,
+    /// A contact status's id (`status_id`); 0 for none.
+    pub(crate) status_id: i64,
+    /// A contact type's id (`contact_type_id`); 0 for none.
+    pub(crate) contact_type_id: i64,
+    /// The company a person works for (`company_id`); 0 for none.
     pub(crate) company_id: i64,
+    /// `is_shared`: `None` for a private contact.
+    pub(crate) share_type: ShareType,
+    /// The users of the contact's access list, in the order given.
+    pub(crate) access: Vec<Uuid>,
+    /// A currency's code.
+    pub(crate) currency: Option<String>,
+    pub(crate) created: Option<ApiDateTime>,
+    pub(crate) created_by: Uuid,
+    /// Which no answer shows.
+    pub(crate) last_modified: Option<ApiDateTime>,
+}
+
+impl ContactRow {
+    /// `GetTitle` (`Contact.cs:59`): a company's name, a person's first and last names with a
+    /// space between (even when the last name is empty).
+    pub(crate) fn display_name(&self) -> String {
+        if self.is_company {
+            self.company_name.clone()
+        } else {
+            format!("{} {}", self.first_name, self.last_name)
+        }
+    }
+}
+
+/// A contact's detail (`crm_contact_info`): a phone, an e-mail, an address (its `data` a JSON
+/// text) and so on.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ContactInfoRow {
+    pub(crate) contact_id: i64,
+    pub(crate) info_type: ContactInfoType,
+    pub(crate) category: i32,
+    pub(crate) data: String,
+    pub(crate) is_primary: bool,
 }
 
 /// The entity types that carry tags (the server's `EntityType`: Contact 0, Opportunity 1,
@@ -377,6 +426,12 @@ pub(crate) struct Crm {
     pub(crate) deals: Table<DealRow>,
     pub(crate) stages: Table<StageRow>,
     pub(crate) contacts: Table<ContactRow>,
+    /// Contact details of every contact.
+    pub(crate) contact_info: Table<ContactInfoRow>,
+    /// Which persons belong to which company (`crm_entity_contact` with entity type Person):
+    /// (company, person). The server keeps these beside a person's `company_id`, and they can
+    /// differ (a person added to a second company stays in the first one's list).
+    pub(crate) company_people: Links,
     /// Custom field definitions of every entity type.
     pub(crate) fields: Table<FieldRow>,
     /// Custom field values (`crm_field_value`), by (entity type, entity id, field id).
@@ -406,24 +461,6 @@ pub(crate) struct Seed {
     pub(crate) custom_fields: Vec<CustomField>,
     pub(crate) deal_tags: Vec<(i64, Vec<String>)>,
     pub(crate) utc_offset_minutes: i16,
-}
-
-/// The short form of a contact, as deals embed it.
-pub(crate) fn contact_from_base(base: ContactBase) -> Contact {
-    let mut v = Contact::default();
-    v.small_foto_url = base.small_foto_url;
-    v.medium_foto_url = base.medium_foto_url;
-    v.display_name = base.display_name;
-    v.is_company = base.is_company;
-    v.access_list = base.access_list;
-    v.is_private = base.is_private;
-    v.is_shared = base.is_shared;
-    v.share_type = base.share_type;
-    v.currency = base.currency;
-    v.can_edit = base.can_edit;
-    v.can_delete = base.can_delete;
-    v.id = base.id;
-    v
 }
 
 /// A field's definition as an embedded custom field, with no entity and no value yet.
@@ -653,21 +690,114 @@ impl Crm {
             .map_or(0, |max| max.saturating_add(1))
     }
 
-    fn put_contact(&mut self, mut contact: Contact) {
-        let company_id = contact.company.take().map_or(0, |c| c.id.get());
-        contact.persons.clear();
-        contact.persons_count = 0;
-        for tag in std::mem::take(&mut contact.tags) {
-            let id = self.tags.find_or_insert(TagKind::Contact, &tag);
-            self.tags.link(TagKind::Contact, contact.id.get(), id);
+    /// A configured contact as rows: its columns, its details, its tags, and a person's
+    /// membership of its company.
+    fn put_contact(&mut self, contact: Contact) {
+        let id = contact.id().get();
+        let base = contact.as_base();
+        let (mut row, details) = match contact {
+            Contact::Person(p) => {
+                let company_id = p.company.as_ref().map_or(0, |c| c.id.get());
+                let row = ContactRow {
+                    first_name: p.first_name,
+                    last_name: p.last_name,
+                    title: p.title,
+                    company_id,
+                    about: p.about,
+                    industry: p.industry,
+                    created: p.created,
+                    created_by: p
+                        .create_by
+                        .as_ref()
+                        .map_or(Uuid::nil(), |e| self.learn_employee(e)),
+                    ..ContactRow::default()
+                };
+                (row, (p.common_data, p.addresses, p.tags))
+            }
+            Contact::Company(c) => {
+                let row = ContactRow {
+                    is_company: true,
+                    company_name: c.company_name,
+                    about: c.about,
+                    industry: c.industry,
+                    created: c.created,
+                    created_by: c
+                        .create_by
+                        .as_ref()
+                        .map_or(Uuid::nil(), |e| self.learn_employee(e)),
+                    ..ContactRow::default()
+                };
+                (row, (c.common_data, c.addresses, c.tags))
+            }
+        };
+        row.share_type = base.share_type;
+        row.access = base
+            .access_list
+            .iter()
+            .map(|e| self.learn_employee(e))
+            .collect();
+        row.currency = base.currency.map(|c| c.abbreviation);
+        if row.company_id > 0 {
+            self.company_people.link(row.company_id, id);
         }
-        self.contacts.insert(
-            contact.id.get(),
-            ContactRow {
-                contact,
-                company_id,
+        let (common, addresses, tags) = details;
+        for info in common {
+            self.contact_info.insert(
+                info.id.get(),
+                ContactInfoRow {
+                    contact_id: id,
+                    info_type: info.info_type,
+                    category: info.category,
+                    data: info.data,
+                    is_primary: info.is_primary,
+                },
+            );
+        }
+        for address in addresses {
+            let id_ = self.contact_info.next_id();
+            self.contact_info.insert(
+                id_,
+                ContactInfoRow {
+                    contact_id: id,
+                    info_type: ContactInfoType::Address,
+                    category: address.category.to_i32(),
+                    data: crate::behaviour::contact_info::address_data(&address),
+                    is_primary: address.is_primary,
+                },
+            );
+        }
+        for tag in tags {
+            let tag_id = self.tags.find_or_insert(TagKind::Contact, &tag);
+            self.tags.link(TagKind::Contact, id, tag_id);
+        }
+        self.contacts.insert(id, row);
+    }
+
+    /// A contact that a deal embeds in the short form, as its row.
+    fn put_contact_base(&mut self, base: &ContactBase) {
+        let row = ContactRow {
+            is_company: base.is_company,
+            // The short form has only the display name: a person's is kept as its first name.
+            first_name: if base.is_company {
+                String::new()
+            } else {
+                base.display_name.clone()
             },
-        );
+            company_name: if base.is_company {
+                base.display_name.clone()
+            } else {
+                String::new()
+            },
+            share_type: base.share_type,
+            access: base
+                .access_list
+                .iter()
+                .map(|e| self.learn_employee(e))
+                .collect(),
+            currency: base.currency.as_ref().map(|c| c.abbreviation.clone()),
+            ..ContactRow::default()
+        };
+        self.contacts.insert(base.id.get(), row);
     }
 
     /// A deal field's definition (the seed's custom fields are the deals').
@@ -706,7 +836,7 @@ impl Crm {
         };
         for base in deal.contact.iter().chain(&deal.members) {
             if base.id.get() > 0 && !self.contacts.contains(base.id.get()) {
-                self.put_contact(contact_from_base(base.clone()));
+                self.put_contact_base(base);
             }
         }
         for member in &deal.members {

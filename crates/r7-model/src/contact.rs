@@ -1,5 +1,7 @@
 //! Hand-written conveniences of the contact types (the types are generated from the spec).
 
+#[cfg(test)]
+use crate::Person;
 use crate::{Contact, ContactBase};
 
 /// Whether a contact is a person or a company.
@@ -31,14 +33,17 @@ impl ContactBase {
 impl Contact {
     /// Whether this contact is a person or a company.
     pub fn kind(&self) -> ContactKind {
-        ContactKind::of(self.is_company)
+        match self {
+            Contact::Person(_) => ContactKind::Person,
+            Contact::Company(_) => ContactKind::Company,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AddressCategory, ContactId, ContactInfoType, CustomFieldType, ShareType};
+    use crate::{AddressCategory, ContactInfoType, CustomFieldType, ShareType};
 
     const PERSON: &str = concat!(
         r#"{"firstName":"Иван","lastName":"Петров","#,
@@ -98,8 +103,11 @@ mod tests {
 
     #[test]
     fn decodes_a_person() {
-        let person: Contact = serde_json::from_str(PERSON).unwrap();
-        assert_eq!(person.kind(), ContactKind::Person);
+        let contact: Contact = serde_json::from_str(PERSON).unwrap();
+        assert_eq!(contact.kind(), ContactKind::Person);
+        let Contact::Person(person) = &contact else {
+            panic!("a person: {contact:?}");
+        };
         assert_eq!(person.first_name, "Иван");
         assert_eq!(person.last_name, "Петров");
         assert_eq!(person.title, "Директор");
@@ -135,28 +143,47 @@ mod tests {
             (person.can_edit, person.can_delete, person.id.get()),
             (false, true, 11)
         );
-        assert!(person.company_name.is_empty() && person.persons.is_empty());
+        // The shared members, without a match.
+        assert_eq!(contact.display_name(), "Петров Иван");
+        assert_eq!(contact.tags(), ["VIP", "опт"]);
+        assert_eq!((contact.id().get(), contact.task_count()), (11, 2));
 
         let pascal: Contact = serde_json::from_str(&pascal(PERSON)).unwrap();
-        assert_eq!(pascal, person);
+        assert_eq!(pascal, contact);
     }
 
     #[test]
     fn decodes_a_company() {
-        let company: Contact = serde_json::from_str(COMPANY).unwrap();
-        assert_eq!(company.kind(), ContactKind::Company);
+        let contact: Contact = serde_json::from_str(COMPANY).unwrap();
+        assert_eq!(contact.kind(), ContactKind::Company);
+        let Contact::Company(company) = &contact else {
+            panic!("a company: {contact:?}");
+        };
         assert_eq!(company.company_name, "ООО Ромашка");
         assert_eq!(company.persons.len(), 1);
         assert_eq!(company.persons[0].kind(), ContactKind::Person);
         assert_eq!(company.persons_count, 1);
         assert_eq!(company.industry, "Розничная торговля");
         assert_eq!(company.currency.as_ref().unwrap().abbreviation, "RUB");
-        assert!(company.first_name.is_empty() && company.company.is_none());
         assert!(company.created.is_none() && company.contact_status.is_none());
         assert!(company.tags.is_empty() && company.addresses.is_empty());
 
         let pascal: Contact = serde_json::from_str(&pascal(COMPANY)).unwrap();
-        assert_eq!(pascal, company);
+        assert_eq!(pascal, contact);
+    }
+
+    #[test]
+    fn the_tag_may_come_anywhere_and_missing_means_a_person() {
+        // The server writes `isCompany` among the last members; a document may put it first.
+        let first: Contact =
+            serde_json::from_str(r#"{"isCompany":true,"companyName":"A","id":3}"#).unwrap();
+        let last: Contact =
+            serde_json::from_str(r#"{"companyName":"A","id":3,"isCompany":true}"#).unwrap();
+        assert_eq!(first, last);
+        assert_eq!(first.kind(), ContactKind::Company);
+        let untagged: Contact = serde_json::from_str(r#"{"firstName":"B","id":4}"#).unwrap();
+        assert_eq!(untagged.kind(), ContactKind::Person);
+        assert!(serde_json::from_str::<Contact>(r#"{"isCompany":"maybe"}"#).is_err());
     }
 
     #[test]
@@ -166,12 +193,12 @@ mod tests {
                 "created2":"ignored","taskCount":null,"displayName":"X","id":5}"#,
         )
         .unwrap();
-        let expected = Contact {
+        let expected = Person {
             display_name: "X".into(),
-            id: ContactId::new(5),
-            ..Contact::default()
+            id: 5.into(),
+            ..Person::default()
         };
-        assert_eq!(contact, expected);
+        assert_eq!(contact, Contact::Person(expected));
     }
 
     #[test]
@@ -181,9 +208,16 @@ mod tests {
         assert_eq!(base.id, 11);
         assert_eq!(base.kind(), ContactKind::Person);
         assert_eq!(base.display_name, "Петров Иван");
-        assert_eq!(base.small_foto_url, person.small_foto_url);
+        assert_eq!(&base.small_foto_url, person.small_foto_url());
         assert!(base.medium_foto_url.is_empty());
         assert_eq!(base.share_type, ShareType::Read);
         assert!(base.is_shared && !base.can_edit && base.can_delete);
+    }
+
+    #[test]
+    fn a_contact_serializes_as_its_variant() {
+        let company: Contact = serde_json::from_str(COMPANY).unwrap();
+        let text = serde_json::to_string(&company).unwrap();
+        assert_eq!(serde_json::from_str::<Contact>(&text).unwrap(), company);
     }
 }

@@ -48,8 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for contact in &members {
         println!(
             "  member:  #{} {} ({:?})",
-            contact.id,
-            contact.display_name,
+            contact.id(),
+            contact.display_name(),
             contact.kind()
         );
     }

@@ -10,8 +10,30 @@ use super::rust::{file, ident};
 use crate::spec::{Base, DIR, ListForm, Shape, Spec, TypeRef};
 
 pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
-    let impls = spec.all_types().map(|ty| {
+    let impls = spec.concrete_types().map(|ty| {
         let name = ident(&ty.name);
+        if ty.is_union() {
+            let arms = ty.variant.iter().map(|v| {
+                let v = ident(&v.name);
+                quote!(#name::#v(v) => Wire(v).serialize(serializer),)
+            });
+            let list_arms = ty.variant.iter().map(|v| {
+                let v = ident(&v.name);
+                quote!(#name::#v(v) => WireList(v).serialize(serializer),)
+            });
+            return quote! {
+                impl Serialize for Wire<'_, #name> {
+                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self.0 { #(#arms)* }
+                    }
+                }
+                impl Serialize for WireList<'_, #name> {
+                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self.0 { #(#list_arms)* }
+                    }
+                }
+            };
+        }
         let fn_name = ident(&format!("write_{}", crate::spec::snake_case(&ty.name)));
         let members = spec.fields_of(ty).into_iter().map(|f| {
             let t = TypeRef::parse(&f.ty);

@@ -90,7 +90,7 @@ fn wire(spec: &Spec) -> TokenStream {
             }
         }
     });
-    let outputs = spec.all_types().map(|t| {
+    let outputs = spec.concrete_types().map(|t| {
         let name = ident(&t.name);
         quote! {
             impl FromEnvelope for #name {

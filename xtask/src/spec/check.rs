@@ -150,6 +150,7 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
                     format!("extends `{base}`, which is not a type"),
                 );
             }
+            check_union(spec, ty, &mut |m| at(&rel, &ty.name, "type", m));
             let chain = spec.chain(ty);
             let last = chain.last().and_then(|t| t.extends.as_deref());
             if last.is_some_and(|b| chain.iter().any(|t| t.name == b)) {
@@ -326,6 +327,53 @@ pub(super) fn all(spec: &Spec, sources: &Sources, errors: &mut Vec<SpecError>) {
             check_endpoint(spec, resource, endpoint, &mut |m| {
                 at(&rel, &endpoint.name, "endpoint", m)
             });
+        }
+    }
+}
+
+/// The rules of a union (`tag` and `variant`) and of what refers to an abstract type.
+fn check_union(spec: &Spec, ty: &crate::spec::TypeDef, fail: &mut dyn FnMut(String)) {
+    for field in &ty.field {
+        let t = TypeRef::parse(&field.ty);
+        if spec.type_def(&t.name).is_some_and(|d| d.is_abstract) {
+            fail(format!(
+                "field `{}`: `{}` is abstract (only extended), so no value has that type",
+                field.name, t.name
+            ));
+        }
+    }
+    if !ty.is_union() {
+        return;
+    }
+    if ty.is_abstract || ty.extends.is_some() || !ty.field.is_empty() {
+        fail("a union has variants only: no fields, no extends, not abstract".into());
+    }
+    let Some(tag) = ty.tag.as_deref() else {
+        fail("a union needs `tag`, the bool member that tells its variants apart".into());
+        return;
+    };
+    if ty.variant.len() != 2 || ty.variant[0].when == ty.variant[1].when {
+        fail("a union has two variants, one for each value of its bool tag".into());
+    }
+    for v in &ty.variant {
+        let what = format!("variant `{}`", v.name);
+        if !is_type_name(&v.name) || v.doc.trim().is_empty() {
+            fail(format!("{what}: a CamelCase name and a doc are needed"));
+        }
+        match spec.type_def(&v.ty) {
+            None => fail(format!("{what}: `{}` is not a type", v.ty)),
+            Some(t) if t.is_abstract || t.is_union() => {
+                fail(format!("{what}: `{}` is abstract or a union", v.ty));
+            }
+            Some(t) => {
+                let has_tag = spec
+                    .fields_of(t)
+                    .iter()
+                    .any(|f| f.name == tag && f.ty == "bool");
+                if !has_tag {
+                    fail(format!("{what}: `{}` has no bool member `{tag}`", v.ty));
+                }
+            }
         }
     }
 }

@@ -83,8 +83,39 @@ pub(crate) struct TypeDef {
     pub(crate) server: String,
     pub(crate) source: String,
     pub(crate) extends: Option<String>,
+    /// Only extended, never on the wire on its own (the server's abstract class): no Rust type
+    /// of its own.
+    #[serde(default, rename = "abstract")]
+    pub(crate) is_abstract: bool,
+    /// For a union: the `bool` member of the variants that tells which one a value is.
+    pub(crate) tag: Option<String>,
+    /// For a union: the types a value may be, each with its value of `tag`.
+    #[serde(default)]
+    pub(crate) variant: Vec<UnionVariant>,
     pub(crate) doc: String,
+    #[serde(default)]
     pub(crate) field: Vec<FieldDef>,
+}
+
+impl TypeDef {
+    /// Whether the type is a union of others (`variant`), not a struct of fields.
+    pub(crate) fn is_union(&self) -> bool {
+        !self.variant.is_empty() || self.tag.is_some()
+    }
+}
+
+/// One type of a union.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UnionVariant {
+    /// The Rust variant's name.
+    pub(crate) name: String,
+    /// The wire type it holds.
+    #[serde(rename = "type")]
+    pub(crate) ty: String,
+    /// The tag's value that selects it.
+    pub(crate) when: bool,
+    pub(crate) doc: String,
 }
 
 /// One member of a wire type.
@@ -625,6 +656,16 @@ impl Spec {
         self.resources
             .iter()
             .flat_map(|r| r.endpoint.iter().map(move |e| (r, e)))
+    }
+
+    /// The types that have a Rust type of their own (every one but the abstract ones).
+    pub(crate) fn concrete_types(&self) -> impl Iterator<Item = &TypeDef> {
+        self.all_types().filter(|t| !t.is_abstract)
+    }
+
+    /// The nearest type `ty` extends that has a Rust type of its own.
+    pub(crate) fn concrete_base<'a>(&'a self, ty: &'a TypeDef) -> Option<&'a TypeDef> {
+        self.chain(ty).into_iter().skip(1).find(|t| !t.is_abstract)
     }
 
     pub(crate) fn type_def(&self, name: &str) -> Option<&TypeDef> {

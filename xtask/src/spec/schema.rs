@@ -50,6 +50,18 @@ pub(crate) const TABLES: &[Table] = &[
                 "extends",
                 "a type whose fields follow this type's own, as the server writes a derived class (flattened by the generator, not `serde(flatten)`)",
             ),
+            (
+                "abstract",
+                "`true` for a base class the server never sends on its own: it is only extended, and has no Rust type",
+            ),
+            (
+                "tag",
+                "makes the type a union (an enum over `variant`): the `bool` member of the variants that tells them apart, such as `isCompany`",
+            ),
+            (
+                "variant",
+                "a union's types, `{ name, type, when, doc }`: the Rust variant, the wire type it holds and the tag's value that selects it",
+            ),
             ("doc", "rustdoc of the type"),
             (
                 "field",

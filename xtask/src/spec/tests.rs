@@ -1328,3 +1328,84 @@ doc = "The kind."
         )
     );
 }
+
+/// A union of `Thing` (a person-like type with the tag) and the real `Company`.
+const UNION: &str = r#"
+[[type]]
+name = "Either"
+server = "EitherWrapper"
+source = "module/ASC.Api/ASC.Api.CRM/Wrappers/EitherWrapper.cs:1"
+tag = "isCompany"
+doc = "One or the other."
+[[type.variant]]
+name = "Thing"
+type = "Thing"
+when = false
+doc = "A thing."
+[[type.variant]]
+name = "Company"
+type = "Company"
+when = true
+doc = "A company."
+"#;
+
+#[test]
+fn a_union_names_two_types_that_carry_its_tag() {
+    let tagged = TYPE.replace(
+        "[[type.field]]\nname = \"id\"",
+        "[[type.field]]\nname = \"isCompany\"\ntype = \"bool\"\ndoc = \"No.\"\n[[type.field]]\nname = \"id\"",
+    );
+    assert_eq!(
+        messages(&with_file(THING_TYPES, &format!("{tagged}{UNION}"))),
+        Vec::<String>::new()
+    );
+    let cases = [
+        (
+            format!("{TYPE}{UNION}"),
+            "variant `Thing`: `Thing` has no bool member `isCompany`",
+        ),
+        (
+            format!("{tagged}{}", UNION.replace("when = true", "when = false")),
+            "a union has two variants, one for each value of its bool tag",
+        ),
+        (
+            format!(
+                "{tagged}{}",
+                UNION.replace("type = \"Company\"", "type = \"ContactCommon\"")
+            ),
+            "variant `Company`: `ContactCommon` is abstract or a union",
+        ),
+        (
+            format!(
+                "{tagged}{}",
+                UNION.replace(
+                    "tag = \"isCompany\"\n",
+                    "tag = \"isCompany\"\nextends = \"Company\"\n"
+                )
+            ),
+            "a union has variants only: no fields, no extends, not abstract",
+        ),
+    ];
+    for (text, expected) in cases {
+        let line = text
+            .lines()
+            .position(|l| l == "name = \"Either\"")
+            .map_or(0, |n| n + 1);
+        assert_eq!(
+            messages(&with_file(THING_TYPES, &text)),
+            one(THING_TYPES, line, "type Either", expected),
+            "{text}"
+        );
+    }
+    // A field cannot hold an abstract type.
+    let text = TYPE.replace("type = \"OpportunityId\"", "type = \"ContactCommon\"");
+    assert_eq!(
+        messages(&with_file(THING_TYPES, &text)),
+        one(
+            THING_TYPES,
+            3,
+            "type Thing",
+            "field `id`: `ContactCommon` is abstract (only extended), so no value has that type"
+        )
+    );
+}

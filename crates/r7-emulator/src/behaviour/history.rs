@@ -9,7 +9,7 @@
 use r7_model::{ApiDateTime, HistoryCategoryBase, HistoryEvent};
 use r7_proto::crm::history::HistorySortBy;
 
-use crate::behaviour::task;
+use crate::behaviour::{contact, task};
 use crate::generated::Wire;
 use crate::generated::args::{CreateHistoryEventArgs, DeleteHistoryEventArgs, ListHistoryArgs};
 use crate::ops::{Call, Outcome, as_u64, smart_list};
@@ -57,10 +57,7 @@ fn event(crm: &Crm, id: i64, row: &HistoryRow) -> HistoryEvent {
     v.created = row.created;
     v.content.clone_from(&row.content);
     v.category = category(crm, row.category_id);
-    v.contact = crm
-        .contacts
-        .get(row.contact_id)
-        .map(|c| c.contact.as_base());
+    v.contact = contact::base(crm, row.contact_id);
     v.entity = task::linked(crm, row.entity);
     v.can_edit = true;
     v.id = id.into();
@@ -79,20 +76,9 @@ fn kind_is(kind: Option<&str>, name: &str) -> bool {
 /// The filter of `RelationshipEventDao.GetItems` (`RelationshipEventDao.cs:435`).
 fn matching(crm: &Crm, args: &ListHistoryArgs, search: Option<&str>) -> Vec<i64> {
     let kind = args.entity_type.as_deref();
-    let contacts: Option<Vec<i64>> = (args.entity_id > 0 && kind_is(kind, "contact")).then(|| {
-        // A company's events include its people's (`:465`); a person's are its own.
-        let id = args.entity_id;
-        let mut ids = vec![id];
-        if crm.contacts.get(id).is_some_and(|c| c.contact.is_company) {
-            ids.extend(
-                crm.contacts
-                    .iter()
-                    .filter(|(_, p)| !p.contact.is_company && p.company_id == id)
-                    .map(|(person, _)| person),
-            );
-        }
-        ids
-    });
+    // A company's events include its people's (`:465`); a person's are its own.
+    let contacts: Option<Vec<i64>> = (args.entity_id > 0 && kind_is(kind, "contact"))
+        .then(|| contact::with_people(crm, args.entity_id));
     let link = match kind {
         _ if args.entity_id <= 0 => None,
         k if kind_is(k, "opportunity") => Some((EntityLink::Opportunity, args.entity_id)),

@@ -10,6 +10,7 @@
 
 pub(crate) mod category;
 pub(crate) mod contact;
+pub(crate) mod contact_info;
 pub(crate) mod custom_field;
 pub(crate) mod history;
 pub(crate) mod opportunity;

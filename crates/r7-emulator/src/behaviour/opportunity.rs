@@ -122,8 +122,15 @@ impl Linked<Contact> for Opportunity {
 
     /// `GetDealMembers` (`CRMApi.Deals.cs:703`): the primary contact cannot be edited there.
     fn adjust(crm: &Crm, deal: i64, item: &mut Contact) {
-        if crm.deals.get(deal).is_some_and(|d| item.id == d.contact_id) {
-            item.can_edit = false;
+        if crm
+            .deals
+            .get(deal)
+            .is_some_and(|d| item.id() == d.contact_id)
+        {
+            match item {
+                Contact::Person(v) => v.can_edit = false,
+                Contact::Company(v) => v.can_edit = false,
+            }
         }
     }
 }
@@ -576,21 +583,27 @@ mod tests {
         assert_eq!(crm.deals.next_id(), 1239);
         // Companies count their people (the single form does not list them); persons show
         // their company.
-        let company = Contact::read(&crm, 101).unwrap();
+        let Some(Contact::Company(company)) = Contact::read(&crm, 101) else {
+            panic!("101 is a company");
+        };
         assert_eq!(company.persons_count, 1);
         assert!(company.persons.is_empty() && company.tags.is_empty());
-        assert_eq!(Contact::read_listed(&crm, 101).unwrap().tags, ["Клиент"]);
-        let person = Contact::read(&crm, 102).unwrap();
+        assert_eq!(Contact::read_listed(&crm, 101).unwrap().tags(), ["Клиент"]);
+        let Some(Contact::Person(person)) = Contact::read(&crm, 102) else {
+            panic!("102 is a person");
+        };
         assert_eq!(person.company.unwrap().id, 101);
     }
 
     #[test]
     fn a_row_changed_once_shows_in_every_answer_that_embeds_it() {
         let mut crm = crm();
-        crm.contacts.get_mut(101).unwrap().contact.display_name = "Renamed Ltd".into();
+        crm.contacts.get_mut(101).unwrap().company_name = "Renamed Ltd".into();
         let deal = Opportunity::read(&crm, 1235).unwrap();
         assert_eq!(deal.members[0].display_name, "Renamed Ltd");
-        let person = Contact::read(&crm, 102).unwrap();
+        let Some(Contact::Person(person)) = Contact::read(&crm, 102) else {
+            panic!("102 is a person");
+        };
         assert_eq!(person.company.unwrap().display_name, "Renamed Ltd");
         run(
             EndpointId::UpdateOpportunityStageColor,

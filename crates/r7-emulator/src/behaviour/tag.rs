@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use http::StatusCode;
 use r7_model::Tag;
 
+use crate::behaviour::contact;
 use crate::generated::Wire;
 use crate::generated::args::{
     AddContactGroupTagArgs, AddEntityTagArgs, AddTagToEntitiesArgs,
@@ -247,7 +248,7 @@ fn group(
         _ => return Err(ApiError::ARGUMENT),
     };
     let row = crm.contacts.get(id).ok_or(ApiError::NOT_FOUND)?;
-    let is_company = row.contact.is_company;
+    let is_company = row.is_company;
     if wants_company && !is_company {
         return Err(plain_exception("Contact is not a company"));
     }
@@ -259,17 +260,10 @@ fn group(
     } else {
         Some(row.company_id)
             .filter(|c| *c != 0)
-            .filter(|c| crm.contacts.get(*c).is_some_and(|r| r.contact.is_company))
+            .filter(|c| crm.contacts.get(*c).is_some_and(|r| r.is_company))
     };
     Ok(match company {
-        Some(company) => std::iter::once(company)
-            .chain(
-                crm.contacts
-                    .iter()
-                    .filter(|(_, p)| !p.contact.is_company && p.company_id == company)
-                    .map(|(person, _)| person),
-            )
-            .collect(),
+        Some(company) => contact::with_people(crm, company),
         None => vec![id],
     })
 }

@@ -11,7 +11,7 @@ use http::StatusCode;
 use r7_model::{ContactInfoType, LinkedEntity, Task, TaskContact, Uuid};
 use r7_proto::crm::task::TaskSortBy;
 
-use crate::behaviour::category;
+use crate::behaviour::{category, contact};
 use crate::generated::args::{
     CreateTaskArgs, CreateTasksForContactsArgs, DeleteTaskArgs, ListTasksArgs, ReopenTaskArgs,
     UpdateTaskArgs,
@@ -79,15 +79,9 @@ enum Form {
 /// The contact in the short form with its primary e-mail (`ToContactBaseWithEmailWrapper`,
 /// `CRMApi.Contacts.cs:2281`).
 fn task_contact(crm: &Crm, id: i64) -> Option<TaskContact> {
-    let row = crm.contacts.get(id)?;
-    let base = row.contact.as_base();
+    let base = contact::base(crm, id)?;
     let mut v = TaskContact::default();
-    v.email = row
-        .contact
-        .common_data
-        .iter()
-        .find(|info| info.info_type == ContactInfoType::Email && info.is_primary)
-        .cloned();
+    v.email = contact::primary(crm, id, ContactInfoType::Email);
     v.small_foto_url = base.small_foto_url;
     v.medium_foto_url = base.medium_foto_url;
     v.display_name = base.display_name;
@@ -161,17 +155,7 @@ impl Filtered<ListTasksArgs> for Task {
         let contacts: Option<Vec<i64>> = match (args.entity_type.as_deref(), args.entity_id) {
             (Some(kind), id) if id > 0 && kind.eq_ignore_ascii_case("contact") => {
                 // A company's tasks include its people's (`TaskDao.cs:589`).
-                let company = crm.contacts.get(id).is_some_and(|c| c.contact.is_company);
-                let mut ids = vec![id];
-                if company {
-                    ids.extend(
-                        crm.contacts
-                            .iter()
-                            .filter(|(_, p)| !p.contact.is_company && p.company_id == id)
-                            .map(|(person, _)| person),
-                    );
-                }
-                Some(ids)
+                Some(contact::with_people(crm, id))
             }
             _ => None,
         };
@@ -231,7 +215,7 @@ fn sort_tasks(crm: &Crm, ids: &mut [i64], sort: Option<TaskSortBy>, descending: 
     let contact = |t: &TaskRow| {
         crm.contacts
             .get(t.contact_id)
-            .map(|c| c.contact.display_name.to_lowercase())
+            .map(|c| c.display_name().to_lowercase())
     };
     let manager = |t: &TaskRow| {
         Some(crm.employee(t.responsible).display_name.to_lowercase()).filter(|n| !n.is_empty())

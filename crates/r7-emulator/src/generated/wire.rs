@@ -236,8 +236,8 @@ impl Serialize for WireList<'_, ContactBase> {
         write_contact_base(self.0, true, serializer)
     }
 }
-fn write_contact<S: Serializer>(
-    v: &Contact,
+fn write_person<S: Serializer>(
+    v: &Person,
     list: bool,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -254,16 +254,7 @@ fn write_contact<S: Serializer>(
     if !is_default(&v.title) {
         map.serialize_entry("title", &v.title)?;
     }
-    if !is_default(&v.company_name) {
-        map.serialize_entry("companyName", &v.company_name)?;
-    }
-    if !is_default(&v.persons) && !list {
-        map.serialize_entry("persons", &Wire(&v.persons))?;
-    }
-    if !is_default(&v.persons_count) {
-        map.serialize_entry("personsCount", &v.persons_count)?;
-    }
-    if !is_default(&v.addresses) {
+    if !(list && is_default(&v.addresses)) {
         map.serialize_entry("addresses", &Wire(&v.addresses))?;
     }
     if !is_default(&v.create_by) {
@@ -275,21 +266,15 @@ fn write_contact<S: Serializer>(
     if !is_default(&v.about) {
         map.serialize_entry("about", &v.about)?;
     }
-    if !is_default(&v.industry) {
-        map.serialize_entry("industry", &v.industry)?;
-    }
+    map.serialize_entry("industry", &v.industry)?;
     if !is_default(&v.contact_status) {
         map.serialize_entry("contactStatus", &v.contact_status.as_ref().map(Wire))?;
     }
-    if !is_default(&v.contact_type) && !list {
+    if !is_default(&v.contact_type) {
         map.serialize_entry("contactType", &v.contact_type.as_ref().map(Wire))?;
     }
-    if !is_default(&v.common_data) {
-        map.serialize_entry("commonData", &Wire(&v.common_data))?;
-    }
-    if !is_default(&v.custom_fields) {
-        map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
-    }
+    map.serialize_entry("commonData", &Wire(&v.common_data))?;
+    map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
     if !is_default(&v.tags) {
         map.serialize_entry("tags", &v.tags)?;
     }
@@ -317,14 +302,103 @@ fn write_contact<S: Serializer>(
     map.serialize_entry("id", &v.id)?;
     map.end()
 }
+impl Serialize for Wire<'_, Person> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_person(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, Person> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_person(self.0, true, serializer)
+    }
+}
+fn write_company<S: Serializer>(
+    v: &Company,
+    list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.company_name) {
+        map.serialize_entry("companyName", &v.company_name)?;
+    }
+    if !is_default(&v.persons) {
+        map.serialize_entry("persons", &Wire(&v.persons))?;
+    }
+    if !is_default(&v.persons_count) {
+        map.serialize_entry("personsCount", &v.persons_count)?;
+    }
+    if !(list && is_default(&v.addresses)) {
+        map.serialize_entry("addresses", &Wire(&v.addresses))?;
+    }
+    if !is_default(&v.create_by) {
+        map.serialize_entry("createBy", &v.create_by.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.created) {
+        map.serialize_entry("created", &v.created)?;
+    }
+    if !is_default(&v.about) {
+        map.serialize_entry("about", &v.about)?;
+    }
+    map.serialize_entry("industry", &v.industry)?;
+    if !is_default(&v.contact_status) {
+        map.serialize_entry("contactStatus", &v.contact_status.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.contact_type) {
+        map.serialize_entry("contactType", &v.contact_type.as_ref().map(Wire))?;
+    }
+    map.serialize_entry("commonData", &Wire(&v.common_data))?;
+    map.serialize_entry("customFields", &Wire(&v.custom_fields))?;
+    if !is_default(&v.tags) {
+        map.serialize_entry("tags", &v.tags)?;
+    }
+    if !is_default(&v.task_count) {
+        map.serialize_entry("taskCount", &v.task_count)?;
+    }
+    map.serialize_entry("haveLateTasks", &v.have_late_tasks)?;
+    if !is_default(&v.small_foto_url) {
+        map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
+    }
+    if !is_default(&v.medium_foto_url) {
+        map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
+    }
+    map.serialize_entry("displayName", &v.display_name)?;
+    map.serialize_entry("isCompany", &v.is_company)?;
+    if !is_default(&v.access_list) {
+        map.serialize_entry("accessList", &Wire(&v.access_list))?;
+    }
+    map.serialize_entry("isPrivate", &v.is_private)?;
+    map.serialize_entry("isShared", &v.is_shared)?;
+    map.serialize_entry("shareType", &v.share_type)?;
+    map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
+    map.serialize_entry("canEdit", &v.can_edit)?;
+    map.serialize_entry("canDelete", &v.can_delete)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, Company> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_company(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, Company> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_company(self.0, true, serializer)
+    }
+}
 impl Serialize for Wire<'_, Contact> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        write_contact(self.0, false, serializer)
+        match self.0 {
+            Contact::Person(v) => Wire(v).serialize(serializer),
+            Contact::Company(v) => Wire(v).serialize(serializer),
+        }
     }
 }
 impl Serialize for WireList<'_, Contact> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        write_contact(self.0, true, serializer)
+        match self.0 {
+            Contact::Person(v) => WireList(v).serialize(serializer),
+            Contact::Company(v) => WireList(v).serialize(serializer),
+        }
     }
 }
 fn write_contact_info<S: Serializer>(

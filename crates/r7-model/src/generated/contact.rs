@@ -100,69 +100,38 @@ pub struct ContactBase {
     )]
     pub id: ContactId,
 }
-/// A CRM contact, person or company, as the full record: what the deal member endpoints
-/// (`GET`/`POST`/`DELETE api/2.0/crm/opportunity/{id}/contact[/{contactid}]`) return.
+/// A person of the CRM, as the full record.
 ///
-/// One flat struct holds both shapes: the person members (`first_name`, `last_name`, `company`,
-/// `title`) stay empty for a company, the company members (`company_name`, `persons`,
-/// `persons_count`) stay empty for a person. [`Contact::kind`] tells them apart;
-/// [`Contact::as_base`] gives the short form that deals embed.
-///
-/// The server leaves out the members that are `null` (and `personsCount`/`taskCount` when 0), so
-/// a missing member decodes to an empty string, an empty list, `None` or 0.
-///
-/// The server's `ContactWrapper` (`module/ASC.Api/ASC.Api.CRM/Wrappers/ContactWrapper.cs:213`). It
-/// extends [`ContactBase`], whose fields follow its own; [`Contact::as_base`] gives that part.
+/// The server's `PersonWrapper` (`module/ASC.Api/ASC.Api.CRM/Wrappers/ContactWrapper.cs:40`). It
+/// extends [`ContactBase`], whose fields follow its own; [`Person::as_base`] gives that part.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
-pub struct Contact {
-    /// A person's first name; empty for a company.
+pub struct Person {
+    /// The first name.
     #[serde(
         rename = "firstName",
         alias = "FirstName",
         deserialize_with = "crate::wire::nullable",
     )]
     pub first_name: String,
-    /// A person's last name; empty for a company.
+    /// The last name; may be empty.
     #[serde(
         rename = "lastName",
         alias = "LastName",
         deserialize_with = "crate::wire::nullable",
     )]
     pub last_name: String,
-    /// The company a person works for, if any.
+    /// The company the person works for, if any.
     #[serde(rename = "company", alias = "Company")]
     pub company: Option<ContactBase>,
-    /// A person's job title; empty when none is set and for a company.
+    /// The job title; empty when none is set.
     #[serde(
         rename = "title",
         alias = "Title",
         deserialize_with = "crate::wire::nullable",
     )]
     pub title: String,
-    /// A company's name; empty for a person.
-    #[serde(
-        rename = "companyName",
-        alias = "CompanyName",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub company_name: String,
-    /// The persons who work for a company. The list endpoints (the deal members among them) do
-    /// not fill it in and send only [`Contact::persons_count`].
-    #[serde(
-        rename = "persons",
-        alias = "Persons",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub persons: Vec<ContactBase>,
-    /// The number of persons who work for a company; 0 for a person.
-    #[serde(
-        rename = "personsCount",
-        alias = "PersonsCount",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub persons_count: i64,
     /// Postal addresses.
     #[serde(
         rename = "addresses",
@@ -176,14 +145,11 @@ pub struct Contact {
     /// When the contact was created.
     #[serde(rename = "created", alias = "Created", with = "crate::datetime::optional")]
     pub created: Option<ApiDateTime>,
-    /// Free text about the contact.
-    #[serde(
-        rename = "about",
-        alias = "About",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub about: String,
-    /// The contact's industry.
+    /// Free text about the contact: empty when read back without one, missing from the answer
+    /// of a create or update that sent none.
+    #[serde(rename = "about", alias = "About")]
+    pub about: Option<String>,
+    /// The contact's industry (the API never sets one).
     #[serde(
         rename = "industry",
         alias = "Industry",
@@ -193,7 +159,8 @@ pub struct Contact {
     /// The contact's status ("temperature", such as "Cold"), if one is set.
     #[serde(rename = "contactStatus", alias = "ContactStatus")]
     pub contact_status: Option<ListItem>,
-    /// The contact's type (such as "Client"), if one is set. The list endpoints leave it out.
+    /// The contact's type (such as "Client"). The server declares the member but never fills
+    /// it in, so it is always `None` from a real portal.
     #[serde(rename = "contactType", alias = "ContactType")]
     pub contact_type: Option<ListItem>,
     /// Phone numbers, e-mail addresses, web sites and other contact details.
@@ -203,24 +170,24 @@ pub struct Contact {
         deserialize_with = "crate::wire::nullable",
     )]
     pub common_data: Vec<ContactInfo>,
-    /// Custom field values of the contact.
+    /// Custom field values of the contact (and, in a single contact, every heading field).
     #[serde(
         rename = "customFields",
         alias = "CustomFields",
         deserialize_with = "crate::wire::nullable",
     )]
     pub custom_fields: Vec<CustomField>,
-    /// Tags, sorted by the server.
+    /// Tags, sorted by the server; only the list answers carry them.
     #[serde(rename = "tags", alias = "Tags", deserialize_with = "crate::wire::nullable")]
     pub tags: Vec<String>,
-    /// Number of tasks linked to the contact.
+    /// Number of tasks, open and closed, for the contact.
     #[serde(
         rename = "taskCount",
         alias = "TaskCount",
         deserialize_with = "crate::wire::nullable",
     )]
     pub task_count: i64,
-    /// Whether some of those tasks are overdue.
+    /// Whether some open task for the contact is past its deadline.
     #[serde(
         rename = "haveLateTasks",
         alias = "HaveLateTasks",
@@ -309,7 +276,7 @@ pub struct Contact {
     )]
     pub id: ContactId,
 }
-impl Contact {
+impl Person {
     /// The [`ContactBase`] part of this value.
     pub fn as_base(&self) -> ContactBase {
         ContactBase {
@@ -325,6 +292,686 @@ impl Contact {
             can_edit: self.can_edit,
             can_delete: self.can_delete,
             id: self.id,
+        }
+    }
+}
+/// A company of the CRM, as the full record.
+///
+/// The server's `CompanyWrapper` (`module/ASC.Api/ASC.Api.CRM/Wrappers/ContactWrapper.cs:132`). It
+/// extends [`ContactBase`], whose fields follow its own; [`Company::as_base`] gives that part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Company {
+    /// The company's name.
+    #[serde(
+        rename = "companyName",
+        alias = "CompanyName",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub company_name: String,
+    /// The persons who work for the company. The server declares the member but never fills
+    /// it in: [`Company::persons_count`] counts them, `GET contact/company/{id}/person` lists them.
+    #[serde(
+        rename = "persons",
+        alias = "Persons",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub persons: Vec<ContactBase>,
+    /// The number of persons who work for the company.
+    #[serde(
+        rename = "personsCount",
+        alias = "PersonsCount",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub persons_count: i64,
+    /// Postal addresses.
+    #[serde(
+        rename = "addresses",
+        alias = "Addresses",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub addresses: Vec<Address>,
+    /// The user who created the contact.
+    #[serde(rename = "createBy", alias = "CreateBy")]
+    pub create_by: Option<Employee>,
+    /// When the contact was created.
+    #[serde(rename = "created", alias = "Created", with = "crate::datetime::optional")]
+    pub created: Option<ApiDateTime>,
+    /// Free text about the contact: empty when read back without one, missing from the answer
+    /// of a create or update that sent none.
+    #[serde(rename = "about", alias = "About")]
+    pub about: Option<String>,
+    /// The contact's industry (the API never sets one).
+    #[serde(
+        rename = "industry",
+        alias = "Industry",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub industry: String,
+    /// The contact's status ("temperature", such as "Cold"), if one is set.
+    #[serde(rename = "contactStatus", alias = "ContactStatus")]
+    pub contact_status: Option<ListItem>,
+    /// The contact's type (such as "Client"). The server declares the member but never fills
+    /// it in, so it is always `None` from a real portal.
+    #[serde(rename = "contactType", alias = "ContactType")]
+    pub contact_type: Option<ListItem>,
+    /// Phone numbers, e-mail addresses, web sites and other contact details.
+    #[serde(
+        rename = "commonData",
+        alias = "CommonData",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub common_data: Vec<ContactInfo>,
+    /// Custom field values of the contact (and, in a single contact, every heading field).
+    #[serde(
+        rename = "customFields",
+        alias = "CustomFields",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub custom_fields: Vec<CustomField>,
+    /// Tags, sorted by the server; only the list answers carry them.
+    #[serde(rename = "tags", alias = "Tags", deserialize_with = "crate::wire::nullable")]
+    pub tags: Vec<String>,
+    /// Number of tasks, open and closed, for the contact.
+    #[serde(
+        rename = "taskCount",
+        alias = "TaskCount",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub task_count: i64,
+    /// Whether some open task for the contact is past its deadline.
+    #[serde(
+        rename = "haveLateTasks",
+        alias = "HaveLateTasks",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub have_late_tasks: bool,
+    /// Address of the small photo; empty when the server sends none.
+    #[serde(
+        rename = "smallFotoUrl",
+        alias = "SmallFotoUrl",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub small_foto_url: String,
+    /// Address of the medium photo; empty when the server sends none.
+    #[serde(
+        rename = "mediumFotoUrl",
+        alias = "MediumFotoUrl",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub medium_foto_url: String,
+    /// The person's full name or the company's name.
+    #[serde(
+        rename = "displayName",
+        alias = "DisplayName",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub display_name: String,
+    /// `true` for a company, `false` for a person.
+    #[serde(
+        rename = "isCompany",
+        alias = "IsCompany",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_company: bool,
+    /// Users who may see a private contact; empty for public ones.
+    #[serde(
+        rename = "accessList",
+        alias = "AccessList",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub access_list: Vec<Employee>,
+    /// Whether only the access list may see the contact.
+    #[serde(
+        rename = "isPrivate",
+        alias = "IsPrivate",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_private: bool,
+    /// Whether the contact is shared (`shareType` is read or read-write).
+    #[serde(
+        rename = "isShared",
+        alias = "IsShared",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_shared: bool,
+    /// How the contact is shared.
+    #[serde(
+        rename = "shareType",
+        alias = "ShareType",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub share_type: ShareType,
+    /// The contact's currency; the server writes `null` when it has none.
+    #[serde(rename = "currency", alias = "Currency")]
+    pub currency: Option<Currency>,
+    /// Whether the caller may edit the contact.
+    #[serde(
+        rename = "canEdit",
+        alias = "CanEdit",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub can_edit: bool,
+    /// Whether the caller may delete the contact.
+    #[serde(
+        rename = "canDelete",
+        alias = "CanDelete",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub can_delete: bool,
+    /// The contact's id.
+    #[serde(
+        rename = "id",
+        alias = "Id",
+        alias = "ID",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub id: ContactId,
+}
+impl Company {
+    /// The [`ContactBase`] part of this value.
+    pub fn as_base(&self) -> ContactBase {
+        ContactBase {
+            small_foto_url: self.small_foto_url.clone(),
+            medium_foto_url: self.medium_foto_url.clone(),
+            display_name: self.display_name.clone(),
+            is_company: self.is_company,
+            access_list: self.access_list.clone(),
+            is_private: self.is_private,
+            is_shared: self.is_shared,
+            share_type: self.share_type,
+            currency: self.currency.clone(),
+            can_edit: self.can_edit,
+            can_delete: self.can_delete,
+            id: self.id,
+        }
+    }
+}
+/// A CRM contact as the full record: a [`Person`] or a [`Company`], told apart by the
+/// server's `isCompany`, so that a `match` gives each its own members.
+///
+/// The members both have are methods here too ([`Contact::display_name`], [`Contact::tags`], ...);
+/// [`Contact::as_base`] gives the short form that deals and tasks embed.
+///
+/// The server leaves out the members that are `null` (and counts when 0), so a missing member
+/// decodes to an empty string, an empty list, `None` or 0.
+///
+/// The server's `ContactWrapper` (`module/ASC.Api/ASC.Api.CRM/Wrappers/ContactWrapper.cs:213`).
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Contact {
+    /// A person.
+    Person(Person),
+    /// A company.
+    Company(Company),
+}
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        /// Every member of every variant.
+        #[derive(Default, Deserialize)]
+        #[serde(default)]
+        struct Flat {
+            /// The first name.
+            #[serde(
+                rename = "firstName",
+                alias = "FirstName",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub first_name: String,
+            /// The last name; may be empty.
+            #[serde(
+                rename = "lastName",
+                alias = "LastName",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub last_name: String,
+            /// The company the person works for, if any.
+            #[serde(rename = "company", alias = "Company")]
+            pub company: Option<ContactBase>,
+            /// The job title; empty when none is set.
+            #[serde(
+                rename = "title",
+                alias = "Title",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub title: String,
+            /// Postal addresses.
+            #[serde(
+                rename = "addresses",
+                alias = "Addresses",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub addresses: Vec<Address>,
+            /// The user who created the contact.
+            #[serde(rename = "createBy", alias = "CreateBy")]
+            pub create_by: Option<Employee>,
+            /// When the contact was created.
+            #[serde(
+                rename = "created",
+                alias = "Created",
+                with = "crate::datetime::optional",
+            )]
+            pub created: Option<ApiDateTime>,
+            /// Free text about the contact: empty when read back without one, missing from the answer
+            /// of a create or update that sent none.
+            #[serde(rename = "about", alias = "About")]
+            pub about: Option<String>,
+            /// The contact's industry (the API never sets one).
+            #[serde(
+                rename = "industry",
+                alias = "Industry",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub industry: String,
+            /// The contact's status ("temperature", such as "Cold"), if one is set.
+            #[serde(rename = "contactStatus", alias = "ContactStatus")]
+            pub contact_status: Option<ListItem>,
+            /// The contact's type (such as "Client"). The server declares the member but never fills
+            /// it in, so it is always `None` from a real portal.
+            #[serde(rename = "contactType", alias = "ContactType")]
+            pub contact_type: Option<ListItem>,
+            /// Phone numbers, e-mail addresses, web sites and other contact details.
+            #[serde(
+                rename = "commonData",
+                alias = "CommonData",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub common_data: Vec<ContactInfo>,
+            /// Custom field values of the contact (and, in a single contact, every heading field).
+            #[serde(
+                rename = "customFields",
+                alias = "CustomFields",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub custom_fields: Vec<CustomField>,
+            /// Tags, sorted by the server; only the list answers carry them.
+            #[serde(
+                rename = "tags",
+                alias = "Tags",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub tags: Vec<String>,
+            /// Number of tasks, open and closed, for the contact.
+            #[serde(
+                rename = "taskCount",
+                alias = "TaskCount",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub task_count: i64,
+            /// Whether some open task for the contact is past its deadline.
+            #[serde(
+                rename = "haveLateTasks",
+                alias = "HaveLateTasks",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub have_late_tasks: bool,
+            /// Address of the small photo; empty when the server sends none.
+            #[serde(
+                rename = "smallFotoUrl",
+                alias = "SmallFotoUrl",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub small_foto_url: String,
+            /// Address of the medium photo; empty when the server sends none.
+            #[serde(
+                rename = "mediumFotoUrl",
+                alias = "MediumFotoUrl",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub medium_foto_url: String,
+            /// The person's full name or the company's name.
+            #[serde(
+                rename = "displayName",
+                alias = "DisplayName",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub display_name: String,
+            /// `true` for a company, `false` for a person.
+            #[serde(
+                rename = "isCompany",
+                alias = "IsCompany",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub is_company: bool,
+            /// Users who may see a private contact; empty for public ones.
+            #[serde(
+                rename = "accessList",
+                alias = "AccessList",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub access_list: Vec<Employee>,
+            /// Whether only the access list may see the contact.
+            #[serde(
+                rename = "isPrivate",
+                alias = "IsPrivate",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub is_private: bool,
+            /// Whether the contact is shared (`shareType` is read or read-write).
+            #[serde(
+                rename = "isShared",
+                alias = "IsShared",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub is_shared: bool,
+            /// How the contact is shared.
+            #[serde(
+                rename = "shareType",
+                alias = "ShareType",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub share_type: ShareType,
+            /// The contact's currency; the server writes `null` when it has none.
+            #[serde(rename = "currency", alias = "Currency")]
+            pub currency: Option<Currency>,
+            /// Whether the caller may edit the contact.
+            #[serde(
+                rename = "canEdit",
+                alias = "CanEdit",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub can_edit: bool,
+            /// Whether the caller may delete the contact.
+            #[serde(
+                rename = "canDelete",
+                alias = "CanDelete",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub can_delete: bool,
+            /// The contact's id.
+            #[serde(
+                rename = "id",
+                alias = "Id",
+                alias = "ID",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub id: ContactId,
+            /// The company's name.
+            #[serde(
+                rename = "companyName",
+                alias = "CompanyName",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub company_name: String,
+            /// The persons who work for the company. The server declares the member but never fills
+            /// it in: [`Company::persons_count`] counts them, `GET contact/company/{id}/person` lists them.
+            #[serde(
+                rename = "persons",
+                alias = "Persons",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub persons: Vec<ContactBase>,
+            /// The number of persons who work for the company.
+            #[serde(
+                rename = "personsCount",
+                alias = "PersonsCount",
+                deserialize_with = "crate::wire::nullable",
+            )]
+            pub persons_count: i64,
+        }
+        let flat = Flat::deserialize(deserializer)?;
+        if !flat.is_company {
+            return Ok(
+                Contact::Person(Person {
+                    first_name: flat.first_name,
+                    last_name: flat.last_name,
+                    company: flat.company,
+                    title: flat.title,
+                    addresses: flat.addresses,
+                    create_by: flat.create_by,
+                    created: flat.created,
+                    about: flat.about,
+                    industry: flat.industry,
+                    contact_status: flat.contact_status,
+                    contact_type: flat.contact_type,
+                    common_data: flat.common_data,
+                    custom_fields: flat.custom_fields,
+                    tags: flat.tags,
+                    task_count: flat.task_count,
+                    have_late_tasks: flat.have_late_tasks,
+                    small_foto_url: flat.small_foto_url,
+                    medium_foto_url: flat.medium_foto_url,
+                    display_name: flat.display_name,
+                    is_company: flat.is_company,
+                    access_list: flat.access_list,
+                    is_private: flat.is_private,
+                    is_shared: flat.is_shared,
+                    share_type: flat.share_type,
+                    currency: flat.currency,
+                    can_edit: flat.can_edit,
+                    can_delete: flat.can_delete,
+                    id: flat.id,
+                }),
+            );
+        }
+        if flat.is_company {
+            return Ok(
+                Contact::Company(Company {
+                    company_name: flat.company_name,
+                    persons: flat.persons,
+                    persons_count: flat.persons_count,
+                    addresses: flat.addresses,
+                    create_by: flat.create_by,
+                    created: flat.created,
+                    about: flat.about,
+                    industry: flat.industry,
+                    contact_status: flat.contact_status,
+                    contact_type: flat.contact_type,
+                    common_data: flat.common_data,
+                    custom_fields: flat.custom_fields,
+                    tags: flat.tags,
+                    task_count: flat.task_count,
+                    have_late_tasks: flat.have_late_tasks,
+                    small_foto_url: flat.small_foto_url,
+                    medium_foto_url: flat.medium_foto_url,
+                    display_name: flat.display_name,
+                    is_company: flat.is_company,
+                    access_list: flat.access_list,
+                    is_private: flat.is_private,
+                    is_shared: flat.is_shared,
+                    share_type: flat.share_type,
+                    currency: flat.currency,
+                    can_edit: flat.can_edit,
+                    can_delete: flat.can_delete,
+                    id: flat.id,
+                }),
+            );
+        }
+        Err(serde::de::Error::custom("no variant of Contact has this isCompany"))
+    }
+}
+impl Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Contact::Person(v) => v.serialize(serializer),
+            Contact::Company(v) => v.serialize(serializer),
+        }
+    }
+}
+impl Contact {
+    /// Postal addresses.
+    pub fn addresses(&self) -> &[Address] {
+        match self {
+            Contact::Person(v) => &v.addresses,
+            Contact::Company(v) => &v.addresses,
+        }
+    }
+    /// The user who created the contact.
+    pub fn create_by(&self) -> Option<&Employee> {
+        match self {
+            Contact::Person(v) => &v.create_by,
+            Contact::Company(v) => &v.create_by,
+        }
+            .as_ref()
+    }
+    /// When the contact was created.
+    pub fn created(&self) -> Option<ApiDateTime> {
+        *match self {
+            Contact::Person(v) => &v.created,
+            Contact::Company(v) => &v.created,
+        }
+    }
+    /// Free text about the contact: empty when read back without one, missing from the answer
+    /// of a create or update that sent none.
+    pub fn about(&self) -> Option<&str> {
+        match self {
+            Contact::Person(v) => &v.about,
+            Contact::Company(v) => &v.about,
+        }
+            .as_deref()
+    }
+    /// The contact's industry (the API never sets one).
+    pub fn industry(&self) -> &str {
+        match self {
+            Contact::Person(v) => &v.industry,
+            Contact::Company(v) => &v.industry,
+        }
+    }
+    /// The contact's status ("temperature", such as "Cold"), if one is set.
+    pub fn contact_status(&self) -> Option<&ListItem> {
+        match self {
+            Contact::Person(v) => &v.contact_status,
+            Contact::Company(v) => &v.contact_status,
+        }
+            .as_ref()
+    }
+    /// The contact's type (such as "Client"). The server declares the member but never fills
+    /// it in, so it is always `None` from a real portal.
+    pub fn contact_type(&self) -> Option<&ListItem> {
+        match self {
+            Contact::Person(v) => &v.contact_type,
+            Contact::Company(v) => &v.contact_type,
+        }
+            .as_ref()
+    }
+    /// Phone numbers, e-mail addresses, web sites and other contact details.
+    pub fn common_data(&self) -> &[ContactInfo] {
+        match self {
+            Contact::Person(v) => &v.common_data,
+            Contact::Company(v) => &v.common_data,
+        }
+    }
+    /// Custom field values of the contact (and, in a single contact, every heading field).
+    pub fn custom_fields(&self) -> &[CustomField] {
+        match self {
+            Contact::Person(v) => &v.custom_fields,
+            Contact::Company(v) => &v.custom_fields,
+        }
+    }
+    /// Tags, sorted by the server; only the list answers carry them.
+    pub fn tags(&self) -> &[String] {
+        match self {
+            Contact::Person(v) => &v.tags,
+            Contact::Company(v) => &v.tags,
+        }
+    }
+    /// Number of tasks, open and closed, for the contact.
+    pub fn task_count(&self) -> i64 {
+        *match self {
+            Contact::Person(v) => &v.task_count,
+            Contact::Company(v) => &v.task_count,
+        }
+    }
+    /// Whether some open task for the contact is past its deadline.
+    pub fn have_late_tasks(&self) -> bool {
+        *match self {
+            Contact::Person(v) => &v.have_late_tasks,
+            Contact::Company(v) => &v.have_late_tasks,
+        }
+    }
+    /// Address of the small photo; empty when the server sends none.
+    pub fn small_foto_url(&self) -> &str {
+        match self {
+            Contact::Person(v) => &v.small_foto_url,
+            Contact::Company(v) => &v.small_foto_url,
+        }
+    }
+    /// Address of the medium photo; empty when the server sends none.
+    pub fn medium_foto_url(&self) -> &str {
+        match self {
+            Contact::Person(v) => &v.medium_foto_url,
+            Contact::Company(v) => &v.medium_foto_url,
+        }
+    }
+    /// The person's full name or the company's name.
+    pub fn display_name(&self) -> &str {
+        match self {
+            Contact::Person(v) => &v.display_name,
+            Contact::Company(v) => &v.display_name,
+        }
+    }
+    /// `true` for a company, `false` for a person.
+    pub fn is_company(&self) -> bool {
+        *match self {
+            Contact::Person(v) => &v.is_company,
+            Contact::Company(v) => &v.is_company,
+        }
+    }
+    /// Users who may see a private contact; empty for public ones.
+    pub fn access_list(&self) -> &[Employee] {
+        match self {
+            Contact::Person(v) => &v.access_list,
+            Contact::Company(v) => &v.access_list,
+        }
+    }
+    /// Whether only the access list may see the contact.
+    pub fn is_private(&self) -> bool {
+        *match self {
+            Contact::Person(v) => &v.is_private,
+            Contact::Company(v) => &v.is_private,
+        }
+    }
+    /// Whether the contact is shared (`shareType` is read or read-write).
+    pub fn is_shared(&self) -> bool {
+        *match self {
+            Contact::Person(v) => &v.is_shared,
+            Contact::Company(v) => &v.is_shared,
+        }
+    }
+    /// How the contact is shared.
+    pub fn share_type(&self) -> ShareType {
+        *match self {
+            Contact::Person(v) => &v.share_type,
+            Contact::Company(v) => &v.share_type,
+        }
+    }
+    /// The contact's currency; the server writes `null` when it has none.
+    pub fn currency(&self) -> Option<&Currency> {
+        match self {
+            Contact::Person(v) => &v.currency,
+            Contact::Company(v) => &v.currency,
+        }
+            .as_ref()
+    }
+    /// Whether the caller may edit the contact.
+    pub fn can_edit(&self) -> bool {
+        *match self {
+            Contact::Person(v) => &v.can_edit,
+            Contact::Company(v) => &v.can_edit,
+        }
+    }
+    /// Whether the caller may delete the contact.
+    pub fn can_delete(&self) -> bool {
+        *match self {
+            Contact::Person(v) => &v.can_delete,
+            Contact::Company(v) => &v.can_delete,
+        }
+    }
+    /// The contact's id.
+    pub fn id(&self) -> ContactId {
+        *match self {
+            Contact::Person(v) => &v.id,
+            Contact::Company(v) => &v.id,
+        }
+    }
+    /// The [`ContactBase`] part of this value.
+    pub fn as_base(&self) -> ContactBase {
+        match self {
+            Contact::Person(v) => v.as_base(),
+            Contact::Company(v) => v.as_base(),
         }
     }
 }
@@ -458,19 +1105,11 @@ pub struct ListItem {
     )]
     pub title: String,
     /// The entry's description.
-    #[serde(
-        rename = "description",
-        alias = "Description",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub description: String,
+    #[serde(rename = "description", alias = "Description")]
+    pub description: Option<String>,
     /// Colour, such as `#6bbd72`.
-    #[serde(
-        rename = "color",
-        alias = "Color",
-        deserialize_with = "crate::wire::nullable",
-    )]
-    pub color: String,
+    #[serde(rename = "color", alias = "Color")]
+    pub color: Option<String>,
     /// Position in the list.
     #[serde(
         rename = "sortOrder",

@@ -214,6 +214,18 @@ impl FromEnvelope for ContactBase {
         payload
     }
 }
+impl FromEnvelope for Person {
+    type Payload = Person;
+    fn from_envelope(payload: Option<Person>, _: PageInfo) -> Option<Person> {
+        payload
+    }
+}
+impl FromEnvelope for Company {
+    type Payload = Company;
+    fn from_envelope(payload: Option<Company>, _: PageInfo) -> Option<Company> {
+        payload
+    }
+}
 impl FromEnvelope for Contact {
     type Payload = Contact;
     fn from_envelope(payload: Option<Contact>, _: PageInfo) -> Option<Contact> {
