@@ -576,6 +576,16 @@ fn the_table_lists_every_endpoint_once_with_its_route() {
                 "CloseTask",
                 "SetTaskCreationDate",
                 "SetTaskLastModifiedDate",
+                // Full replacements and settings of one value.
+                "UpdatePerson",
+                "UpdateCompany",
+                "UpdateContactStatus",
+                "UpdateCompanyStatus",
+                "UpdatePersonStatus",
+                "SetContactAccess",
+                "SetContactsAccess",
+                "SetContactCreationDate",
+                "SetContactLastModifiedDate",
             ]
             .contains(&endpoint.name);
         assert_eq!(endpoint.idempotent, repeatable, "{endpoint:?}");

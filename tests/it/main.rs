@@ -2,6 +2,7 @@
 
 mod bulk;
 mod categories;
+mod contacts;
 mod custom_fields;
 mod deadline;
 mod e2e;

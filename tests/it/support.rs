@@ -91,8 +91,9 @@ pub(crate) fn assert_decodes<E: r7_proto::Endpoint>(_: &E, status: u16, path: &s
 }
 
 /// Sends `endpoint` to a fresh emulated portal in each format, and requires it to succeed with
-/// its declared output: the spec's example is one the emulator answers as the server would.
-pub(crate) async fn assert_emulated<E: r7_proto::Endpoint>(endpoint: &E) {
+/// its declared output, or, for an example whose `status` is an error, to fail with that
+/// status: the spec's example is one the emulator answers as the server would.
+pub(crate) async fn assert_emulated<E: r7_proto::Endpoint>(endpoint: &E, status: u16) {
     for format in [r7_proto::Format::Json, r7_proto::Format::Xml] {
         let emulator = r7_emulator::Emulator::start(r7_emulator::Config::default())
             .await
@@ -102,7 +103,20 @@ pub(crate) async fn assert_emulated<E: r7_proto::Endpoint>(endpoint: &E) {
             .format(format)
             .build()
             .expect("client");
-        if let Err(e) = client.send(endpoint).await {
+        let answer = client.send(endpoint).await;
+        if status >= 400 {
+            let got = answer
+                .as_ref()
+                .err()
+                .and_then(|e| e.api())
+                .map(|a| a.status.as_u16());
+            assert_eq!(
+                got,
+                Some(status),
+                "{} ({format:?})",
+                endpoint.path_template()
+            );
+        } else if let Err(e) = answer {
             panic!("{} ({format:?}): {e}", endpoint.path_template());
         }
         emulator.shutdown().await;

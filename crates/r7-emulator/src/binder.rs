@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 
 use http::StatusCode;
-use r7_model::{ApiDateTime, BidType, StageType, Uuid};
+use r7_model::{
+    ApiDateTime, BidType, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
+};
 
 use crate::wire::ApiError;
 
@@ -133,6 +135,41 @@ impl Params {
     /// A C# `int` (an id or a number); missing or empty is 0.
     pub(crate) fn int(&self, name: &str) -> Result<i64, ApiError> {
         self.filled(name).map_or(Ok(0), parse_int)
+    }
+
+    /// A C# `int?`: missing or empty is `None`.
+    pub(crate) fn opt_int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.filled(name).map(parse_int).transpose()
+    }
+
+    /// A C# `Guid?`: missing or empty is `None`.
+    pub(crate) fn opt_guid(&self, name: &str) -> Result<Option<Uuid>, ApiError> {
+        self.filled(name).map(parse_guid).transpose()
+    }
+
+    /// A `ShareType`, by name (any case) or number; missing is `None` (private), as for any
+    /// enum of the CRM's own.
+    pub(crate) fn share_type(&self, name: &str) -> Result<ShareType, ApiError> {
+        self.filled(name).map_or(Ok(ShareType::None), |text| {
+            parse_enum(text, ShareType::from_name, ShareType::from_i32)
+        })
+    }
+
+    /// A `ContactInfoType?`; missing or empty is `None`.
+    pub(crate) fn opt_contact_info_type(
+        &self,
+        name: &str,
+    ) -> Result<Option<ContactInfoType>, ApiError> {
+        self.filled(name)
+            .map(|text| parse_enum(text, ContactInfoType::from_name, ContactInfoType::from_i32))
+            .transpose()
+    }
+
+    /// A `ContactListViewType`; missing is `All`.
+    pub(crate) fn contact_list_view(&self, name: &str) -> Result<ContactListView, ApiError> {
+        self.filled(name).map_or(Ok(ContactListView::All), |text| {
+            parse_enum(text, ContactListView::from_name, ContactListView::from_i32)
+        })
     }
 
     /// A C# `bool`: `true` or `false` in any case; missing or empty is false.

@@ -91,6 +91,8 @@ pub(crate) trait Sorted: Entity {
     type Key: Copy + 'static;
     /// The key the method sorts by when `sortBy` is empty.
     const DEFAULT: Self::Key;
+    /// Whether it sorts by that key descending (whatever `sortOrder` says).
+    const DEFAULT_DESCENDING: bool = false;
     /// Every key, in the server enum's order (a `sortBy` number is an index here).
     fn keys() -> &'static [Self::Key];
     /// The key's name as `sortBy` sends it.
@@ -245,10 +247,11 @@ pub(crate) fn list_filtered<E: Filtered<F> + Sorted, F>(
             .filter_map(|id| E::read_listed(crm, *id))
             .collect()
     };
-    // No `sortBy`: the default key, ascending whatever `sortOrder` says (`GetDeals` and
-    // `GetAllTasks` build `new OrderBy(key, true)`, CRMApi.Deals.cs:383, CRMApi.Tasks.cs:114).
+    // No `sortBy`: the default key in its own direction, whatever `sortOrder` says
+    // (`GetDeals` and `GetAllTasks` build `new OrderBy(key, true)`, CRMApi.Deals.cs:383,
+    // CRMApi.Tasks.cs:114; `GetContacts` `OrderBy(Created, false)`, CRMApi.Contacts.cs:323).
     let key = match paging.sort_by.as_deref() {
-        None => Some((E::DEFAULT, false)),
+        None => Some((E::DEFAULT, E::DEFAULT_DESCENDING)),
         Some(text) => sort_key::<E>(text).map(|key| (key, paging.descending)),
     };
     let Some((key, descending)) = key else {

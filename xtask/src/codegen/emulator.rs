@@ -365,6 +365,19 @@ const BINDINGS: &[(&str, &str, &str)] = &[
         "Option<ApiDateTime>",
         "params.date(W, offset)?",
     ),
+    ("int?", "Option<i64>", "params.opt_int(W)?"),
+    ("Guid?", "Option<Uuid>", "params.opt_guid(W)?"),
+    ("ShareType", "ShareType", "params.share_type(W)?"),
+    (
+        "ContactInfoType?",
+        "Option<ContactInfoType>",
+        "params.opt_contact_info_type(W)?",
+    ),
+    (
+        "ContactListViewType",
+        "ContactListView",
+        "params.contact_list_view(W)?",
+    ),
     ("IEnumerable<int>", "Vec<i64>", "params.ints(W)?"),
     ("IEnumerable<Guid>", "Vec<Uuid>", "params.guids(W)?"),
     ("IEnumerable<string>", "Vec<String>", "params.strings(W)"),
@@ -494,7 +507,9 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         //! `binding`): a missing `int` is 0, a missing `bool` false, a missing collection
         //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
         #[allow(unused_imports)]
-        use r7_model::{ApiDateTime, BidType, StageType, Uuid};
+        use r7_model::{
+            ApiDateTime, BidType, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
+        };
         use crate::binder::Params;
         use crate::wire::ApiError;
         #(#items)*

@@ -51,7 +51,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
                     async fn #conformance() {
                         use r7_proto::crm::#module::*;
                         let endpoint: #ty = #build;
-                        support::assert_emulated(&endpoint).await;
+                        support::assert_emulated(&endpoint, #status).await;
                     }
                 });
             }
@@ -384,6 +384,26 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
         "DealMilestoneStatus" => {
             let v = ident(&text(raw)?);
             quote!(StageType::#v)
+        }
+        "int?" => {
+            let n = int(raw)?;
+            quote!(Some(#n))
+        }
+        "Guid?" => {
+            let g = guid(raw)?;
+            quote!(Some(#g))
+        }
+        "ShareType" => {
+            let v = ident(&text(raw)?);
+            quote!(ShareType::#v)
+        }
+        "ContactInfoType?" => {
+            let v = ident(&text(raw)?);
+            quote!(Some(ContactInfoType::#v))
+        }
+        "ContactListViewType" => {
+            let v = ident(&text(raw)?);
+            quote!(ContactListView::#v)
         }
         "DealMilestoneStatus?" => {
             let v = ident(&text(raw)?);

@@ -146,12 +146,24 @@ fn wire_type(spec: &Spec, ty: &TypeDef) -> TokenStream {
                 quote!(#n: self.#n.clone(),)
             }
         });
+        let moves = spec.fields_of(b).into_iter().map(|f| {
+            let n = ident(&f.field());
+            quote!(#n: base.#n,)
+        });
         let method_doc = doc(&format!("The [`{}`] part of this value.", b.name));
+        let from_doc = doc(&format!(
+            "A value with the [`{}`] part `base` and every other field empty.",
+            b.name
+        ));
         quote! {
             impl #name {
                 #method_doc
                 pub fn as_base(&self) -> #base_name {
                     #base_name { #(#copies)* }
+                }
+                #from_doc
+                pub fn from_base(base: #base_name) -> Self {
+                    #name { #(#moves)* ..Self::default() }
                 }
             }
         }

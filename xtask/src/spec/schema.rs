@@ -373,7 +373,10 @@ pub(crate) const TABLES: &[Table] = &[
                 "`METHOD path?query` after the portal address, in the JSON form",
             ),
             ("body", "the form body, if any"),
-            ("status", "the HTTP status of the answer (default 200)"),
+            (
+                "status",
+                "the HTTP status of the answer (default 200); an error status is what the emulator must answer the example with",
+            ),
             (
                 "emulated",
                 "whether the emulator's seed has what the example asks for: it is then also sent to the emulator in both formats and must succeed (default true)",

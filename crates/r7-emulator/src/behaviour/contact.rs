@@ -1,5 +1,12 @@
 //! Contacts, persons and companies (`CRMApi.Contacts.cs`, `ContactDao.cs`): the forms built from
-//! the rows, and the rules the contact routes share.
+//! the rows, and the rules the contact routes share. The filter and its routes are in
+//! `filter`, the other routes in `write`.
+
+mod filter;
+mod write;
+
+pub(crate) use filter::{delete_all, delete_by_filter, list, set_access_by_filter};
+pub(crate) use write::*;
 
 use r7_model::{
     Address, Company, Contact, ContactBase, ContactInfo, ContactInfoType, ListItem, Person,
@@ -44,6 +51,38 @@ impl Entity for Contact {
         to_node(&WireList(self))
     }
 
+    /// `DeleteContact` (`CRMApi.Contacts.cs:1556`) builds its answer after the delete: no
+    /// details, values (but the headings), counts or access list are left.
+    fn deleted(self) -> Self {
+        /// Empties what went with the rows, in a `Person` or a `Company`.
+        macro_rules! clear {
+            ($v:ident) => {
+                $v.addresses.clear();
+                $v.common_data.clear();
+                $v.custom_fields
+                    .retain(|f| f.field_type == r7_model::CustomFieldType::Heading);
+                for f in &mut $v.custom_fields {
+                    f.entity_id = 0;
+                    f.field_value.clear();
+                }
+                $v.access_list.clear();
+                $v.task_count = 0;
+                $v.have_late_tasks = false;
+            };
+        }
+        match self {
+            Contact::Person(mut v) => {
+                clear!(v);
+                Contact::Person(v)
+            }
+            Contact::Company(mut v) => {
+                clear!(v);
+                v.persons_count = 0;
+                Contact::Company(v)
+            }
+        }
+    }
+
     /// `DeleteBatchContact` (`ContactDao.cs:1501`): the contact's values, tasks, tag links,
     /// history, details and memberships go; its deals stay without it, a company's persons
     /// stay without their company.
@@ -82,6 +121,8 @@ impl Entity for Contact {
 pub(crate) enum Form {
     /// `ToContactWrapper`: no tags; a status that no longer exists is a 404.
     Single,
+    /// `ToContactWrapper` of the contact a create has in memory: `about` as sent.
+    Sent,
     /// `ToListContactWrapper`: with tags; a status that no longer exists is left out.
     List,
 }
@@ -129,7 +170,7 @@ pub(crate) fn full(crm: &Crm, id: i64, form: Form) -> Option<Contact> {
     let b = base(crm, id)?;
     let contact_status = match (row.status_id, form) {
         (0, _) => None,
-        (status_id, Form::Single) => Some(status(crm, status_id)?),
+        (status_id, Form::Single | Form::Sent) => Some(status(crm, status_id)?),
         (status_id, Form::List) => status(crm, status_id),
     };
     let (common_data, addresses) = contact_info::of(crm, id);
@@ -139,7 +180,7 @@ pub(crate) fn full(crm: &Crm, id: i64, form: Form) -> Option<Contact> {
         FieldEntity::Person
     };
     let tags = match form {
-        Form::Single => Vec::new(),
+        Form::Single | Form::Sent => Vec::new(),
         Form::List => {
             let mut tags = crm.tags.of(TagKind::Contact, id);
             tags.sort_by_key(|t| t.to_lowercase());
@@ -157,7 +198,10 @@ pub(crate) fn full(crm: &Crm, id: i64, form: Form) -> Option<Contact> {
         addresses,
         create_by: Some(crm.employee(row.created_by)),
         created: row.created,
-        about: Some(row.about.clone().unwrap_or_default()),
+        about: match form {
+            Form::Sent => row.about.clone(),
+            Form::Single | Form::List => Some(row.about.clone().unwrap_or_default()),
+        },
         industry: row.industry.clone(),
         contact_status,
         common_data,
@@ -169,18 +213,18 @@ pub(crate) fn full(crm: &Crm, id: i64, form: Form) -> Option<Contact> {
             .any(|t| !t.is_closed && t.deadline.is_some_and(|d| d.unix_nanos() < now)),
     };
     Some(if row.is_company {
-        let mut v = Company::default();
+        let mut v = Company::from_base(b);
         v.company_name.clone_from(&row.company_name);
         v.persons_count = i64::try_from(crm.company_people.of(id).len()).unwrap_or(i64::MAX);
-        common.fill_company(&mut v, b);
+        common.fill_company(&mut v);
         Contact::Company(v)
     } else {
-        let mut v = Person::default();
+        let mut v = Person::from_base(b);
         v.first_name.clone_from(&row.first_name);
         v.last_name.clone_from(&row.last_name);
         v.company = base(crm, row.company_id);
         v.title.clone_from(&row.title);
-        common.fill_person(&mut v, b);
+        common.fill_person(&mut v);
         Contact::Person(v)
     })
 }
@@ -203,7 +247,7 @@ struct Common {
 /// Fills the shared members of a `Person` or a `Company` (which have the same names).
 macro_rules! fill {
     ($name:ident, $ty:ty) => {
-        fn $name(self, v: &mut $ty, b: ContactBase) {
+        fn $name(self, v: &mut $ty) {
             v.addresses = self.addresses;
             v.create_by = self.create_by;
             v.created = self.created;
@@ -215,18 +259,6 @@ macro_rules! fill {
             v.tags = self.tags;
             v.task_count = self.task_count;
             v.have_late_tasks = self.have_late_tasks;
-            v.small_foto_url = b.small_foto_url;
-            v.medium_foto_url = b.medium_foto_url;
-            v.display_name = b.display_name;
-            v.is_company = b.is_company;
-            v.access_list = b.access_list;
-            v.is_private = b.is_private;
-            v.is_shared = b.is_shared;
-            v.share_type = b.share_type;
-            v.currency = b.currency;
-            v.can_edit = b.can_edit;
-            v.can_delete = b.can_delete;
-            v.id = b.id;
         }
     };
 }
@@ -243,6 +275,25 @@ pub(crate) fn primary(crm: &Crm, id: i64, info_type: ContactInfoType) -> Option<
         .0
         .into_iter()
         .find(|info| info.info_type == info_type && info.is_primary)
+}
+
+/// Shares a contact (read and write) or makes it private (`SetAccessToContact`,
+/// `CRMApi.Contacts.cs:1422`): a list replaces the access list, none clears it.
+pub(crate) fn share(crm: &mut Crm, id: i64, shared: bool, list: &[r7_model::Uuid]) {
+    if let Some(row) = crm.contacts.get_mut(id) {
+        let mut access = Vec::new();
+        for user in list {
+            if !access.contains(user) {
+                access.push(*user);
+            }
+        }
+        row.access = access;
+        row.share_type = if shared {
+            ShareType::ReadWrite
+        } else {
+            ShareType::None
+        };
+    }
 }
 
 /// The persons whose company is `company` by their membership rows.

@@ -34,15 +34,6 @@ fn tag_name_busy() -> ApiError {
     ApiError::argument("Tag with this name already exists")
 }
 
-/// `new Exception(message)`, which the framework answers with a 500 (`CRMApi.Tag.cs:405`).
-fn plain_exception(message: &'static str) -> ApiError {
-    ApiError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        message: Cow::Borrowed(message),
-        hresult: -2146233088,
-    }
-}
-
 /// `ToEntityType` (`CRMApi.cs:56`) for the texts the tag routes allow (the route matches them
 /// in any case).
 fn kind(text: &str) -> Option<TagKind> {
@@ -250,10 +241,10 @@ fn group(
     let row = crm.contacts.get(id).ok_or(ApiError::NOT_FOUND)?;
     let is_company = row.is_company;
     if wants_company && !is_company {
-        return Err(plain_exception("Contact is not a company"));
+        return Err(ApiError::exception("Contact is not a company"));
     }
     if !wants_company && is_company {
-        return Err(plain_exception("Contact is not a person"));
+        return Err(ApiError::exception("Contact is not a person"));
     }
     let company = if is_company {
         Some(id)

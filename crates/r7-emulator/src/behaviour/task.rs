@@ -78,22 +78,9 @@ enum Form {
 
 /// The contact in the short form with its primary e-mail (`ToContactBaseWithEmailWrapper`,
 /// `CRMApi.Contacts.cs:2281`).
-fn task_contact(crm: &Crm, id: i64) -> Option<TaskContact> {
-    let base = contact::base(crm, id)?;
-    let mut v = TaskContact::default();
+pub(crate) fn task_contact(crm: &Crm, id: i64) -> Option<TaskContact> {
+    let mut v = TaskContact::from_base(contact::base(crm, id)?);
     v.email = contact::primary(crm, id, ContactInfoType::Email);
-    v.small_foto_url = base.small_foto_url;
-    v.medium_foto_url = base.medium_foto_url;
-    v.display_name = base.display_name;
-    v.is_company = base.is_company;
-    v.access_list = base.access_list;
-    v.is_private = base.is_private;
-    v.is_shared = base.is_shared;
-    v.share_type = base.share_type;
-    v.currency = base.currency;
-    v.can_edit = base.can_edit;
-    v.can_delete = base.can_delete;
-    v.id = base.id;
     Some(v)
 }
 

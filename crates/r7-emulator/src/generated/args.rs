@@ -6,7 +6,9 @@
 //! `binding`): a missing `int` is 0, a missing `bool` false, a missing collection
 //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
 #[allow(unused_imports)]
-use r7_model::{ApiDateTime, BidType, StageType, Uuid};
+use r7_model::{
+    ApiDateTime, BidType, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
+};
 use crate::binder::Params;
 use crate::wire::ApiError;
 /// The `opportunity_filter` group: Which deals a list, a batch delete or a batch access change applies to.
@@ -123,6 +125,36 @@ impl OpportunityFieldsArgs {
             is_private: params.bool("isPrivate")?,
             access_list: params.guids("accessList")?,
             is_notify: params.bool("isNotify")?,
+        })
+    }
+}
+/// The `contact_filter` group: Which contacts a list, a batch delete or a batch access change applies to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ContactFilterArgs {
+    /// `tags` (`IEnumerable<string>`).
+    pub(crate) tags: Vec<String>,
+    /// `contactStage` (`int?`).
+    pub(crate) status_id: Option<i64>,
+    /// `contactType` (`int?`).
+    pub(crate) type_id: Option<i64>,
+    /// `contactListView` (`ContactListViewType`).
+    pub(crate) view: ContactListView,
+    /// `fromDate` (`ApiDateTime`).
+    pub(crate) from_date: Option<ApiDateTime>,
+    /// `toDate` (`ApiDateTime`).
+    pub(crate) to_date: Option<ApiDateTime>,
+}
+impl ContactFilterArgs {
+    /// Binds the group's parameters from the request's values.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = offset;
+        Ok(ContactFilterArgs {
+            tags: params.strings("tags"),
+            status_id: params.opt_int("contactStage")?,
+            type_id: params.opt_int("contactType")?,
+            view: params.contact_list_view("contactListView")?,
+            from_date: params.date("fromDate", offset)?,
+            to_date: params.date("toDate", offset)?,
         })
     }
 }
@@ -432,6 +464,808 @@ impl GetContactArgs {
         let _ = (params, offset);
         Ok(GetContactArgs {
             contact_id: params.int("contactid")?,
+        })
+    }
+}
+/// The arguments of `ListContacts`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactsArgs {
+    /// The `contact_filter` group.
+    pub(crate) contact_filter: ContactFilterArgs,
+    /// `responsibleid` (`Guid?`).
+    pub(crate) responsible_id: Option<Uuid>,
+    /// `isShared` (`bool?`).
+    pub(crate) is_shared: Option<bool>,
+}
+impl ListContactsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactsArgs {
+            contact_filter: ContactFilterArgs::bind(params, offset)?,
+            responsible_id: params.opt_guid("responsibleid")?,
+            is_shared: params.opt_bool("isShared")?,
+        })
+    }
+}
+/// The arguments of `DeleteContactsByFilter`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactsByFilterArgs {
+    /// The `contact_filter` group.
+    pub(crate) contact_filter: ContactFilterArgs,
+}
+impl DeleteContactsByFilterArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactsByFilterArgs {
+            contact_filter: ContactFilterArgs::bind(params, offset)?,
+        })
+    }
+}
+/// The arguments of `SetContactsAccessByFilter`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetContactsAccessByFilterArgs {
+    /// The `contact_filter` group.
+    pub(crate) contact_filter: ContactFilterArgs,
+    /// `isPrivate` (`bool`).
+    pub(crate) shared: bool,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+}
+impl SetContactsAccessByFilterArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetContactsAccessByFilterArgs {
+            contact_filter: ContactFilterArgs::bind(params, offset)?,
+            shared: params.bool("isPrivate")?,
+            managers: params.guids("managerList")?,
+        })
+    }
+}
+/// The arguments of `CreatePerson`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreatePersonArgs {
+    /// `firstName` (`string`).
+    pub(crate) first_name: Option<String>,
+    /// `lastName` (`string`).
+    pub(crate) last_name: Option<String>,
+    /// `jobTitle` (`string`).
+    pub(crate) job_title: Option<String>,
+    /// `companyId` (`int`).
+    pub(crate) company_id: i64,
+    /// `about` (`string`).
+    pub(crate) about: Option<String>,
+    /// `shareType` (`ShareType`).
+    pub(crate) share_type: ShareType,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+    /// `customFieldList` (`IEnumerable<ItemKeyValuePair<int, string>>`).
+    pub(crate) custom_fields: Vec<(i64, String)>,
+}
+impl CreatePersonArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreatePersonArgs {
+            first_name: params.string("firstName"),
+            last_name: params.string("lastName"),
+            job_title: params.string("jobTitle"),
+            company_id: params.int("companyId")?,
+            about: params.string("about"),
+            share_type: params.share_type("shareType")?,
+            managers: params.guids("managerList")?,
+            custom_fields: params.key_values("customFieldList")?,
+        })
+    }
+}
+/// The arguments of `UpdatePerson`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdatePersonArgs {
+    /// `personid` (`int`).
+    pub(crate) person_id: i64,
+    /// `firstName` (`string`).
+    pub(crate) first_name: Option<String>,
+    /// `lastName` (`string`).
+    pub(crate) last_name: Option<String>,
+    /// `jobTitle` (`string`).
+    pub(crate) job_title: Option<String>,
+    /// `companyId` (`int`).
+    pub(crate) company_id: i64,
+    /// `about` (`string`).
+    pub(crate) about: Option<String>,
+    /// `shareType` (`ShareType`).
+    pub(crate) share_type: ShareType,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+    /// `customFieldList` (`IEnumerable<ItemKeyValuePair<int, string>>`).
+    pub(crate) custom_fields: Vec<(i64, String)>,
+}
+impl UpdatePersonArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdatePersonArgs {
+            person_id: params.int("personid")?,
+            first_name: params.string("firstName"),
+            last_name: params.string("lastName"),
+            job_title: params.string("jobTitle"),
+            company_id: params.int("companyId")?,
+            about: params.string("about"),
+            share_type: params.share_type("shareType")?,
+            managers: params.guids("managerList")?,
+            custom_fields: params.key_values("customFieldList")?,
+        })
+    }
+}
+/// The arguments of `CreateCompany`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateCompanyArgs {
+    /// `companyName` (`string`).
+    pub(crate) company_name: Option<String>,
+    /// `about` (`string`).
+    pub(crate) about: Option<String>,
+    /// `personList` (`IEnumerable<int>`).
+    pub(crate) person_ids: Vec<i64>,
+    /// `shareType` (`ShareType`).
+    pub(crate) share_type: ShareType,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+    /// `customFieldList` (`IEnumerable<ItemKeyValuePair<int, string>>`).
+    pub(crate) custom_fields: Vec<(i64, String)>,
+}
+impl CreateCompanyArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateCompanyArgs {
+            company_name: params.string("companyName"),
+            about: params.string("about"),
+            person_ids: params.ints("personList")?,
+            share_type: params.share_type("shareType")?,
+            managers: params.guids("managerList")?,
+            custom_fields: params.key_values("customFieldList")?,
+        })
+    }
+}
+/// The arguments of `UpdateCompany`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateCompanyArgs {
+    /// `companyid` (`int`).
+    pub(crate) company_id: i64,
+    /// `companyName` (`string`).
+    pub(crate) company_name: Option<String>,
+    /// `about` (`string`).
+    pub(crate) about: Option<String>,
+    /// `shareType` (`ShareType`).
+    pub(crate) share_type: ShareType,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+    /// `customFieldList` (`IEnumerable<ItemKeyValuePair<int, string>>`).
+    pub(crate) custom_fields: Vec<(i64, String)>,
+}
+impl UpdateCompanyArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateCompanyArgs {
+            company_id: params.int("companyid")?,
+            company_name: params.string("companyName"),
+            about: params.string("about"),
+            share_type: params.share_type("shareType")?,
+            managers: params.guids("managerList")?,
+            custom_fields: params.key_values("customFieldList")?,
+        })
+    }
+}
+/// The arguments of `DeleteContact`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+}
+impl DeleteContactArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactArgs {
+            contact_id: params.int("contactid")?,
+        })
+    }
+}
+/// The arguments of `DeleteContacts`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactsArgs {
+    /// `contactids` (`IEnumerable<int>`).
+    pub(crate) contact_ids: Vec<i64>,
+}
+impl DeleteContactsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactsArgs {
+            contact_ids: params.ints("contactids")?,
+        })
+    }
+}
+/// The arguments of `ListCompanyPersons`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListCompanyPersonsArgs {
+    /// `companyid` (`int`).
+    pub(crate) company_id: i64,
+}
+impl ListCompanyPersonsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListCompanyPersonsArgs {
+            company_id: params.int("companyid")?,
+        })
+    }
+}
+/// The arguments of `AddPersonToCompany`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct AddPersonToCompanyArgs {
+    /// `companyid` (`int`).
+    pub(crate) company_id: i64,
+    /// `personid` (`int`).
+    pub(crate) person_id: i64,
+}
+impl AddPersonToCompanyArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddPersonToCompanyArgs {
+            company_id: params.int("companyid")?,
+            person_id: params.int("personid")?,
+        })
+    }
+}
+/// The arguments of `RemovePersonFromCompany`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct RemovePersonFromCompanyArgs {
+    /// `companyid` (`int`).
+    pub(crate) company_id: i64,
+    /// `personid` (`int`).
+    pub(crate) person_id: i64,
+}
+impl RemovePersonFromCompanyArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(RemovePersonFromCompanyArgs {
+            company_id: params.int("companyid")?,
+            person_id: params.int("personid")?,
+        })
+    }
+}
+/// The arguments of `UpdateContactStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactStatusArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `contactStatusid` (`int`).
+    pub(crate) status_id: i64,
+}
+impl UpdateContactStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactStatusArgs {
+            contact_id: params.int("contactid")?,
+            status_id: params.int("contactStatusid")?,
+        })
+    }
+}
+/// The arguments of `UpdateCompanyStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateCompanyStatusArgs {
+    /// `companyid` (`int`).
+    pub(crate) company_id: i64,
+    /// `contactStatusid` (`int`).
+    pub(crate) status_id: i64,
+}
+impl UpdateCompanyStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateCompanyStatusArgs {
+            company_id: params.int("companyid")?,
+            status_id: params.int("contactStatusid")?,
+        })
+    }
+}
+/// The arguments of `UpdatePersonStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdatePersonStatusArgs {
+    /// `personid` (`int`).
+    pub(crate) person_id: i64,
+    /// `contactStatusid` (`int`).
+    pub(crate) status_id: i64,
+}
+impl UpdatePersonStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdatePersonStatusArgs {
+            person_id: params.int("personid")?,
+            status_id: params.int("contactStatusid")?,
+        })
+    }
+}
+/// The arguments of `GetContactAccess`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetContactAccessArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+}
+impl GetContactAccessArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetContactAccessArgs {
+            contact_id: params.int("contactid")?,
+        })
+    }
+}
+/// The arguments of `SetContactAccess`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetContactAccessArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `isShared` (`bool`).
+    pub(crate) shared: bool,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+}
+impl SetContactAccessArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetContactAccessArgs {
+            contact_id: params.int("contactid")?,
+            shared: params.bool("isShared")?,
+            managers: params.guids("managerList")?,
+        })
+    }
+}
+/// The arguments of `SetContactsAccess`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetContactsAccessArgs {
+    /// `contactid` (`IEnumerable<int>`).
+    pub(crate) contact_ids: Vec<i64>,
+    /// `isShared` (`bool`).
+    pub(crate) shared: bool,
+    /// `managerList` (`IEnumerable<Guid>`).
+    pub(crate) managers: Vec<Uuid>,
+}
+impl SetContactsAccessArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetContactsAccessArgs {
+            contact_ids: params.ints("contactid")?,
+            shared: params.bool("isShared")?,
+            managers: params.guids("managerList")?,
+        })
+    }
+}
+/// The arguments of `MergeContacts`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct MergeContactsArgs {
+    /// `fromcontactid` (`int`).
+    pub(crate) from_contact_id: i64,
+    /// `tocontactid` (`int`).
+    pub(crate) to_contact_id: i64,
+}
+impl MergeContactsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(MergeContactsArgs {
+            from_contact_id: params.int("fromcontactid")?,
+            to_contact_id: params.int("tocontactid")?,
+        })
+    }
+}
+/// The arguments of `CreateCompanies`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateCompaniesArgs {
+    /// `companyName` (`IEnumerable<string>`).
+    pub(crate) company_names: Vec<String>,
+}
+impl CreateCompaniesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateCompaniesArgs {
+            company_names: params.strings("companyName"),
+        })
+    }
+}
+/// The arguments of `AddDealToContact`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct AddDealToContactArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `opportunityid` (`int`).
+    pub(crate) opportunity_id: i64,
+}
+impl AddDealToContactArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddDealToContactArgs {
+            contact_id: params.int("contactid")?,
+            opportunity_id: params.int("opportunityid")?,
+        })
+    }
+}
+/// The arguments of `RemoveDealFromContact`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct RemoveDealFromContactArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `opportunityid` (`int`).
+    pub(crate) opportunity_id: i64,
+}
+impl RemoveDealFromContactArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(RemoveDealFromContactArgs {
+            contact_id: params.int("contactid")?,
+            opportunity_id: params.int("opportunityid")?,
+        })
+    }
+}
+/// The arguments of `ListContactsByContactInfo`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactsByContactInfoArgs {
+    /// `infoType` (`ContactInfoType?`).
+    pub(crate) info_type: Option<ContactInfoType>,
+    /// `data` (`string`).
+    pub(crate) data: Option<String>,
+    /// `category` (`int?`).
+    pub(crate) category: Option<i64>,
+    /// `isPrimary` (`bool?`).
+    pub(crate) is_primary: Option<bool>,
+}
+impl ListContactsByContactInfoArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactsByContactInfoArgs {
+            info_type: params.opt_contact_info_type("infoType")?,
+            data: params.string("data"),
+            category: params.opt_int("category")?,
+            is_primary: params.opt_bool("isPrimary")?,
+        })
+    }
+}
+/// The arguments of `ListContactsForMail`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactsForMailArgs {
+    /// `contactids` (`IEnumerable<int>`).
+    pub(crate) contact_ids: Vec<i64>,
+}
+impl ListContactsForMailArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactsForMailArgs {
+            contact_ids: params.ints("contactids")?,
+        })
+    }
+}
+/// The arguments of `ListContactsByPrefix`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactsByPrefixArgs {
+    /// `prefix` (`string`).
+    pub(crate) prefix: Option<String>,
+    /// `searchType` (`int`).
+    pub(crate) search_type: i64,
+    /// `entityType` (`string`).
+    pub(crate) entity_type: Option<String>,
+    /// `entityID` (`int`).
+    pub(crate) entity_id: i64,
+}
+impl ListContactsByPrefixArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactsByPrefixArgs {
+            prefix: params.string("prefix"),
+            search_type: params.int("searchType")?,
+            entity_type: params.string("entityType"),
+            entity_id: params.int("entityID")?,
+        })
+    }
+}
+/// The arguments of `ListProjectContacts`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListProjectContactsArgs {
+    /// `projectid` (`int`).
+    pub(crate) project_id: i64,
+}
+impl ListProjectContactsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListProjectContactsArgs {
+            project_id: params.int("projectid")?,
+        })
+    }
+}
+/// The arguments of `LinkContactToProject`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct LinkContactToProjectArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `projectid` (`int`).
+    pub(crate) project_id: i64,
+}
+impl LinkContactToProjectArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(LinkContactToProjectArgs {
+            contact_id: params.int("contactid")?,
+            project_id: params.int("projectid")?,
+        })
+    }
+}
+/// The arguments of `LinkContactsToProject`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct LinkContactsToProjectArgs {
+    /// `contactid` (`IEnumerable<int>`).
+    pub(crate) contact_ids: Vec<i64>,
+    /// `projectid` (`int`).
+    pub(crate) project_id: i64,
+}
+impl LinkContactsToProjectArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(LinkContactsToProjectArgs {
+            contact_ids: params.ints("contactid")?,
+            project_id: params.int("projectid")?,
+        })
+    }
+}
+/// The arguments of `UnlinkContactFromProject`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UnlinkContactFromProjectArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `projectid` (`int`).
+    pub(crate) project_id: i64,
+}
+impl UnlinkContactFromProjectArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UnlinkContactFromProjectArgs {
+            contact_id: params.int("contactid")?,
+            project_id: params.int("projectid")?,
+        })
+    }
+}
+/// The arguments of `SetContactCreationDate`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetContactCreationDateArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `creationDate` (`ApiDateTime`).
+    pub(crate) creation_date: Option<ApiDateTime>,
+}
+impl SetContactCreationDateArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetContactCreationDateArgs {
+            contact_id: params.int("contactid")?,
+            creation_date: params.date("creationDate", offset)?,
+        })
+    }
+}
+/// The arguments of `SetContactLastModifiedDate`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetContactLastModifiedDateArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `lastModifedDate` (`ApiDateTime`).
+    pub(crate) last_modified_date: Option<ApiDateTime>,
+}
+impl SetContactLastModifiedDateArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetContactLastModifiedDateArgs {
+            contact_id: params.int("contactid")?,
+            last_modified_date: params.date("lastModifedDate", offset)?,
+        })
+    }
+}
+/// The arguments of `DeleteContactAvatar`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactAvatarArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `contactType` (`string`).
+    pub(crate) contact_type: Option<String>,
+    /// `uploadOnly` (`bool`).
+    pub(crate) upload_only: bool,
+}
+impl DeleteContactAvatarArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactAvatarArgs {
+            contact_id: params.int("contactid")?,
+            contact_type: params.string("contactType"),
+            upload_only: params.bool("uploadOnly")?,
         })
     }
 }

@@ -179,6 +179,424 @@ fn get_contact_1() {
     let args = super::args::GetContactArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.contact_id, 101, "contactid");
 }
+/// ListContacts (from the emulator's seed: the companies).
+#[test]
+fn list_contacts_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: ListContacts = ListContacts::new().view(ContactListView::Company);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_filter.view, ContactListView::Company, "contactListView");
+}
+/// DeleteContactsByFilter (from the emulator's seed: the persons deleted).
+#[test]
+fn delete_contacts_by_filter_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: DeleteContactsByFilter = DeleteContactsByFilter::new()
+        .view(ContactListView::Person);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactsByFilterArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_filter.view, ContactListView::Person, "contactListView");
+}
+/// SetContactsAccessByFilter (from the emulator's seed: the persons shared).
+#[test]
+fn set_contacts_access_by_filter_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: SetContactsAccessByFilter = SetContactsAccessByFilter::new(true)
+        .view(ContactListView::Person);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetContactsAccessByFilterArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_filter.view, ContactListView::Person, "contactListView");
+    assert_eq!(args.shared, true, "isPrivate");
+}
+/// CreatePerson (from the emulator's seed: a person in a company).
+#[test]
+fn create_person_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: CreatePerson = CreatePerson::new(
+            "Ольга",
+            "Морозова",
+            ShareType::ReadWrite,
+        )
+        .company_id(ContactId::new(101));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreatePersonArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.first_name, Some("Ольга".to_owned()), "firstName");
+    assert_eq!(args.last_name, Some("Морозова".to_owned()), "lastName");
+    assert_eq!(args.company_id, 101, "companyId");
+    assert_eq!(args.share_type, ShareType::ReadWrite, "shareType");
+}
+/// UpdatePerson (from the emulator's seed: a person's new job title).
+#[test]
+fn update_person_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: UpdatePerson = UpdatePerson::new(
+            ContactId::new(102),
+            "Алексей",
+            "Смирнов",
+            ShareType::ReadWrite,
+        )
+        .job_title("CEO")
+        .company_id(ContactId::new(101));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdatePersonArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.person_id, 102, "personid");
+    assert_eq!(args.first_name, Some("Алексей".to_owned()), "firstName");
+    assert_eq!(args.last_name, Some("Смирнов".to_owned()), "lastName");
+    assert_eq!(args.job_title, Some("CEO".to_owned()), "jobTitle");
+    assert_eq!(args.company_id, 101, "companyId");
+    assert_eq!(args.share_type, ShareType::ReadWrite, "shareType");
+}
+/// CreateCompany (from the emulator's seed: a company with a person).
+#[test]
+fn create_company_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: CreateCompany = CreateCompany::new(
+            "ООО «Вектор»",
+            ShareType::Read,
+        )
+        .person_ids([ContactId::new(104)]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateCompanyArgs::bind(&params, 180).expect("binds");
+    assert_eq!(
+        args.company_name, Some("ООО «Вектор»".to_owned()), "companyName"
+    );
+    assert_eq!(args.person_ids, vec![104], "personList");
+    assert_eq!(args.share_type, ShareType::Read, "shareType");
+}
+/// UpdateCompany (from the emulator's seed: a company renamed).
+#[test]
+fn update_company_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: UpdateCompany = UpdateCompany::new(
+        ContactId::new(103),
+        "Hotel Group Int.",
+        ShareType::Read,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateCompanyArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.company_id, 103, "companyid");
+    assert_eq!(args.company_name, Some("Hotel Group Int.".to_owned()), "companyName");
+    assert_eq!(args.share_type, ShareType::Read, "shareType");
+}
+/// DeleteContact (from the emulator's seed: a person deleted).
+#[test]
+fn delete_contact_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: DeleteContact = DeleteContact::new(ContactId::new(104));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 104, "contactid");
+}
+/// DeleteContacts (from the emulator's seed: two contacts deleted).
+#[test]
+fn delete_contacts_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: DeleteContacts = DeleteContacts::new([
+        ContactId::new(103),
+        ContactId::new(104),
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_ids, vec![103, 104], "contactids");
+}
+/// ListCompanyPersons (from the emulator's seed: a company's person).
+#[test]
+fn list_company_persons_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: ListCompanyPersons = ListCompanyPersons::new(ContactId::new(101));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListCompanyPersonsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.company_id, 101, "companyid");
+}
+/// AddPersonToCompany (from the emulator's seed: a person moves to another company).
+#[test]
+fn add_person_to_company_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: AddPersonToCompany = AddPersonToCompany::new(
+        ContactId::new(101),
+        ContactId::new(104),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddPersonToCompanyArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.company_id, 101, "companyid");
+    assert_eq!(args.person_id, 104, "personid");
+}
+/// RemovePersonFromCompany (from the emulator's seed: a person leaves its company).
+#[test]
+fn remove_person_from_company_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: RemovePersonFromCompany = RemovePersonFromCompany::new(
+        ContactId::new(101),
+        ContactId::new(102),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::RemovePersonFromCompanyArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.company_id, 101, "companyid");
+    assert_eq!(args.person_id, 102, "personid");
+}
+/// UpdateContactStatus (from the emulator's seed: a company's status cleared).
+#[test]
+fn update_contact_status_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: UpdateContactStatus = UpdateContactStatus::new(
+        ContactId::new(101),
+        ListItemId::new(0),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(args.status_id, 0, "contactStatusid");
+}
+/// UpdateCompanyStatus (from the emulator's seed: a company and its person without a status).
+#[test]
+fn update_company_status_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: UpdateCompanyStatus = UpdateCompanyStatus::new(
+        ContactId::new(101),
+        ListItemId::new(0),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateCompanyStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.company_id, 101, "companyid");
+    assert_eq!(args.status_id, 0, "contactStatusid");
+}
+/// UpdatePersonStatus (from the emulator's seed: a person and its company without a status).
+#[test]
+fn update_person_status_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: UpdatePersonStatus = UpdatePersonStatus::new(
+        ContactId::new(102),
+        ListItemId::new(0),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdatePersonStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.person_id, 102, "personid");
+    assert_eq!(args.status_id, 0, "contactStatusid");
+}
+/// GetContactAccess (from the emulator's seed: a private person's access list).
+#[test]
+fn get_contact_access_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: GetContactAccess = GetContactAccess::new(ContactId::new(102));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactAccessArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 102, "contactid");
+}
+/// SetContactAccess (from the emulator's seed: a person shared).
+#[test]
+fn set_contact_access_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: SetContactAccess = SetContactAccess::new(ContactId::new(102), true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetContactAccessArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 102, "contactid");
+    assert_eq!(args.shared, true, "isShared");
+}
+/// SetContactsAccess (from the emulator's seed: two contacts made private).
+#[test]
+fn set_contacts_access_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: SetContactsAccess = SetContactsAccess::new(
+            [ContactId::new(101), ContactId::new(103)],
+            false,
+        )
+        .managers([
+            "93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse::<UserId>().expect("a GUID"),
+        ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetContactsAccessArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_ids, vec![101, 103], "contactid");
+    assert_eq!(args.shared, false, "isShared");
+    assert_eq!(
+        args.managers, vec!["93f3b8e1-5a2c-4e0f-9d7b-0c1e2f3a4b5c".parse:: < Uuid > ()
+        .expect("a GUID")], "managerList"
+    );
+}
+/// MergeContacts (from the emulator's seed: one company merged into another).
+#[test]
+fn merge_contacts_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: MergeContacts = MergeContacts::new(
+        ContactId::new(103),
+        ContactId::new(101),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::MergeContactsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.from_contact_id, 103, "fromcontactid");
+    assert_eq!(args.to_contact_id, 101, "tocontactid");
+}
+/// CreateCompanies (from the emulator's seed: two companies by name).
+#[test]
+fn create_companies_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: CreateCompanies = CreateCompanies::new(["Alpha", "Beta"]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateCompaniesArgs::bind(&params, 180).expect("binds");
+    assert_eq!(
+        args.company_names, vec!["Alpha".to_owned(), "Beta".to_owned()], "companyName"
+    );
+}
+/// AddDealToContact (from the emulator's seed: a person joins a deal).
+#[test]
+fn add_deal_to_contact_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: AddDealToContact = AddDealToContact::new(
+        ContactId::new(104),
+        OpportunityId::new(1235),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddDealToContactArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 104, "contactid");
+    assert_eq!(args.opportunity_id, 1235, "opportunityid");
+}
+/// RemoveDealFromContact (from the emulator's seed: a member leaves a deal).
+#[test]
+fn remove_deal_from_contact_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: RemoveDealFromContact = RemoveDealFromContact::new(
+        ContactId::new(102),
+        OpportunityId::new(1235),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::RemoveDealFromContactArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_id, 102, "contactid");
+    assert_eq!(args.opportunity_id, 1235, "opportunityid");
+}
+/// ListContactsByContactInfo (from the emulator's seed: who has this e-mail domain).
+#[test]
+fn list_contacts_by_contact_info_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: ListContactsByContactInfo = ListContactsByContactInfo::new(
+            ContactInfoType::Email,
+        )
+        .data("north-wind");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactsByContactInfoArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.info_type, Some(ContactInfoType::Email), "infoType");
+    assert_eq!(args.data, Some("north-wind".to_owned()), "data");
+}
+/// ListContactsForMail (from the emulator's seed: two contacts' e-mails).
+#[test]
+fn list_contacts_for_mail_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: ListContactsForMail = ListContactsForMail::new([
+        ContactId::new(101),
+        ContactId::new(102),
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactsForMailArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_ids, vec![101, 102], "contactids");
+}
+/// ListContactsByPrefix (from the emulator's seed: the companies with "wind" in the name).
+#[test]
+fn list_contacts_by_prefix_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: ListContactsByPrefix = ListContactsByPrefix::new("ветер", 0);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactsByPrefixArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.prefix, Some("ветер".to_owned()), "prefix");
+    assert_eq!(args.search_type, 0, "searchType");
+}
+/// ListProjectContacts (from the emulator, which has no projects).
+#[test]
+fn list_project_contacts_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: ListProjectContacts = ListProjectContacts::new(5);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListProjectContactsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.project_id, 5, "projectid");
+}
+/// LinkContactToProject (from the emulator, which has no projects: a 404).
+#[test]
+fn link_contact_to_project_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: LinkContactToProject = LinkContactToProject::new(
+        ContactId::new(101),
+        5,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::LinkContactToProjectArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(args.project_id, 5, "projectid");
+}
+/// LinkContactsToProject (from the emulator, which has no projects: a 404).
+#[test]
+fn link_contacts_to_project_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: LinkContactsToProject = LinkContactsToProject::new(
+        [ContactId::new(101)],
+        5,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::LinkContactsToProjectArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_ids, vec![101], "contactid");
+    assert_eq!(args.project_id, 5, "projectid");
+}
+/// UnlinkContactFromProject (from the emulator, which has no projects: a 404).
+#[test]
+fn unlink_contact_from_project_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: UnlinkContactFromProject = UnlinkContactFromProject::new(
+        ContactId::new(101),
+        5,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UnlinkContactFromProjectArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(args.project_id, 5, "projectid");
+}
+/// SetContactCreationDate (from the emulator's seed: a company created earlier).
+#[test]
+fn set_contact_creation_date_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: SetContactCreationDate = SetContactCreationDate::new(
+        ContactId::new(101),
+        ApiDateTime::parse("2020-01-15T09:00:00.0000000+03:00").expect("a date"),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetContactCreationDateArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(
+        args.creation_date, Some(ApiDateTime::parse("2020-01-15T09:00:00.0000000+03:00")
+        .expect("a date")), "creationDate"
+    );
+}
+/// SetContactLastModifiedDate (from the emulator's seed: a company changed earlier).
+#[test]
+fn set_contact_last_modified_date_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: SetContactLastModifiedDate = SetContactLastModifiedDate::new(
+        ContactId::new(101),
+        ApiDateTime::parse("2020-01-16T09:00:00.0000000+03:00").expect("a date"),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetContactLastModifiedDateArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(
+        args.last_modified_date,
+        Some(ApiDateTime::parse("2020-01-16T09:00:00.0000000+03:00").expect("a date")),
+        "lastModifedDate"
+    );
+}
+/// DeleteContactAvatar (from the emulator's seed: a company's photo deleted).
+#[test]
+fn delete_contact_avatar_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: DeleteContactAvatar = DeleteContactAvatar::new(ContactId::new(101));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactAvatarArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+}
 /// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
 #[test]
 fn list_custom_field_definitions_1() {

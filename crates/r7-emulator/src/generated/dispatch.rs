@@ -137,6 +137,285 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 ops::get::<r7_model::Contact>(crm, args.contact_id, true)
             }
         }
+        EndpointId::ListContacts => {
+            |crm, call| {
+                let args = args::ListContactsArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::contact::list(crm, args, call)
+            }
+        }
+        EndpointId::DeleteContactsByFilter => {
+            |crm, call| {
+                let args = args::DeleteContactsByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::delete_by_filter(crm, args, call)
+            }
+        }
+        EndpointId::SetContactsAccessByFilter => {
+            |crm, call| {
+                let args = args::SetContactsAccessByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_access_by_filter(crm, args, call)
+            }
+        }
+        EndpointId::CreatePerson => {
+            |crm, call| {
+                let args = args::CreatePersonArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::contact::create_person(crm, args, call)
+            }
+        }
+        EndpointId::UpdatePerson => {
+            |crm, call| {
+                let args = args::UpdatePersonArgs::bind(&call.params, crm.utc_offset())?;
+                behaviour::contact::update_person(crm, args, call)
+            }
+        }
+        EndpointId::CreateCompany => {
+            |crm, call| {
+                let args = args::CreateCompanyArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::create_company(crm, args, call)
+            }
+        }
+        EndpointId::UpdateCompany => {
+            |crm, call| {
+                let args = args::UpdateCompanyArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::update_company(crm, args, call)
+            }
+        }
+        EndpointId::DeleteContact => {
+            |crm, call| {
+                let args = args::DeleteContactArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                ops::delete::<r7_model::Contact>(crm, args.contact_id, true)
+            }
+        }
+        EndpointId::DeleteContacts => {
+            |crm, call| {
+                let args = args::DeleteContactsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::delete_many(crm, args, call)
+            }
+        }
+        EndpointId::ListCompanyPersons => {
+            |crm, call| {
+                let args = args::ListCompanyPersonsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::company_persons(crm, args, call)
+            }
+        }
+        EndpointId::AddPersonToCompany => {
+            |crm, call| {
+                let args = args::AddPersonToCompanyArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::add_person(crm, args, call)
+            }
+        }
+        EndpointId::RemovePersonFromCompany => {
+            |crm, call| {
+                let args = args::RemovePersonFromCompanyArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::remove_person(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactStatus => {
+            |crm, call| {
+                let args = args::UpdateContactStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_status(crm, args, call)
+            }
+        }
+        EndpointId::UpdateCompanyStatus => {
+            |crm, call| {
+                let args = args::UpdateCompanyStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_company_status(crm, args, call)
+            }
+        }
+        EndpointId::UpdatePersonStatus => {
+            |crm, call| {
+                let args = args::UpdatePersonStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_person_status(crm, args, call)
+            }
+        }
+        EndpointId::GetContactAccess => {
+            |crm, call| {
+                let args = args::GetContactAccessArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::access(crm, args, call)
+            }
+        }
+        EndpointId::SetContactAccess => {
+            |crm, call| {
+                let args = args::SetContactAccessArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_access(crm, args, call)
+            }
+        }
+        EndpointId::SetContactsAccess => {
+            |crm, call| {
+                let args = args::SetContactsAccessArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_access_by_ids(crm, args, call)
+            }
+        }
+        EndpointId::MergeContacts => {
+            |crm, call| {
+                let args = args::MergeContactsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::merge(crm, args, call)
+            }
+        }
+        EndpointId::CreateCompanies => {
+            |crm, call| {
+                let args = args::CreateCompaniesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::create_companies(crm, args, call)
+            }
+        }
+        EndpointId::AddDealToContact => {
+            |crm, call| {
+                let args = args::AddDealToContactArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::add_deal(crm, args, call)
+            }
+        }
+        EndpointId::RemoveDealFromContact => {
+            |crm, call| {
+                let args = args::RemoveDealFromContactArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::remove_deal(crm, args, call)
+            }
+        }
+        EndpointId::ListContactsByContactInfo => {
+            |crm, call| {
+                let args = args::ListContactsByContactInfoArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::by_contact_info(crm, args, call)
+            }
+        }
+        EndpointId::ListContactsForMail => {
+            |crm, call| {
+                let args = args::ListContactsForMailArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::for_mail(crm, args, call)
+            }
+        }
+        EndpointId::ListContactsByPrefix => {
+            |crm, call| {
+                let args = args::ListContactsByPrefixArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::by_prefix(crm, args, call)
+            }
+        }
+        EndpointId::ListProjectContacts => {
+            |crm, call| {
+                let args = args::ListProjectContactsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::project_contacts(crm, args, call)
+            }
+        }
+        EndpointId::LinkContactToProject => {
+            |crm, call| {
+                let args = args::LinkContactToProjectArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::link_project(crm, args, call)
+            }
+        }
+        EndpointId::LinkContactsToProject => {
+            |crm, call| {
+                let args = args::LinkContactsToProjectArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::link_project_many(crm, args, call)
+            }
+        }
+        EndpointId::UnlinkContactFromProject => {
+            |crm, call| {
+                let args = args::UnlinkContactFromProjectArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::unlink_project(crm, args, call)
+            }
+        }
+        EndpointId::SetContactCreationDate => {
+            |crm, call| {
+                let args = args::SetContactCreationDateArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_created(crm, args, call)
+            }
+        }
+        EndpointId::SetContactLastModifiedDate => {
+            |crm, call| {
+                let args = args::SetContactLastModifiedDateArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::set_last_modified(crm, args, call)
+            }
+        }
+        EndpointId::DeleteContactAvatar => {
+            |crm, call| {
+                let args = args::DeleteContactAvatarArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::delete_avatar(crm, args, call)
+            }
+        }
         EndpointId::ListCustomFieldDefinitions => {
             |crm, call| {
                 let args = args::ListCustomFieldDefinitionsArgs::bind(

@@ -498,6 +498,45 @@ impl Serialize for WireList<'_, ListItem> {
         write_list_item(self.0, true, serializer)
     }
 }
+fn write_contact_with_phone<S: Serializer>(
+    v: &ContactWithPhone,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.phone) {
+        map.serialize_entry("phone", &v.phone.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.small_foto_url) {
+        map.serialize_entry("smallFotoUrl", &v.small_foto_url)?;
+    }
+    if !is_default(&v.medium_foto_url) {
+        map.serialize_entry("mediumFotoUrl", &v.medium_foto_url)?;
+    }
+    map.serialize_entry("displayName", &v.display_name)?;
+    map.serialize_entry("isCompany", &v.is_company)?;
+    if !is_default(&v.access_list) {
+        map.serialize_entry("accessList", &Wire(&v.access_list))?;
+    }
+    map.serialize_entry("isPrivate", &v.is_private)?;
+    map.serialize_entry("isShared", &v.is_shared)?;
+    map.serialize_entry("shareType", &v.share_type)?;
+    map.serialize_entry("currency", &v.currency.as_ref().map(Wire))?;
+    map.serialize_entry("canEdit", &v.can_edit)?;
+    map.serialize_entry("canDelete", &v.can_delete)?;
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, ContactWithPhone> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_with_phone(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, ContactWithPhone> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_with_phone(self.0, true, serializer)
+    }
+}
 fn write_history_category_base<S: Serializer>(
     v: &HistoryCategoryBase,
     _list: bool,

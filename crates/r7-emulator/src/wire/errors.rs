@@ -68,6 +68,16 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// A plain `Exception(message)` (a 500), which some methods throw for a wrong kind of
+    /// contact.
+    pub(crate) fn exception(message: &'static str) -> ApiError {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: Cow::Borrowed(message),
+            hresult: -2146233088,
+        }
+    }
+
     /// `ArgumentException(message)` with a message of the CRM's own.
     pub(crate) fn argument(message: impl Into<Cow<'static, str>>) -> ApiError {
         ApiError {

@@ -241,4 +241,17 @@ impl CustomFieldDefinition {
             id: self.id,
         }
     }
+    /// A value with the [`CustomField`] part `base` and every other field empty.
+    pub fn from_base(base: CustomField) -> Self {
+        CustomFieldDefinition {
+            entity_id: base.entity_id,
+            label: base.label,
+            field_value: base.field_value,
+            field_type: base.field_type,
+            position: base.position,
+            mask: base.mask,
+            id: base.id,
+            ..Self::default()
+        }
+    }
 }

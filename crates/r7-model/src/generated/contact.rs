@@ -294,6 +294,24 @@ impl Person {
             id: self.id,
         }
     }
+    /// A value with the [`ContactBase`] part `base` and every other field empty.
+    pub fn from_base(base: ContactBase) -> Self {
+        Person {
+            small_foto_url: base.small_foto_url,
+            medium_foto_url: base.medium_foto_url,
+            display_name: base.display_name,
+            is_company: base.is_company,
+            access_list: base.access_list,
+            is_private: base.is_private,
+            is_shared: base.is_shared,
+            share_type: base.share_type,
+            currency: base.currency,
+            can_edit: base.can_edit,
+            can_delete: base.can_delete,
+            id: base.id,
+            ..Self::default()
+        }
+    }
 }
 /// A company of the CRM, as the full record.
 ///
@@ -485,6 +503,24 @@ impl Company {
             can_edit: self.can_edit,
             can_delete: self.can_delete,
             id: self.id,
+        }
+    }
+    /// A value with the [`ContactBase`] part `base` and every other field empty.
+    pub fn from_base(base: ContactBase) -> Self {
+        Company {
+            small_foto_url: base.small_foto_url,
+            medium_foto_url: base.medium_foto_url,
+            display_name: base.display_name,
+            is_company: base.is_company,
+            access_list: base.access_list,
+            is_private: base.is_private,
+            is_shared: base.is_shared,
+            share_type: base.share_type,
+            currency: base.currency,
+            can_edit: base.can_edit,
+            can_delete: base.can_delete,
+            id: base.id,
+            ..Self::default()
         }
     }
 }
@@ -1125,4 +1161,135 @@ pub struct ListItem {
         deserialize_with = "crate::wire::nullable",
     )]
     pub id: ListItemId,
+}
+/// A contact in the short form with its primary phone number, as the prefix search answers it.
+///
+/// The server's `ContactBaseWithPhoneWrapper`
+/// (`module/ASC.Api/ASC.Api.CRM/Wrappers/ContactWrapper.cs:346`). It extends [`ContactBase`], whose
+/// fields follow its own; [`ContactWithPhone::as_base`] gives that part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ContactWithPhone {
+    /// The contact's primary phone number, if it has one.
+    #[serde(rename = "phone", alias = "Phone")]
+    pub phone: Option<ContactInfo>,
+    /// Address of the small photo; empty when the server sends none.
+    #[serde(
+        rename = "smallFotoUrl",
+        alias = "SmallFotoUrl",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub small_foto_url: String,
+    /// Address of the medium photo; empty when the server sends none.
+    #[serde(
+        rename = "mediumFotoUrl",
+        alias = "MediumFotoUrl",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub medium_foto_url: String,
+    /// The person's full name or the company's name.
+    #[serde(
+        rename = "displayName",
+        alias = "DisplayName",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub display_name: String,
+    /// `true` for a company, `false` for a person.
+    #[serde(
+        rename = "isCompany",
+        alias = "IsCompany",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_company: bool,
+    /// Users who may see a private contact; empty for public ones.
+    #[serde(
+        rename = "accessList",
+        alias = "AccessList",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub access_list: Vec<Employee>,
+    /// Whether only the access list may see the contact.
+    #[serde(
+        rename = "isPrivate",
+        alias = "IsPrivate",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_private: bool,
+    /// Whether the contact is shared (`shareType` is read or read-write).
+    #[serde(
+        rename = "isShared",
+        alias = "IsShared",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_shared: bool,
+    /// How the contact is shared.
+    #[serde(
+        rename = "shareType",
+        alias = "ShareType",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub share_type: ShareType,
+    /// The contact's currency; the server writes `null` when it has none.
+    #[serde(rename = "currency", alias = "Currency")]
+    pub currency: Option<Currency>,
+    /// Whether the caller may edit the contact.
+    #[serde(
+        rename = "canEdit",
+        alias = "CanEdit",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub can_edit: bool,
+    /// Whether the caller may delete the contact.
+    #[serde(
+        rename = "canDelete",
+        alias = "CanDelete",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub can_delete: bool,
+    /// The contact's id.
+    #[serde(
+        rename = "id",
+        alias = "Id",
+        alias = "ID",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub id: ContactId,
+}
+impl ContactWithPhone {
+    /// The [`ContactBase`] part of this value.
+    pub fn as_base(&self) -> ContactBase {
+        ContactBase {
+            small_foto_url: self.small_foto_url.clone(),
+            medium_foto_url: self.medium_foto_url.clone(),
+            display_name: self.display_name.clone(),
+            is_company: self.is_company,
+            access_list: self.access_list.clone(),
+            is_private: self.is_private,
+            is_shared: self.is_shared,
+            share_type: self.share_type,
+            currency: self.currency.clone(),
+            can_edit: self.can_edit,
+            can_delete: self.can_delete,
+            id: self.id,
+        }
+    }
+    /// A value with the [`ContactBase`] part `base` and every other field empty.
+    pub fn from_base(base: ContactBase) -> Self {
+        ContactWithPhone {
+            small_foto_url: base.small_foto_url,
+            medium_foto_url: base.medium_foto_url,
+            display_name: base.display_name,
+            is_company: base.is_company,
+            access_list: base.access_list,
+            is_private: base.is_private,
+            is_shared: base.is_shared,
+            share_type: base.share_type,
+            currency: base.currency,
+            can_edit: base.can_edit,
+            can_delete: base.can_delete,
+            id: base.id,
+            ..Self::default()
+        }
+    }
 }

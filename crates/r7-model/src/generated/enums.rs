@@ -63,3 +63,11 @@ crate::enums::int_enum! {
     Home = 0, #[doc = " Postal."] Postal = 1, #[doc = " Office."] Office = 2, #[doc =
     " Billing."] Billing = 3, #[doc = " Other."] Other = 4, #[doc = " Work."] Work = 5, }
 }
+crate::enums::int_enum! {
+    #[doc = " Which kind of contacts a contact filter keeps."] #[doc = ""] #[doc =
+    " The server's `ContactListViewType`"] #[doc =
+    " (`web/studio/ASC.Web.Studio/Products/CRM/Core/Enums/ContactListViewTypeEnum.cs:25`)."]
+    ContactListView { #[doc = " Persons and companies."] All = 0, #[doc =
+    " Companies only."] Company = 1, #[doc = " Persons only."] Person = 2, #[doc =
+    " The contacts that are members of a deal."] WithOpportunity = 3, }
+}

@@ -119,6 +119,24 @@ impl TaskContact {
             id: self.id,
         }
     }
+    /// A value with the [`ContactBase`] part `base` and every other field empty.
+    pub fn from_base(base: ContactBase) -> Self {
+        TaskContact {
+            small_foto_url: base.small_foto_url,
+            medium_foto_url: base.medium_foto_url,
+            display_name: base.display_name,
+            is_company: base.is_company,
+            access_list: base.access_list,
+            is_private: base.is_private,
+            is_shared: base.is_shared,
+            share_type: base.share_type,
+            currency: base.currency,
+            can_edit: base.can_edit,
+            can_delete: base.can_delete,
+            id: base.id,
+            ..Self::default()
+        }
+    }
 }
 /// The deal or case a task (or a history event) belongs to.
 ///

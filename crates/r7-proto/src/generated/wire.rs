@@ -163,6 +163,15 @@ impl WireValue for AddressCategory {
         );
     }
 }
+/// The server's binder reads enum names (what its documentation shows) and numbers.
+impl WireValue for ContactListView {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.text(
+            name,
+            self.name().map_or_else(|| self.to_i32().to_string(), str::to_owned),
+        );
+    }
+}
 impl FromEnvelope for TaskCategory {
     type Payload = TaskCategory;
     fn from_envelope(
@@ -247,6 +256,15 @@ impl FromEnvelope for Address {
 impl FromEnvelope for ListItem {
     type Payload = ListItem;
     fn from_envelope(payload: Option<ListItem>, _: PageInfo) -> Option<ListItem> {
+        payload
+    }
+}
+impl FromEnvelope for ContactWithPhone {
+    type Payload = ContactWithPhone;
+    fn from_envelope(
+        payload: Option<ContactWithPhone>,
+        _: PageInfo,
+    ) -> Option<ContactWithPhone> {
         payload
     }
 }

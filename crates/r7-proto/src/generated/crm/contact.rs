@@ -19,6 +19,56 @@ use crate::form::{check, CustomFieldValue, Form, SortOrder, WireValue};
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
 use crate::path;
+/// What [`ListContacts`] can sort by (`ContactSortedByType` on the server).
+///
+/// Sent as `sortBy`; the server parses it at `CRMApi.Contacts.cs:316`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactSortBy {
+    /// The display name (a person's first name first) (`displayname`)
+    DisplayName,
+    /// The status's id, despite the name (`contacttype`)
+    ContactType,
+    /// When the contact was created (the server's default, newest first) (`created`)
+    Created,
+    /// The first name, then the last name (`firstname`)
+    FirstName,
+    /// The last name, then the first name (`lastname`)
+    LastName,
+    /// The last change of the contact's history, then the creation time (`history`)
+    History,
+    /// The contact's id (`id`)
+    Id,
+}
+impl ContactSortBy {
+    /// Every key, in the spec's order.
+    pub const ALL: &'static [ContactSortBy] = &[
+        ContactSortBy::DisplayName,
+        ContactSortBy::ContactType,
+        ContactSortBy::Created,
+        ContactSortBy::FirstName,
+        ContactSortBy::LastName,
+        ContactSortBy::History,
+        ContactSortBy::Id,
+    ];
+    /// The text sent as `sortBy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactSortBy::DisplayName => "displayname",
+            ContactSortBy::ContactType => "contacttype",
+            ContactSortBy::Created => "created",
+            ContactSortBy::FirstName => "firstname",
+            ContactSortBy::LastName => "lastname",
+            ContactSortBy::History => "history",
+            ContactSortBy::Id => "id",
+        }
+    }
+}
+impl WireValue for ContactSortBy {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.text(name, self.as_str().to_owned());
+    }
+}
 /// `GET api/2.0/crm/contact/{contactid}`
 ///
 /// Reads one person or company: a person with its company, a company with its persons.
@@ -63,5 +113,2398 @@ impl Endpoint for GetContact {
     fn write_path(&self, out: &mut String) {
         out.push_str("api/2.0/crm/contact/");
         path::Segment::write_segment(&self.contact_id, out);
+    }
+}
+/// `GET api/2.0/crm/contact/filter`
+///
+/// Lists and searches contacts, a page at a time, by default newest first.
+///
+/// The search matches the start of a word of the display name (a person's is stored as first and
+/// last name, so its last name matches only after a space). The answer's `total` is the number of
+/// matches.
+///
+/// The server's route: `crm/contact/filter` at `CRMApi.Contacts.cs:297`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListContacts {
+    /// Only contacts that carry all these tags (`tags`).
+    pub tags: Vec<String>,
+    /// Only contacts with this status ("temperature"); 0 for the contacts without one (`contactStage`).
+    pub status_id: Option<ListItemId>,
+    /// Only contacts of this contact type; 0 for the contacts without one (`contactType`).
+    pub type_id: Option<ListItemId>,
+    /// Only companies, only persons, or only the contacts that take part in a deal (`contactListView`).
+    pub view: Option<ContactListView>,
+    /// Only contacts created at or after this time (`fromDate`).
+    pub from_date: Option<ApiDateTime>,
+    /// Only contacts created before the end of this day (the server adds a day less a minute,
+    /// so a midnight takes in the whole day) (`toDate`).
+    pub to_date: Option<ApiDateTime>,
+    /// Only the private contacts this user is on the access list of; the nil GUID keeps only the
+    /// contacts with no access list (`responsibleid`).
+    pub responsible_id: Option<UserId>,
+    /// Only shared (or only private) contacts (`isShared`).
+    pub is_shared: Option<bool>,
+    /// Offset of the first item (`startIndex`).
+    pub start_index: Option<u64>,
+    /// Page size; the server caps it at 1000 (`count`).
+    pub count: Option<u64>,
+    /// Sort key (`sortBy`).
+    pub sort_by: Option<ContactSortBy>,
+    /// Sort direction (`sortOrder`).
+    pub sort_order: Option<SortOrder>,
+    /// Search text (`filterValue`).
+    pub filter_value: Option<String>,
+}
+impl ListContacts {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ListContacts;
+    /// The request with its required parameters; the others are unset.
+    pub fn new() -> Self {
+        ListContacts {
+            tags: Vec::new(),
+            status_id: None,
+            type_id: None,
+            view: None,
+            from_date: None,
+            to_date: None,
+            responsible_id: None,
+            is_shared: None,
+            start_index: None,
+            count: None,
+            sort_by: None,
+            sort_order: None,
+            filter_value: None,
+        }
+    }
+    /// Sets [`tags`](Self::tags): only contacts that carry all these tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`status_id`](Self::status_id): only contacts with this status ("temperature"); 0 for the
+    /// contacts without one.
+    pub fn status_id(mut self, status_id: impl Into<ListItemId>) -> Self {
+        self.status_id = Some(status_id.into());
+        self
+    }
+    /// Sets [`type_id`](Self::type_id): only contacts of this contact type; 0 for the contacts without
+    /// one.
+    pub fn type_id(mut self, type_id: impl Into<ListItemId>) -> Self {
+        self.type_id = Some(type_id.into());
+        self
+    }
+    /// Sets [`view`](Self::view): only companies, only persons, or only the contacts that take part in
+    /// a deal.
+    pub fn view(mut self, view: ContactListView) -> Self {
+        self.view = Some(view);
+        self
+    }
+    /// Sets [`from_date`](Self::from_date): only contacts created at or after this time.
+    pub fn from_date(mut self, from_date: ApiDateTime) -> Self {
+        self.from_date = Some(from_date);
+        self
+    }
+    /// Sets [`to_date`](Self::to_date): only contacts created before the end of this day (the server
+    /// adds a day less a minute,
+    /// so a midnight takes in the whole day).
+    pub fn to_date(mut self, to_date: ApiDateTime) -> Self {
+        self.to_date = Some(to_date);
+        self
+    }
+    /// Sets [`responsible_id`](Self::responsible_id): only the private contacts this user is on the
+    /// access list of; the nil GUID keeps only the
+    /// contacts with no access list.
+    pub fn responsible_id(mut self, responsible_id: impl Into<UserId>) -> Self {
+        self.responsible_id = Some(responsible_id.into());
+        self
+    }
+    /// Sets [`is_shared`](Self::is_shared): only shared (or only private) contacts.
+    pub fn is_shared(mut self, is_shared: bool) -> Self {
+        self.is_shared = Some(is_shared);
+        self
+    }
+    /// Sets [`start_index`](Self::start_index): offset of the first item.
+    pub fn start_index(mut self, start_index: u64) -> Self {
+        self.start_index = Some(start_index);
+        self
+    }
+    /// Sets [`count`](Self::count): page size; the server caps it at 1000.
+    pub fn count(mut self, count: u64) -> Self {
+        self.count = Some(count);
+        self
+    }
+    /// Sets [`sort_by`](Self::sort_by): sort key.
+    pub fn sort_by(mut self, sort_by: ContactSortBy) -> Self {
+        self.sort_by = Some(sort_by);
+        self
+    }
+    /// Sets [`sort_order`](Self::sort_order): sort direction.
+    pub fn sort_order(mut self, sort_order: SortOrder) -> Self {
+        self.sort_order = Some(sort_order);
+        self
+    }
+    /// Sets [`filter_value`](Self::filter_value): search text.
+    pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
+        self.filter_value = Some(filter_value.into());
+        self
+    }
+}
+impl Default for ListContacts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl Endpoint for ListContacts {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/filter"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/filter");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("tags", &self.tags);
+        form.push("contactStage", &self.status_id);
+        form.push("contactType", &self.type_id);
+        form.push("contactListView", &self.view);
+        form.push("fromDate", &self.from_date);
+        form.push("toDate", &self.to_date);
+        form.push("responsibleid", &self.responsible_id);
+        form.push("isShared", &self.is_shared);
+        form.push("startIndex", &self.start_index);
+        form.push("count", &self.count);
+        form.push("sortBy", &self.sort_by);
+        form.push("sortOrder", &self.sort_order);
+        form.push("filterValue", &self.filter_value);
+        form.into_query()
+    }
+}
+impl Paged for ListContacts {
+    fn page_start(&self) -> Option<u64> {
+        self.start_index
+    }
+    fn page_size(&self) -> Option<u64> {
+        self.count
+    }
+    fn with_page(&self, start_index: u64, count: u64) -> Self {
+        let mut next = self.clone();
+        next.start_index = Some(start_index);
+        next.count = Some(count);
+        next
+    }
+}
+/// `DELETE api/2.0/crm/contact/filter`
+///
+/// Deletes every contact that matches the filter and returns them in the short form.
+///
+/// With a contact go its tasks, history, details, tags and custom field values; its deals stay
+/// without it, a company's persons stay without their company. Without any filter the portal
+/// deletes every contact, so a request with no filter is refused before sending; [`Self::all`]
+/// makes one that means it.
+///
+/// The server's route: `crm/contact/filter` at `CRMApi.Contacts.cs:582`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteContactsByFilter {
+    /// Only contacts that carry all these tags (`tags`).
+    pub tags: Vec<String>,
+    /// Only contacts with this status ("temperature"); 0 for the contacts without one (`contactStage`).
+    pub status_id: Option<ListItemId>,
+    /// Only contacts of this contact type; 0 for the contacts without one (`contactType`).
+    pub type_id: Option<ListItemId>,
+    /// Only companies, only persons, or only the contacts that take part in a deal (`contactListView`).
+    pub view: Option<ContactListView>,
+    /// Only contacts created at or after this time (`fromDate`).
+    pub from_date: Option<ApiDateTime>,
+    /// Only contacts created before the end of this day (the server adds a day less a minute,
+    /// so a midnight takes in the whole day) (`toDate`).
+    pub to_date: Option<ApiDateTime>,
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused (`filterValue`).
+    pub filter_value: Option<String>,
+    /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
+    /// Without it, a request with no filter is refused before sending, because the portal would then
+    /// delete every contact the caller may delete.
+    all: bool,
+}
+impl DeleteContactsByFilter {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::DeleteContactsByFilter;
+    /// The request with its required parameters; the others are unset.
+    ///
+    /// It has no filter yet: set one before sending, or it is refused; [`Self::all`] makes the request
+    /// that goes without one.
+    pub fn new() -> Self {
+        DeleteContactsByFilter {
+            tags: Vec::new(),
+            status_id: None,
+            type_id: None,
+            view: None,
+            from_date: None,
+            to_date: None,
+            filter_value: None,
+            all: false,
+        }
+    }
+    /// The request with no filter, meant for everything: the portal will delete every contact the
+    /// caller may delete.
+    ///
+    /// Going without a filter must be asked for by name like this: a request from [`Self::new`] with no
+    /// filter is refused before sending. Filters set afterwards still apply.
+    pub fn all() -> Self {
+        DeleteContactsByFilter {
+            all: true,
+            ..Self::new()
+        }
+    }
+    /// Sets [`tags`](Self::tags): only contacts that carry all these tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`status_id`](Self::status_id): only contacts with this status ("temperature"); 0 for the
+    /// contacts without one.
+    pub fn status_id(mut self, status_id: impl Into<ListItemId>) -> Self {
+        self.status_id = Some(status_id.into());
+        self
+    }
+    /// Sets [`type_id`](Self::type_id): only contacts of this contact type; 0 for the contacts without
+    /// one.
+    pub fn type_id(mut self, type_id: impl Into<ListItemId>) -> Self {
+        self.type_id = Some(type_id.into());
+        self
+    }
+    /// Sets [`view`](Self::view): only companies, only persons, or only the contacts that take part in
+    /// a deal.
+    pub fn view(mut self, view: ContactListView) -> Self {
+        self.view = Some(view);
+        self
+    }
+    /// Sets [`from_date`](Self::from_date): only contacts created at or after this time.
+    pub fn from_date(mut self, from_date: ApiDateTime) -> Self {
+        self.from_date = Some(from_date);
+        self
+    }
+    /// Sets [`to_date`](Self::to_date): only contacts created before the end of this day (the server
+    /// adds a day less a minute,
+    /// so a midnight takes in the whole day).
+    pub fn to_date(mut self, to_date: ApiDateTime) -> Self {
+        self.to_date = Some(to_date);
+        self
+    }
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused.
+    pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
+        self.filter_value = Some(filter_value.into());
+        self
+    }
+}
+impl Default for DeleteContactsByFilter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl Endpoint for DeleteContactsByFilter {
+    type Output = Page<ContactBase>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/filter"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::no_comma("filterValue", &self.filter_value)?;
+        check::some_filter(
+            self.all,
+            &[
+                self.tags.iter().any(|tag| !tag.trim().is_empty()),
+                self.status_id.is_some(),
+                self.type_id.is_some(),
+                self.view.is_some(),
+                self.from_date.is_some(),
+                self.to_date.is_some(),
+                self.filter_value.as_deref().is_some_and(|text| !text.trim().is_empty()),
+            ],
+            "no filter is set (one of `tags`, `status_id`, `type_id`, `view`, `from_date`, `to_date`, `filter_value`), and without one the portal would delete every contact the caller may delete; set a filter, or build the request with `DeleteContactsByFilter::all()` to mean everything",
+        )?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/filter");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("tags", &self.tags);
+        form.push("contactStage", &self.status_id);
+        form.push("contactType", &self.type_id);
+        form.push("contactListView", &self.view);
+        form.push("fromDate", &self.from_date);
+        form.push("toDate", &self.to_date);
+        form.push("filterValue", &self.filter_value);
+        form.into_query()
+    }
+}
+/// `PUT api/2.0/crm/contact/filter/access`
+///
+/// Shares, or makes private, every contact that matches the filter; answers them as they were
+/// before the change.
+///
+/// Despite its name the server reads `isPrivate` as "shared": true shares the contacts. The SDK
+/// calls it `shared`.
+///
+/// The server's route: `crm/contact/filter/access` at `CRMApi.Contacts.cs:1500`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SetContactsAccessByFilter {
+    /// Only contacts that carry all these tags (`tags`).
+    pub tags: Vec<String>,
+    /// Only contacts with this status ("temperature"); 0 for the contacts without one (`contactStage`).
+    pub status_id: Option<ListItemId>,
+    /// Only contacts of this contact type; 0 for the contacts without one (`contactType`).
+    pub type_id: Option<ListItemId>,
+    /// Only companies, only persons, or only the contacts that take part in a deal (`contactListView`).
+    pub view: Option<ContactListView>,
+    /// Only contacts created at or after this time (`fromDate`).
+    pub from_date: Option<ApiDateTime>,
+    /// Only contacts created before the end of this day (the server adds a day less a minute,
+    /// so a midnight takes in the whole day) (`toDate`).
+    pub to_date: Option<ApiDateTime>,
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused (`filterValue`).
+    pub filter_value: Option<String>,
+    /// `true` shares the contacts (read and write), `false` makes them private (`isPrivate`).
+    pub shared: bool,
+    /// The access list; none clears it (a private contact without one only administrators see)
+    /// (`managerList`).
+    pub managers: Vec<UserId>,
+    /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
+    /// Without it, a request with no filter is refused before sending, because the portal would then
+    /// change the privacy of every contact the caller may edit.
+    all: bool,
+}
+impl SetContactsAccessByFilter {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::SetContactsAccessByFilter;
+    /// The request with its required parameters; the others are unset.
+    ///
+    /// It has no filter yet: set one before sending, or it is refused; [`Self::all`] makes the request
+    /// that goes without one.
+    pub fn new(shared: bool) -> Self {
+        SetContactsAccessByFilter {
+            tags: Vec::new(),
+            status_id: None,
+            type_id: None,
+            view: None,
+            from_date: None,
+            to_date: None,
+            filter_value: None,
+            shared,
+            managers: Vec::new(),
+            all: false,
+        }
+    }
+    /// The request with no filter, meant for everything: the portal will change the privacy of every
+    /// contact the caller may edit.
+    ///
+    /// Going without a filter must be asked for by name like this: a request from [`Self::new`] with no
+    /// filter is refused before sending. Filters set afterwards still apply.
+    pub fn all(shared: bool) -> Self {
+        SetContactsAccessByFilter {
+            all: true,
+            ..Self::new(shared)
+        }
+    }
+    /// Sets [`tags`](Self::tags): only contacts that carry all these tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`status_id`](Self::status_id): only contacts with this status ("temperature"); 0 for the
+    /// contacts without one.
+    pub fn status_id(mut self, status_id: impl Into<ListItemId>) -> Self {
+        self.status_id = Some(status_id.into());
+        self
+    }
+    /// Sets [`type_id`](Self::type_id): only contacts of this contact type; 0 for the contacts without
+    /// one.
+    pub fn type_id(mut self, type_id: impl Into<ListItemId>) -> Self {
+        self.type_id = Some(type_id.into());
+        self
+    }
+    /// Sets [`view`](Self::view): only companies, only persons, or only the contacts that take part in
+    /// a deal.
+    pub fn view(mut self, view: ContactListView) -> Self {
+        self.view = Some(view);
+        self
+    }
+    /// Sets [`from_date`](Self::from_date): only contacts created at or after this time.
+    pub fn from_date(mut self, from_date: ApiDateTime) -> Self {
+        self.from_date = Some(from_date);
+        self
+    }
+    /// Sets [`to_date`](Self::to_date): only contacts created before the end of this day (the server
+    /// adds a day less a minute,
+    /// so a midnight takes in the whole day).
+    pub fn to_date(mut self, to_date: ApiDateTime) -> Self {
+        self.to_date = Some(to_date);
+        self
+    }
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused.
+    pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
+        self.filter_value = Some(filter_value.into());
+        self
+    }
+    /// Sets [`managers`](Self::managers): the access list; none clears it (a private contact without
+    /// one only administrators see).
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl Endpoint for SetContactsAccessByFilter {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/filter/access"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::no_comma("filterValue", &self.filter_value)?;
+        check::some_filter(
+            self.all,
+            &[
+                self.tags.iter().any(|tag| !tag.trim().is_empty()),
+                self.status_id.is_some(),
+                self.type_id.is_some(),
+                self.view.is_some(),
+                self.from_date.is_some(),
+                self.to_date.is_some(),
+                self.filter_value.as_deref().is_some_and(|text| !text.trim().is_empty()),
+            ],
+            "no filter is set (one of `tags`, `status_id`, `type_id`, `view`, `from_date`, `to_date`, `filter_value`), and without one the portal would change the privacy of every contact the caller may edit; set a filter, or build the request with `SetContactsAccessByFilter::all()` to mean everything",
+        )?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/filter/access");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("tags", &self.tags);
+        form.push("contactStage", &self.status_id);
+        form.push("contactType", &self.type_id);
+        form.push("contactListView", &self.view);
+        form.push("fromDate", &self.from_date);
+        form.push("toDate", &self.to_date);
+        form.push("filterValue", &self.filter_value);
+        form.into_query()
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("isPrivate", &self.shared);
+        form.push("managerList", &self.managers);
+        form.into_body()
+    }
+}
+/// `POST api/2.0/crm/contact/person`
+///
+/// Creates a person (HTTP 201), in a company if `company_id` names one.
+///
+/// The server does not check that `company_id` is a company, nor the custom fields' ids. A photo
+/// can be sent with the request as a file; the SDK does not send one.
+///
+/// The server's route: `crm/contact/person` at `CRMApi.Contacts.cs:717`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePerson {
+    /// The first name (`firstName`).
+    pub first_name: String,
+    /// The last name; may be empty, but is always sent (the server fails on a missing one)
+    /// (`lastName`).
+    pub last_name: String,
+    /// The job title (`jobTitle`).
+    pub job_title: Option<String>,
+    /// The company the person works for (`companyId`).
+    pub company_id: Option<ContactId>,
+    /// Free text about the person (`about`).
+    pub about: Option<String>,
+    /// Who may see and change the person; the server makes it private when it is left out, so it is
+    /// always sent (`shareType`).
+    pub share_type: ShareType,
+    /// The access list of a private person (`managerList`).
+    pub managers: Vec<UserId>,
+    /// Custom field values; empty values are skipped (`customFieldList`).
+    pub custom_fields: Vec<CustomFieldValue>,
+}
+impl CreatePerson {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::CreatePerson;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        share_type: ShareType,
+    ) -> Self {
+        CreatePerson {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            job_title: None,
+            company_id: None,
+            about: None,
+            share_type,
+            managers: Vec::new(),
+            custom_fields: Vec::new(),
+        }
+    }
+    /// Sets [`job_title`](Self::job_title): the job title.
+    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
+        self.job_title = Some(job_title.into());
+        self
+    }
+    /// Sets [`company_id`](Self::company_id): the company the person works for.
+    pub fn company_id(mut self, company_id: impl Into<ContactId>) -> Self {
+        self.company_id = Some(company_id.into());
+        self
+    }
+    /// Sets [`about`](Self::about): free text about the person.
+    pub fn about(mut self, about: impl Into<String>) -> Self {
+        self.about = Some(about.into());
+        self
+    }
+    /// Sets [`managers`](Self::managers): the access list of a private person.
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`custom_fields`](Self::custom_fields): custom field values; empty values are skipped.
+    pub fn custom_fields(
+        mut self,
+        custom_fields: impl IntoIterator<Item = CustomFieldValue>,
+    ) -> Self {
+        self.custom_fields = custom_fields.into_iter().collect();
+        self
+    }
+}
+impl Endpoint for CreatePerson {
+    type Output = Person;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/person"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::nonempty("firstName", &self.first_name)?;
+        if let Some(id) = self.company_id {
+            check::id("companyId", id.get())?;
+        }
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/person");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("firstName", &self.first_name);
+        form.push("lastName", &self.last_name);
+        form.push("jobTitle", &self.job_title);
+        form.push("companyId", &self.company_id);
+        form.push("about", &self.about);
+        form.push("shareType", &self.share_type);
+        form.push("managerList", &self.managers);
+        form.push("customFieldList", &self.custom_fields);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/person/{personid}`
+///
+/// Replaces a person's fields: what is not sent is cleared, and the status, contact type,
+/// currency and industry are reset. Without `company_id` the person leaves its company.
+///
+/// Custom field values are written only for the person's fields, and an empty value is skipped (a
+/// value cannot be cleared here). A person that does not exist is a 400.
+///
+/// The server's route: `crm/contact/person/{personid:[0-9]+}` at `CRMApi.Contacts.cs:896`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePerson {
+    /// The person's id (`personid`).
+    pub person_id: ContactId,
+    /// The first name (`firstName`).
+    pub first_name: String,
+    /// The last name (an update refuses an empty one) (`lastName`).
+    pub last_name: String,
+    /// The job title (`jobTitle`).
+    pub job_title: Option<String>,
+    /// The company the person works for; left out, the person leaves its company (`companyId`).
+    pub company_id: Option<ContactId>,
+    /// Free text about the person (`about`).
+    pub about: Option<String>,
+    /// Who may see and change the person (`shareType`).
+    pub share_type: ShareType,
+    /// The access list; none leaves it as it is (`managerList`).
+    pub managers: Vec<UserId>,
+    /// Custom field values (`customFieldList`).
+    pub custom_fields: Vec<CustomFieldValue>,
+}
+impl UpdatePerson {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::UpdatePerson;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        person_id: impl Into<ContactId>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        share_type: ShareType,
+    ) -> Self {
+        UpdatePerson {
+            person_id: person_id.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            job_title: None,
+            company_id: None,
+            about: None,
+            share_type,
+            managers: Vec::new(),
+            custom_fields: Vec::new(),
+        }
+    }
+    /// Sets [`job_title`](Self::job_title): the job title.
+    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
+        self.job_title = Some(job_title.into());
+        self
+    }
+    /// Sets [`company_id`](Self::company_id): the company the person works for; left out, the person
+    /// leaves its company.
+    pub fn company_id(mut self, company_id: impl Into<ContactId>) -> Self {
+        self.company_id = Some(company_id.into());
+        self
+    }
+    /// Sets [`about`](Self::about): free text about the person.
+    pub fn about(mut self, about: impl Into<String>) -> Self {
+        self.about = Some(about.into());
+        self
+    }
+    /// Sets [`managers`](Self::managers): the access list; none leaves it as it is.
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`custom_fields`](Self::custom_fields): custom field values.
+    pub fn custom_fields(
+        mut self,
+        custom_fields: impl IntoIterator<Item = CustomFieldValue>,
+    ) -> Self {
+        self.custom_fields = custom_fields.into_iter().collect();
+        self
+    }
+}
+impl Endpoint for UpdatePerson {
+    type Output = Person;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/person/{personid}"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("personid", self.person_id.get())?;
+        check::nonempty("firstName", &self.first_name)?;
+        check::nonempty("lastName", &self.last_name)?;
+        if let Some(id) = self.company_id {
+            check::id("companyId", id.get())?;
+        }
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/person/");
+        path::Segment::write_segment(&self.person_id, out);
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("firstName", &self.first_name);
+        form.push("lastName", &self.last_name);
+        form.push("jobTitle", &self.job_title);
+        form.push("companyId", &self.company_id);
+        form.push("about", &self.about);
+        form.push("shareType", &self.share_type);
+        form.push("managerList", &self.managers);
+        form.push("customFieldList", &self.custom_fields);
+        form.into_body()
+    }
+}
+/// `POST api/2.0/crm/contact/company`
+///
+/// Creates a company (HTTP 201) with the persons of `person_ids` in it.
+///
+/// Persons that do not exist are skipped; a person who works for another company stays in that
+/// company's list too (the server does not remove the old membership).
+///
+/// The server's route: `crm/contact/company` at `CRMApi.Contacts.cs:971`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCompany {
+    /// The company's name (`companyName`).
+    pub company_name: String,
+    /// Free text about the company (`about`).
+    pub about: Option<String>,
+    /// The persons who work for the company (`personList`).
+    pub person_ids: Vec<ContactId>,
+    /// Who may see and change the company; the server makes it private when it is left out, so it is
+    /// always sent (`shareType`).
+    pub share_type: ShareType,
+    /// The access list of a private company (`managerList`).
+    pub managers: Vec<UserId>,
+    /// Custom field values; empty values and other entities' fields are skipped (`customFieldList`).
+    pub custom_fields: Vec<CustomFieldValue>,
+}
+impl CreateCompany {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::CreateCompany;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(company_name: impl Into<String>, share_type: ShareType) -> Self {
+        CreateCompany {
+            company_name: company_name.into(),
+            about: None,
+            person_ids: Vec::new(),
+            share_type,
+            managers: Vec::new(),
+            custom_fields: Vec::new(),
+        }
+    }
+    /// Sets [`about`](Self::about): free text about the company.
+    pub fn about(mut self, about: impl Into<String>) -> Self {
+        self.about = Some(about.into());
+        self
+    }
+    /// Sets [`person_ids`](Self::person_ids): the persons who work for the company.
+    pub fn person_ids(
+        mut self,
+        person_ids: impl IntoIterator<Item = impl Into<ContactId>>,
+    ) -> Self {
+        self.person_ids = person_ids.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`managers`](Self::managers): the access list of a private company.
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`custom_fields`](Self::custom_fields): custom field values; empty values and other
+    /// entities' fields are skipped.
+    pub fn custom_fields(
+        mut self,
+        custom_fields: impl IntoIterator<Item = CustomFieldValue>,
+    ) -> Self {
+        self.custom_fields = custom_fields.into_iter().collect();
+        self
+    }
+}
+impl Endpoint for CreateCompany {
+    type Output = Company;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::nonempty("companyName", &self.company_name)?;
+        for id in &self.person_ids {
+            check::id("personList", id.get())?;
+        }
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("companyName", &self.company_name);
+        form.push("about", &self.about);
+        form.push("personList", &self.person_ids);
+        form.push("shareType", &self.share_type);
+        form.push("managerList", &self.managers);
+        form.push("customFieldList", &self.custom_fields);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/company/{companyid}`
+///
+/// Replaces a company's fields: what is not sent is cleared, and the status, contact type,
+/// currency and industry are reset. Its persons stay. A company that does not exist is a 400.
+///
+/// The server's route: `crm/contact/company/{companyid:[0-9]+}` at `CRMApi.Contacts.cs:1152`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCompany {
+    /// The company's id (`companyid`).
+    pub company_id: ContactId,
+    /// The company's name (`companyName`).
+    pub company_name: String,
+    /// Free text about the company (`about`).
+    pub about: Option<String>,
+    /// Who may see and change the company (`shareType`).
+    pub share_type: ShareType,
+    /// The access list; none leaves it as it is (`managerList`).
+    pub managers: Vec<UserId>,
+    /// Custom field values (`customFieldList`).
+    pub custom_fields: Vec<CustomFieldValue>,
+}
+impl UpdateCompany {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::UpdateCompany;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        company_id: impl Into<ContactId>,
+        company_name: impl Into<String>,
+        share_type: ShareType,
+    ) -> Self {
+        UpdateCompany {
+            company_id: company_id.into(),
+            company_name: company_name.into(),
+            about: None,
+            share_type,
+            managers: Vec::new(),
+            custom_fields: Vec::new(),
+        }
+    }
+    /// Sets [`about`](Self::about): free text about the company.
+    pub fn about(mut self, about: impl Into<String>) -> Self {
+        self.about = Some(about.into());
+        self
+    }
+    /// Sets [`managers`](Self::managers): the access list; none leaves it as it is.
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`custom_fields`](Self::custom_fields): custom field values.
+    pub fn custom_fields(
+        mut self,
+        custom_fields: impl IntoIterator<Item = CustomFieldValue>,
+    ) -> Self {
+        self.custom_fields = custom_fields.into_iter().collect();
+        self
+    }
+}
+impl Endpoint for UpdateCompany {
+    type Output = Company;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company/{companyid}"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("companyid", self.company_id.get())?;
+        check::nonempty("companyName", &self.company_name)?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company/");
+        path::Segment::write_segment(&self.company_id, out);
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("companyName", &self.company_name);
+        form.push("about", &self.about);
+        form.push("shareType", &self.share_type);
+        form.push("managerList", &self.managers);
+        form.push("customFieldList", &self.custom_fields);
+        form.into_body()
+    }
+}
+/// `DELETE api/2.0/crm/contact/{contactid}`
+///
+/// Deletes a person or a company, with its tasks, history, details, tags and custom field
+/// values; its deals stay without it, a company's persons stay without their company.
+///
+/// The answer is built after the delete: no details, no counts, no access list.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}` at `CRMApi.Contacts.cs:1556`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteContact {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+}
+impl DeleteContact {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::DeleteContact;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>) -> Self {
+        DeleteContact {
+            contact_id: contact_id.into(),
+        }
+    }
+}
+impl Endpoint for DeleteContact {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+    }
+}
+/// `PUT api/2.0/crm/contact`
+///
+/// Deletes the contacts with these ids, despite the PUT, and returns the deleted ones in the
+/// short form; ids that do not exist are skipped.
+///
+/// The server's route: `crm/contact` at `CRMApi.Contacts.cs:1584`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteContacts {
+    /// The contacts' ids (`contactids`).
+    pub contact_ids: Vec<ContactId>,
+}
+impl DeleteContacts {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::DeleteContacts;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_ids: impl IntoIterator<Item = impl Into<ContactId>>) -> Self {
+        DeleteContacts {
+            contact_ids: contact_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+impl Endpoint for DeleteContacts {
+    type Output = Page<ContactBase>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        for id in &self.contact_ids {
+            check::id("contactids", id.get())?;
+        }
+        check::nonempty("contactids", &self.contact_ids)?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactids", &self.contact_ids);
+        form.into_body()
+    }
+}
+/// `GET api/2.0/crm/contact/company/{companyid}/person`
+///
+/// Lists the persons who work for a company (a person's id answers an empty list).
+///
+/// The server's route: `crm/contact/company/{companyid:[0-9]+}/person` at `CRMApi.Contacts.cs:628`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListCompanyPersons {
+    /// The company's id (`companyid`).
+    pub company_id: ContactId,
+}
+impl ListCompanyPersons {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ListCompanyPersons;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(company_id: impl Into<ContactId>) -> Self {
+        ListCompanyPersons {
+            company_id: company_id.into(),
+        }
+    }
+}
+impl Endpoint for ListCompanyPersons {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company/{companyid}/person"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("companyid", self.company_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company/");
+        path::Segment::write_segment(&self.company_id, out);
+        out.push_str("/person");
+    }
+}
+/// `POST api/2.0/crm/contact/company/{companyid}/person`
+///
+/// Makes a person work for a company (HTTP 201).
+///
+/// The person stays in the list of a company it worked for before. The answer is the person as it
+/// was read before the change, so its `company` is the old one.
+///
+/// The server's route: `crm/contact/company/{companyid:[0-9]+}/person` at `CRMApi.Contacts.cs:653`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AddPersonToCompany {
+    /// The company's id (`companyid`).
+    pub company_id: ContactId,
+    /// The person's id (`personid`).
+    pub person_id: ContactId,
+}
+impl AddPersonToCompany {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::AddPersonToCompany;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        company_id: impl Into<ContactId>,
+        person_id: impl Into<ContactId>,
+    ) -> Self {
+        AddPersonToCompany {
+            company_id: company_id.into(),
+            person_id: person_id.into(),
+        }
+    }
+}
+impl Endpoint for AddPersonToCompany {
+    type Output = Person;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company/{companyid}/person"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("companyid", self.company_id.get())?;
+        check::id("personid", self.person_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company/");
+        path::Segment::write_segment(&self.company_id, out);
+        out.push_str("/person");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("personid", &self.person_id);
+        form.into_body()
+    }
+}
+/// `DELETE api/2.0/crm/contact/company/{companyid}/person`
+///
+/// Takes a person out of every company it works for (whatever `company_id` names). The
+/// answer is the person as it was read before, with its old `company`.
+///
+/// The server's route: `crm/contact/company/{companyid:[0-9]+}/person` at `CRMApi.Contacts.cs:683`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RemovePersonFromCompany {
+    /// The company's id (`companyid`).
+    pub company_id: ContactId,
+    /// The person's id (`personid`).
+    pub person_id: ContactId,
+}
+impl RemovePersonFromCompany {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::RemovePersonFromCompany;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        company_id: impl Into<ContactId>,
+        person_id: impl Into<ContactId>,
+    ) -> Self {
+        RemovePersonFromCompany {
+            company_id: company_id.into(),
+            person_id: person_id.into(),
+        }
+    }
+}
+impl Endpoint for RemovePersonFromCompany {
+    type Output = Person;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company/{companyid}/person"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("companyid", self.company_id.get())?;
+        check::id("personid", self.person_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company/");
+        path::Segment::write_segment(&self.company_id, out);
+        out.push_str("/person");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("personid", &self.person_id);
+        form.into_query()
+    }
+}
+/// `PUT api/2.0/crm/contact/{contactid}/status`
+///
+/// Sets a contact's status (0 clears it). Any list's entry is taken as a status; one that
+/// does not exist is a 404.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/status` at `CRMApi.Contacts.cs:1208`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateContactStatus {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// The status's id; 0 for none (`contactStatusid`).
+    pub status_id: ListItemId,
+}
+impl UpdateContactStatus {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::UpdateContactStatus;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        contact_id: impl Into<ContactId>,
+        status_id: impl Into<ListItemId>,
+    ) -> Self {
+        UpdateContactStatus {
+            contact_id: contact_id.into(),
+            status_id: status_id.into(),
+        }
+    }
+}
+impl Endpoint for UpdateContactStatus {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/status"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/status");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactStatusid", &self.status_id);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/company/{companyid}/status`
+///
+/// Sets the status of a company and of its persons. The answer shows the company's status as
+/// it was before the change; a person's id is a 500.
+///
+/// The server's route: `crm/contact/company/{companyid:[0-9]+}/status` at
+/// `CRMApi.Contacts.cs:1249`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateCompanyStatus {
+    /// The company's id (`companyid`).
+    pub company_id: ContactId,
+    /// The status's id; 0 for none (`contactStatusid`).
+    pub status_id: ListItemId,
+}
+impl UpdateCompanyStatus {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::UpdateCompanyStatus;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        company_id: impl Into<ContactId>,
+        status_id: impl Into<ListItemId>,
+    ) -> Self {
+        UpdateCompanyStatus {
+            company_id: company_id.into(),
+            status_id: status_id.into(),
+        }
+    }
+}
+impl Endpoint for UpdateCompanyStatus {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company/{companyid}/status"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("companyid", self.company_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company/");
+        path::Segment::write_segment(&self.company_id, out);
+        out.push_str("/status");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactStatusid", &self.status_id);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/person/{personid}/status`
+///
+/// Sets the status of a person, of its company and of the company's other persons; a
+/// company's id is a 500.
+///
+/// The server's route: `crm/contact/person/{personid:[0-9]+}/status` at `CRMApi.Contacts.cs:1301`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdatePersonStatus {
+    /// The person's id (`personid`).
+    pub person_id: ContactId,
+    /// The status's id; 0 for none (`contactStatusid`).
+    pub status_id: ListItemId,
+}
+impl UpdatePersonStatus {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::UpdatePersonStatus;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        person_id: impl Into<ContactId>,
+        status_id: impl Into<ListItemId>,
+    ) -> Self {
+        UpdatePersonStatus {
+            person_id: person_id.into(),
+            status_id: status_id.into(),
+        }
+    }
+}
+impl Endpoint for UpdatePersonStatus {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/person/{personid}/status"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("personid", self.person_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/person/");
+        path::Segment::write_segment(&self.person_id, out);
+        out.push_str("/status");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactStatusid", &self.status_id);
+        form.into_body()
+    }
+}
+/// `GET api/2.0/crm/contact/{contactid}/access`
+///
+/// Lists the users on a private contact's access list; a shared contact's is empty.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/access` at `CRMApi.Contacts.cs:1373`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetContactAccess {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+}
+impl GetContactAccess {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::GetContactAccess;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>) -> Self {
+        GetContactAccess {
+            contact_id: contact_id.into(),
+        }
+    }
+}
+impl Endpoint for GetContactAccess {
+    type Output = Page<Employee>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/access"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/access");
+    }
+}
+/// `PUT api/2.0/crm/contact/{contactid}/access`
+///
+/// Shares a contact (read and write) or makes it private with an access list. The answer
+/// shows the contact as it was before the change.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/access` at `CRMApi.Contacts.cs:1406`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SetContactAccess {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// `true` shares the contact, `false` makes it private (`isShared`).
+    pub shared: bool,
+    /// The access list; none clears it (a private contact without one only administrators see)
+    /// (`managerList`).
+    pub managers: Vec<UserId>,
+}
+impl SetContactAccess {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::SetContactAccess;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>, shared: bool) -> Self {
+        SetContactAccess {
+            contact_id: contact_id.into(),
+            shared,
+            managers: Vec::new(),
+        }
+    }
+    /// Sets [`managers`](Self::managers): the access list; none clears it (a private contact without
+    /// one only administrators see).
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl Endpoint for SetContactAccess {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/access"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/access");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("isShared", &self.shared);
+        form.push("managerList", &self.managers);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/access`
+///
+/// Shares, or makes private, the contacts with these ids, one by one: the first that fails
+/// stops the call and the ones before it stay changed. The answer shows them as before.
+///
+/// The server's route: `crm/contact/access` at `CRMApi.Contacts.cs:1463`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SetContactsAccess {
+    /// The contacts' ids (`contactid`).
+    pub contact_ids: Vec<ContactId>,
+    /// `true` shares the contacts, `false` makes them private (`isShared`).
+    pub shared: bool,
+    /// The access list; none clears it (`managerList`).
+    pub managers: Vec<UserId>,
+}
+impl SetContactsAccess {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::SetContactsAccess;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        contact_ids: impl IntoIterator<Item = impl Into<ContactId>>,
+        shared: bool,
+    ) -> Self {
+        SetContactsAccess {
+            contact_ids: contact_ids.into_iter().map(Into::into).collect(),
+            shared,
+            managers: Vec::new(),
+        }
+    }
+    /// Sets [`managers`](Self::managers): the access list; none clears it.
+    pub fn managers(
+        mut self,
+        managers: impl IntoIterator<Item = impl Into<UserId>>,
+    ) -> Self {
+        self.managers = managers.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl Endpoint for SetContactsAccess {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/access"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        for id in &self.contact_ids {
+            check::id("contactid", id.get())?;
+        }
+        check::nonempty("contactid", &self.contact_ids)?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/access");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactid", &self.contact_ids);
+        form.push("isShared", &self.shared);
+        form.push("managerList", &self.managers);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/merge`
+///
+/// Merges one contact into another: `to_contact_id` stays and takes over the other's tasks,
+/// deals, history, tags, details (and a company's persons), and its empty fields; the other is
+/// deleted. Its custom field values are lost.
+///
+/// The server's route: `crm/contact/merge` at `CRMApi.Contacts.cs:855`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MergeContacts {
+    /// The contact that is merged and deleted (`fromcontactid`).
+    pub from_contact_id: ContactId,
+    /// The contact that stays (`tocontactid`).
+    pub to_contact_id: ContactId,
+}
+impl MergeContacts {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::MergeContacts;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        from_contact_id: impl Into<ContactId>,
+        to_contact_id: impl Into<ContactId>,
+    ) -> Self {
+        MergeContacts {
+            from_contact_id: from_contact_id.into(),
+            to_contact_id: to_contact_id.into(),
+        }
+    }
+}
+impl Endpoint for MergeContacts {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/merge"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("fromcontactid", self.from_contact_id.get())?;
+        check::id("tocontactid", self.to_contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/merge");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("fromcontactid", &self.from_contact_id);
+        form.push("tocontactid", &self.to_contact_id);
+        form.into_body()
+    }
+}
+/// `POST api/2.0/crm/contact/company/quick`
+///
+/// Creates companies by name only (HTTP 201), each private with the caller on its access
+/// list; empty names are skipped.
+///
+/// The server's route: `crm/contact/company/quick` at `CRMApi.Contacts.cs:1045`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateCompanies {
+    /// The companies' names (`companyName`).
+    pub company_names: Vec<String>,
+}
+impl CreateCompanies {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::CreateCompanies;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(company_names: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        CreateCompanies {
+            company_names: company_names.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+impl Endpoint for CreateCompanies {
+    type Output = Page<ContactBase>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/company/quick"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::nonempty("companyName", &self.company_names)?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/company/quick");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("companyName", &self.company_names);
+        form.into_body()
+    }
+}
+/// `POST api/2.0/crm/contact/{contactid}/opportunity/{opportunityid}`
+///
+/// Makes a contact a member of a deal (HTTP 201); answers the deal with its members.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/opportunity/{opportunityid:[0-9]+}` at
+/// `CRMApi.Contacts.cs:229`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AddDealToContact {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// The deal's id (`opportunityid`).
+    pub opportunity_id: OpportunityId,
+}
+impl AddDealToContact {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::AddDealToContact;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        contact_id: impl Into<ContactId>,
+        opportunity_id: impl Into<OpportunityId>,
+    ) -> Self {
+        AddDealToContact {
+            contact_id: contact_id.into(),
+            opportunity_id: opportunity_id.into(),
+        }
+    }
+}
+impl Endpoint for AddDealToContact {
+    type Output = Opportunity;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/opportunity/{opportunityid}"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        check::id("opportunityid", self.opportunity_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/opportunity/");
+        path::Segment::write_segment(&self.opportunity_id, out);
+    }
+}
+/// `DELETE api/2.0/crm/contact/{contactid}/opportunity/{opportunityid}`
+///
+/// Takes a contact out of a deal's members; the deal's primary contact cannot be (403).
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/opportunity/{opportunityid:[0-9]+}` at
+/// `CRMApi.Contacts.cs:261`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RemoveDealFromContact {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// The deal's id (`opportunityid`).
+    pub opportunity_id: OpportunityId,
+}
+impl RemoveDealFromContact {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::RemoveDealFromContact;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        contact_id: impl Into<ContactId>,
+        opportunity_id: impl Into<OpportunityId>,
+    ) -> Self {
+        RemoveDealFromContact {
+            contact_id: contact_id.into(),
+            opportunity_id: opportunity_id.into(),
+        }
+    }
+}
+impl Endpoint for RemoveDealFromContact {
+    type Output = Opportunity;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/opportunity/{opportunityid}"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        check::id("opportunityid", self.opportunity_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/opportunity/");
+        path::Segment::write_segment(&self.opportunity_id, out);
+    }
+}
+/// `GET api/2.0/crm/contact/bycontactinfo`
+///
+/// Finds the contacts with a detail of this type whose data contains `data` (anywhere, case
+/// as the database compares it), each as a single contact.
+///
+/// The server's route: `crm/contact/bycontactinfo` at `CRMApi.Contacts.cs:1682`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListContactsByContactInfo {
+    /// The kind of detail (`infoType`).
+    pub info_type: ContactInfoType,
+    /// Text the detail contains; left out, every contact with a detail of the type matches (`data`).
+    pub data: Option<String>,
+    /// Only details of this category (`category`).
+    pub category: Option<i32>,
+    /// Only primary (or only other) details (`isPrimary`).
+    pub is_primary: Option<bool>,
+}
+impl ListContactsByContactInfo {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ListContactsByContactInfo;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(info_type: ContactInfoType) -> Self {
+        ListContactsByContactInfo {
+            info_type,
+            data: None,
+            category: None,
+            is_primary: None,
+        }
+    }
+    /// Sets [`data`](Self::data): text the detail contains; left out, every contact with a detail of
+    /// the type matches.
+    pub fn data(mut self, data: impl Into<String>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+    /// Sets [`category`](Self::category): only details of this category.
+    pub fn category(mut self, category: i32) -> Self {
+        self.category = Some(category);
+        self
+    }
+    /// Sets [`is_primary`](Self::is_primary): only primary (or only other) details.
+    pub fn is_primary(mut self, is_primary: bool) -> Self {
+        self.is_primary = Some(is_primary);
+        self
+    }
+}
+impl Endpoint for ListContactsByContactInfo {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/bycontactinfo"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/bycontactinfo");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("infoType", &self.info_type);
+        form.push("data", &self.data);
+        form.push("category", &self.category);
+        form.push("isPrimary", &self.is_primary);
+        form.into_query()
+    }
+}
+/// `GET api/2.0/crm/contact/mail`
+///
+/// The contacts with these ids in the short form with their primary e-mail; unknown ids are
+/// skipped.
+///
+/// Not in the server's published documentation, but routed.
+///
+/// The server's route: `crm/contact/mail` at `CRMApi.Contacts.cs:552`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListContactsForMail {
+    /// The contacts' ids (`contactids`).
+    pub contact_ids: Vec<ContactId>,
+}
+impl ListContactsForMail {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ListContactsForMail;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_ids: impl IntoIterator<Item = impl Into<ContactId>>) -> Self {
+        ListContactsForMail {
+            contact_ids: contact_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+impl Endpoint for ListContactsForMail {
+    type Output = Page<TaskContact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/mail"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        for id in &self.contact_ids {
+            check::id("contactids", id.get())?;
+        }
+        check::nonempty("contactids", &self.contact_ids)?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/mail");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("contactids", &self.contact_ids);
+        form.into_query()
+    }
+}
+/// `GET api/2.0/crm/contact/byprefix`
+///
+/// Finds up to 30 contacts, by display name, whose name contains every word of `prefix`
+/// (anywhere, not only at the start), of the kind `search_type` says; or, with `entity_id`, the
+/// members of a deal whose name contains `prefix` as it is (case counts).
+///
+/// Not in the server's published documentation, but routed.
+///
+/// The server's route: `crm/contact/byprefix` at `CRMApi.Contacts.cs:1611`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListContactsByPrefix {
+    /// The text to look for (`prefix`).
+    pub prefix: String,
+    /// -1 any contact, 0 companies, 1 persons, 2 persons without a company, 3 companies and
+    /// persons without a company (the server takes a missing one as 0, so it is always sent)
+    /// (`searchType`).
+    pub search_type: i32,
+    /// `opportunity` (or `case`): with `entity_id`, search that deal's members (`entityType`).
+    pub entity_type: Option<String>,
+    /// The deal (or case) whose members to search (`entityID`).
+    pub entity_id: Option<i32>,
+}
+impl ListContactsByPrefix {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ListContactsByPrefix;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(prefix: impl Into<String>, search_type: i32) -> Self {
+        ListContactsByPrefix {
+            prefix: prefix.into(),
+            search_type,
+            entity_type: None,
+            entity_id: None,
+        }
+    }
+    /// Sets [`entity_type`](Self::entity_type): `opportunity` (or `case`): with `entity_id`, search
+    /// that deal's members.
+    pub fn entity_type(mut self, entity_type: impl Into<String>) -> Self {
+        self.entity_type = Some(entity_type.into());
+        self
+    }
+    /// Sets [`entity_id`](Self::entity_id): the deal (or case) whose members to search.
+    pub fn entity_id(mut self, entity_id: i32) -> Self {
+        self.entity_id = Some(entity_id);
+        self
+    }
+}
+impl Endpoint for ListContactsByPrefix {
+    type Output = Page<ContactWithPhone>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/byprefix"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/byprefix");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("prefix", &self.prefix);
+        form.push("searchType", &self.search_type);
+        form.push("entityType", &self.entity_type);
+        form.push("entityID", &self.entity_id);
+        form.into_query()
+    }
+}
+/// `GET api/2.0/crm/contact/project/{projectid}`
+///
+/// Lists the contacts linked to a project of the portal's Projects module. The server reads
+/// only its own link table, so a project that does not exist answers an empty list.
+///
+/// The server's route: `crm/contact/project/{projectid:[0-9]+}` at `CRMApi.Contacts.cs:92`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListProjectContacts {
+    /// The project's id (`projectid`).
+    pub project_id: i32,
+}
+impl ListProjectContacts {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ListProjectContacts;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(project_id: i32) -> Self {
+        ListProjectContacts { project_id }
+    }
+}
+impl Endpoint for ListProjectContacts {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/project/{projectid}"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("projectid", i64::from(self.project_id))?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/project/");
+        path::Segment::write_segment(&self.project_id, out);
+    }
+}
+/// `POST api/2.0/crm/contact/{contactid}/project/{projectid}`
+///
+/// Links a contact to a project of the Projects module (HTTP 201). A project that does not
+/// exist is a 404; one the caller may not link contacts to, a 403.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/project/{projectid:[0-9]+}` at
+/// `CRMApi.Contacts.cs:113`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LinkContactToProject {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// The project's id (`projectid`).
+    pub project_id: i32,
+}
+impl LinkContactToProject {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::LinkContactToProject;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>, project_id: i32) -> Self {
+        LinkContactToProject {
+            contact_id: contact_id.into(),
+            project_id,
+        }
+    }
+}
+impl Endpoint for LinkContactToProject {
+    type Output = Contact;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/project/{projectid}"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        check::id("projectid", i64::from(self.project_id))?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/project/");
+        path::Segment::write_segment(&self.project_id, out);
+    }
+}
+/// `POST api/2.0/crm/contact/project/{projectid}`
+///
+/// Links contacts to a project (HTTP 201); unknown contacts are skipped, a project that does
+/// not exist is a 404.
+///
+/// The server's route: `crm/contact/project/{projectid:[0-9]+}` at `CRMApi.Contacts.cs:152`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LinkContactsToProject {
+    /// The contacts' ids (`contactid`).
+    pub contact_ids: Vec<ContactId>,
+    /// The project's id (`projectid`).
+    pub project_id: i32,
+}
+impl LinkContactsToProject {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::LinkContactsToProject;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        contact_ids: impl IntoIterator<Item = impl Into<ContactId>>,
+        project_id: i32,
+    ) -> Self {
+        LinkContactsToProject {
+            contact_ids: contact_ids.into_iter().map(Into::into).collect(),
+            project_id,
+        }
+    }
+}
+impl Endpoint for LinkContactsToProject {
+    type Output = Page<Contact>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/project/{projectid}"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        for id in &self.contact_ids {
+            check::id("contactid", id.get())?;
+        }
+        check::nonempty("contactid", &self.contact_ids)?;
+        check::id("projectid", i64::from(self.project_id))?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/project/");
+        path::Segment::write_segment(&self.project_id, out);
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactid", &self.contact_ids);
+        form.into_body()
+    }
+}
+/// `DELETE api/2.0/crm/contact/{contactid}/project/{projectid}`
+///
+/// Unlinks a contact from a project; a project that does not exist, or that the caller may
+/// not link contacts to, is a 404.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/project/{projectid:[0-9]+}` at
+/// `CRMApi.Contacts.cs:193`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnlinkContactFromProject {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// The project's id (`projectid`).
+    pub project_id: i32,
+}
+impl UnlinkContactFromProject {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::UnlinkContactFromProject;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>, project_id: i32) -> Self {
+        UnlinkContactFromProject {
+            contact_id: contact_id.into(),
+            project_id,
+        }
+    }
+}
+impl Endpoint for UnlinkContactFromProject {
+    type Output = ContactBase;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/project/{projectid}"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        check::id("projectid", i64::from(self.project_id))?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/project/");
+        path::Segment::write_segment(&self.project_id, out);
+    }
+}
+/// `PUT api/2.0/crm/contact/{contactid}/creationdate`
+///
+/// Sets when a contact was created (as an import would).
+///
+/// Not in the server's published documentation, but routed.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/creationdate` at `CRMApi.Contacts.cs:1823`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SetContactCreationDate {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// When the contact was created (`creationDate`).
+    pub creation_date: ApiDateTime,
+}
+impl SetContactCreationDate {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::SetContactCreationDate;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>, creation_date: ApiDateTime) -> Self {
+        SetContactCreationDate {
+            contact_id: contact_id.into(),
+            creation_date,
+        }
+    }
+}
+impl Endpoint for SetContactCreationDate {
+    type Output = NoContent;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/creationdate"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/creationdate");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("creationDate", &self.creation_date);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/{contactid}/lastmodifeddate`
+///
+/// Sets when a contact was last changed (as an import would); no answer shows it.
+///
+/// Not in the server's published documentation, but routed.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/lastmodifeddate` at
+/// `CRMApi.Contacts.cs:1844`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SetContactLastModifiedDate {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// When the contact was last changed (`lastModifedDate`).
+    pub last_modified_date: ApiDateTime,
+}
+impl SetContactLastModifiedDate {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::SetContactLastModifiedDate;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(
+        contact_id: impl Into<ContactId>,
+        last_modified_date: ApiDateTime,
+    ) -> Self {
+        SetContactLastModifiedDate {
+            contact_id: contact_id.into(),
+            last_modified_date,
+        }
+    }
+}
+impl Endpoint for SetContactLastModifiedDate {
+    type Output = NoContent;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/lastmodifeddate"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/lastmodifeddate");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("lastModifedDate", &self.last_modified_date);
+        form.into_body()
+    }
+}
+/// `DELETE api/2.0/crm/contact/{contactid}/avatar`
+///
+/// Deletes a contact's photo and answers the address of the default picture (a company's or
+/// a person's); with `upload_only` nothing is deleted and the answer is empty.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/avatar` at `CRMApi.Contacts.cs:1706`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteContactAvatar {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// `people` or `company`: which default picture, read only for contact 0 (`contactType`).
+    pub contact_type: Option<String>,
+    /// `true` deletes nothing (`uploadOnly`).
+    pub upload_only: Option<bool>,
+}
+impl DeleteContactAvatar {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::DeleteContactAvatar;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>) -> Self {
+        DeleteContactAvatar {
+            contact_id: contact_id.into(),
+            contact_type: None,
+            upload_only: None,
+        }
+    }
+    /// Sets [`contact_type`](Self::contact_type): `people` or `company`: which default picture, read
+    /// only for contact 0.
+    pub fn contact_type(mut self, contact_type: impl Into<String>) -> Self {
+        self.contact_type = Some(contact_type.into());
+        self
+    }
+    /// Sets [`upload_only`](Self::upload_only): `true` deletes nothing.
+    pub fn upload_only(mut self, upload_only: bool) -> Self {
+        self.upload_only = Some(upload_only);
+        self
+    }
+}
+impl Endpoint for DeleteContactAvatar {
+    type Output = String;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::DELETE
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/avatar"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/avatar");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("contactType", &self.contact_type);
+        form.push("uploadOnly", &self.upload_only);
+        form.into_query()
     }
 }

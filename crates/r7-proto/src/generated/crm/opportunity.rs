@@ -274,8 +274,9 @@ pub struct SetOpportunityAccessByFilter {
     /// Close date to; the portal applies it only together with `from_date`, so alone it is refused
     /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
-    /// Search text: every word must start a word of the title or description. The portal reads
-    /// only the text before a first comma, so a comma is refused (`filterValue`).
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// Whether only the access list may see the deals (`isPrivate`).
     pub is_private: bool,
@@ -367,9 +368,10 @@ impl SetOpportunityAccessByFilter {
         self.to_date = Some(to_date);
         self
     }
-    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of the
-    /// title or description. The portal reads
-    /// only the text before a first comma, so a comma is refused.
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
         self
@@ -622,8 +624,9 @@ pub struct DeleteOpportunitiesByFilter {
     /// Close date to; the portal applies it only together with `from_date`, so alone it is refused
     /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
-    /// Search text: every word must start a word of the title or description. The portal reads
-    /// only the text before a first comma, so a comma is refused (`filterValue`).
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
     /// Without it, a request with no filter is refused before sending, because the portal would then
@@ -709,9 +712,10 @@ impl DeleteOpportunitiesByFilter {
         self.to_date = Some(to_date);
         self
     }
-    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of the
-    /// title or description. The portal reads
-    /// only the text before a first comma, so a comma is refused.
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
         self

@@ -380,8 +380,9 @@ pub struct AddTagToOpportunitiesByFilter {
     /// Close date to; the portal applies it only together with `from_date`, so alone it is refused
     /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
-    /// Search text: every word must start a word of the title or description. The portal reads
-    /// only the text before a first comma, so a comma is refused (`filterValue`).
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// The tag's name; it is matched case-insensitively, trimmed (`tagName`).
     pub tag_name: String,
@@ -469,9 +470,10 @@ impl AddTagToOpportunitiesByFilter {
         self.to_date = Some(to_date);
         self
     }
-    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of the
-    /// title or description. The portal reads
-    /// only the text before a first comma, so a comma is refused.
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
         self

@@ -1,0 +1,338 @@
+//! The contact routes through the client against the emulated portal, in JSON and in XML:
+//! persons and companies as the `Contact` enum, the filter and its orders, create, the
+//! full-replacement updates, membership, statuses, access, merge and the deletes with what they
+//! take along (`CRMApi.Contacts.cs`, `ContactDao.cs`).
+
+use r7_emulator::{Config, Emulator};
+use r7_hyper::Client;
+use r7_model::{Contact, ContactInfoType, ContactKind, ContactListView, ShareType};
+use r7_proto::crm::contact::*;
+use r7_proto::crm::history::ListHistory;
+use r7_proto::crm::opportunity::GetOpportunity;
+use r7_proto::crm::task::GetTask;
+use r7_proto::*;
+
+use crate::support::refused;
+
+fn ids(page: &Page<Contact>) -> Vec<i64> {
+    page.items.iter().map(|c| c.id().get()).collect()
+}
+
+fn person(contact: Contact) -> r7_model::Person {
+    match contact {
+        Contact::Person(p) => p,
+        other => panic!("a person: {other:?}"),
+    }
+}
+
+fn company(contact: Contact) -> r7_model::Company {
+    match contact {
+        Contact::Company(c) => c,
+        other => panic!("a company: {other:?}"),
+    }
+}
+
+async fn contacts(format: Format) {
+    let emulator = Emulator::start(Config::default()).await.expect("emulator");
+    let client = Client::builder(emulator.base_url())
+        .token(Token::new(emulator.token()).expect("token"))
+        .format(format)
+        .build()
+        .expect("client");
+    let me = emulator.current_user().id;
+
+    // A company in the single form: the number of its persons, its details, no tags.
+    let north = company(client.send(&GetContact::new(101)).await.expect("101"));
+    assert_eq!(north.company_name, "ООО «Северный ветер»");
+    assert_eq!(north.persons_count, 1);
+    assert_eq!(north.common_data.len(), 2);
+    assert!(north.tags.is_empty(), "the single form has no tags");
+    assert_eq!(
+        north.about.as_deref(),
+        Some(""),
+        "read back without one: empty"
+    );
+    assert!(north.addresses.is_empty());
+    // A person with its company, named first name first.
+    let alexey = person(client.send(&GetContact::new(102)).await.expect("102"));
+    assert_eq!(alexey.display_name, "Алексей Смирнов");
+    assert_eq!(alexey.company.as_ref().map(|c| c.id.get()), Some(101));
+    assert_eq!((alexey.task_count, alexey.is_private), (1, true));
+
+    // The list: newest first whatever the order asked; tags in the list form; `total` counts.
+    let all = client.send(&ListContacts::new()).await.expect("contacts");
+    assert_eq!(ids(&all), [104, 103, 102, 101]);
+    assert_eq!(all.total, Some(4));
+    assert_eq!(all.items[3].tags(), ["Клиент"]);
+    let companies = client
+        .send(&ListContacts::new().view(ContactListView::Company))
+        .await
+        .expect("companies");
+    assert_eq!(ids(&companies), [103, 101]);
+    let by_name = client
+        .send(
+            &ListContacts::new()
+                .sort_by(ContactSortBy::DisplayName)
+                .sort_order(SortOrder::Ascending),
+        )
+        .await
+        .expect("by name");
+    assert_eq!(
+        ids(&by_name),
+        [103, 102, 104, 101],
+        "Latin before Cyrillic; а, м, о"
+    );
+    // The search reads the stored name: a person's last name is not the start of a word.
+    let found = client
+        .send(&ListContacts::new().filter_value("ветер"))
+        .await
+        .expect("a word");
+    assert_eq!(ids(&found), [101]);
+    let first = client
+        .send(&ListContacts::new().filter_value("алексей"))
+        .await
+        .expect("a first name");
+    assert_eq!(ids(&first), [102]);
+    let last = client
+        .send(&ListContacts::new().filter_value("Смирнов"))
+        .await
+        .expect("a last name");
+    assert!(last.items.is_empty(), "stored as Алексей!=!Смирнов");
+    let tagged = client
+        .send(&ListContacts::new().tags(["клиент"]))
+        .await
+        .expect("a tag");
+    assert_eq!(ids(&tagged), [101]);
+    let private = client
+        .send(&ListContacts::new().is_shared(false))
+        .await
+        .expect("private ones");
+    assert_eq!(ids(&private), [104, 102]);
+
+    // A new person in a company: the answer as sent (no `about`), the company counts it.
+    let olga = client
+        .send(
+            &CreatePerson::new("Ольга", "", ShareType::ReadWrite)
+                .job_title("Юрист")
+                .company_id(101),
+        )
+        .await
+        .expect("created");
+    assert_eq!(
+        olga.display_name, "Ольга ",
+        "an empty last name keeps its space"
+    );
+    assert_eq!(olga.about, None);
+    assert_eq!(olga.company.as_ref().map(|c| c.id.get()), Some(101));
+    assert!(olga.is_shared && !olga.is_private);
+    let north = company(client.send(&GetContact::new(101)).await.expect("101"));
+    assert_eq!(north.persons_count, 2);
+    let (status, _) = refused(
+        client
+            .send(&CreatePerson::new("X", "Y", ShareType::None).company_id(999))
+            .await,
+    );
+    assert_eq!(status, 404, "a company that does not exist");
+
+    // A status, any list's entry; the company's route sets its persons' too and answers the
+    // company's old one.
+    let set = client
+        .send(&UpdateContactStatus::new(102, 20))
+        .await
+        .expect("a status");
+    assert_eq!(set.contact_status().map(|s| s.id.get()), Some(20));
+    let answered = client
+        .send(&UpdateCompanyStatus::new(101, 21))
+        .await
+        .expect("the company's status");
+    assert_eq!(answered.contact_status(), None, "the old status, none");
+    let alexey = client.send(&GetContact::new(102)).await.expect("102");
+    assert_eq!(alexey.contact_status().map(|s| s.id.get()), Some(21));
+    let (status, _) = refused(client.send(&UpdateCompanyStatus::new(102, 21)).await);
+    assert_eq!(status, 500, "a person's id");
+    let (status, _) = refused(client.send(&UpdateContactStatus::new(102, 999)).await);
+    assert_eq!(status, 404, "a status that does not exist");
+
+    // An update replaces the row: the status is reset, and without a company the person
+    // leaves it.
+    let updated = client
+        .send(&UpdatePerson::new(
+            102,
+            "Алексей",
+            "Смирнов",
+            ShareType::None,
+        ))
+        .await
+        .expect("updated");
+    assert_eq!(updated.contact_status, None);
+    assert_eq!(
+        updated.title, "",
+        "the job title it did not send is cleared"
+    );
+    assert!(updated.company.is_none());
+    let (status, _) = refused(
+        client
+            .send(&UpdatePerson::new(999, "A", "B", ShareType::None))
+            .await,
+    );
+    assert_eq!(status, 400, "not a 404");
+
+    // Membership: joining a second company keeps the first one's row.
+    client
+        .send(&AddPersonToCompany::new(101, 104))
+        .await
+        .expect("joined");
+    let hotel = company(client.send(&GetContact::new(103)).await.expect("103"));
+    assert_eq!(hotel.persons_count, 1, "104 is still in 103's list");
+    let staff = client
+        .send(&ListCompanyPersons::new(101))
+        .await
+        .expect("persons");
+    assert_eq!(ids(&staff), [104, olga.id.get()]);
+    let left = client
+        .send(&RemovePersonFromCompany::new(101, 104))
+        .await
+        .expect("left");
+    assert_eq!(
+        left.company.as_ref().map(|c| c.id.get()),
+        Some(101),
+        "the answer is the person as it was"
+    );
+    let hotel = company(client.send(&GetContact::new(103)).await.expect("103"));
+    assert_eq!(hotel.persons_count, 0, "every membership goes");
+
+    // Access: the answer is the contact before the change.
+    let before = client
+        .send(&SetContactAccess::new(104, false).managers([me]))
+        .await
+        .expect("private");
+    assert!(before.is_private(), "104 was private already");
+    let users = client
+        .send(&GetContactAccess::new(104))
+        .await
+        .expect("access list");
+    assert_eq!(users.items.iter().map(|u| u.id).collect::<Vec<_>>(), [me]);
+    let shared = client
+        .send(&SetContactsAccess::new([104], true))
+        .await
+        .expect("shared");
+    assert!(
+        shared.items[0].is_private(),
+        "the answer shows it as it was"
+    );
+    let users = client
+        .send(&GetContactAccess::new(104))
+        .await
+        .expect("access list");
+    assert!(users.items.is_empty(), "a shared contact has none");
+
+    // The details: who has an e-mail at this domain.
+    let mails = client
+        .send(&ListContactsByContactInfo::new(ContactInfoType::Email).data("NORTH-WIND"))
+        .await
+        .expect("by e-mail");
+    assert_eq!(ids(&mails), [101, 102]);
+    let prefix = client
+        .send(&ListContactsByPrefix::new("ветер", 0))
+        .await
+        .expect("by prefix");
+    assert_eq!(prefix.items.len(), 1);
+    assert_eq!(
+        prefix.items[0].phone.as_ref().map(|p| p.data.as_str()),
+        Some("+7 495 123-45-67")
+    );
+
+    // Deals: a member joins and leaves; the primary contact cannot leave.
+    let deal = client
+        .send(&AddDealToContact::new(104, 1235))
+        .await
+        .expect("member");
+    assert!(deal.members.iter().any(|m| m.id == 104));
+    let (status, message) = refused(client.send(&RemoveDealFromContact::new(101, 1235)).await);
+    assert_eq!(
+        (status, message.as_str()),
+        (403, "Can't unlink base contact")
+    );
+    // Projects: the emulator has none.
+    let (status, _) = refused(client.send(&LinkContactToProject::new(101, 5)).await);
+    assert_eq!(status, 404);
+
+    // Merge: 103 into 101; its deal and its events follow, 103 is gone.
+    let merged = company(
+        client
+            .send(&MergeContacts::new(103, 101))
+            .await
+            .expect("merged"),
+    );
+    assert_eq!(merged.id, 101);
+    let (status, _) = refused(client.send(&GetContact::new(103)).await);
+    assert_eq!(status, 404);
+    let moved = client
+        .send(&GetOpportunity::new(1236))
+        .await
+        .expect("103's deal");
+    assert_eq!(moved.contact.as_ref().map(|c| c.id.get()), Some(101));
+
+    // Delete: the contact's tasks and history go, its deals stay without it.
+    let gone = client
+        .send(&DeleteContact::new(102))
+        .await
+        .expect("deleted");
+    assert_eq!(gone.kind(), ContactKind::Person);
+    assert!(gone.common_data().is_empty(), "answered after the delete");
+    let (status, _) = refused(client.send(&GetTask::new(1)).await);
+    assert_eq!(status, 404, "102's task");
+    let events = client.send(&ListHistory::new()).await.expect("history");
+    assert!(
+        events
+            .items
+            .iter()
+            .all(|e| e.contact.as_ref().is_none_or(|c| c.id != 102))
+    );
+    let deal = client
+        .send(&GetOpportunity::new(1237))
+        .await
+        .expect("102's deal");
+    assert!(deal.contact.is_none());
+    // The batch deletes: unknown ids skipped; by filter, every person.
+    let batch = client
+        .send(&DeleteContacts::new([999, 104]))
+        .await
+        .expect("batch");
+    assert_eq!(
+        batch.items.iter().map(|c| c.id.get()).collect::<Vec<_>>(),
+        [104]
+    );
+    let persons = client
+        .send(&DeleteContactsByFilter::new().view(ContactListView::Person))
+        .await
+        .expect("persons deleted");
+    assert_eq!(
+        persons.items.iter().map(|c| c.id.get()).collect::<Vec<_>>(),
+        [olga.id.get()]
+    );
+    let left = client.send(&ListContacts::new()).await.expect("contacts");
+    assert_eq!(ids(&left), [101]);
+
+    // The avatar: the default picture.
+    let avatar = client
+        .send(&DeleteContactAvatar::new(101))
+        .await
+        .expect("avatar");
+    assert_eq!(
+        avatar,
+        "/Products/CRM/App_Themes/default/images/empty_company_logo_200_200.png"
+    );
+
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn contacts_in_json() {
+    contacts(Format::Json).await;
+}
+
+#[tokio::test]
+async fn contacts_in_xml() {
+    contacts(Format::Xml).await;
+}
