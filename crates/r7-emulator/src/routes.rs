@@ -154,14 +154,14 @@ fn routes() -> &'static [Route] {
 
 /// Matches a request against every route of [`r7_proto::ENDPOINTS`] with this method. When
 /// several match, the one whose first differing segment is a literal wins (ASP.NET puts
-/// literal routes first).
+/// literal routes first), then the one registered first ([`registration`]).
 pub(crate) fn match_route(method: &Method, path: &str) -> Option<Matched> {
     let rest = path.strip_prefix('/')?;
     let mut segments: Vec<&str> = rest.split('/').collect();
     let last = segments.pop()?;
     let (stem, suffix) = split_suffix(last)?;
     segments.push(stem);
-    let mut best: Option<(Vec<bool>, Matched)> = None;
+    let mut best: Option<(Vec<bool>, (usize, usize), Matched)> = None;
     for route in routes() {
         if route.info.method != method.as_str() || route.segments.len() != segments.len() {
             continue;
@@ -187,20 +187,30 @@ pub(crate) fn match_route(method: &Method, path: &str) -> Option<Matched> {
         if !fits {
             continue;
         }
-        if best
-            .as_ref()
-            .is_none_or(|(best_shape, _)| shape < *best_shape)
-        {
+        let order = registration(route.info.path_template);
+        if best.as_ref().is_none_or(|(best_shape, best_order, _)| {
+            (&shape, order) < (best_shape, *best_order)
+        }) {
             let matched = Matched {
                 id: route.info.id,
                 name: route.info.name,
                 values,
                 xml_suffix: matches!(suffix, ".xml" | ".tml"),
             };
-            best = Some((shape, matched));
+            best = Some((shape, order, matched));
         }
     }
-    best.map(|(_, matched)| matched)
+    best.map(|(_, _, matched)| matched)
+}
+
+/// Where the framework registers a route among those of the same shape
+/// (`ApiRouteRegistrator.cs:40`): by the place of its first `{`, then of its last `}`, in the
+/// route without its constraints. So `contact/{contactid}/data/{id}` comes before
+/// `contact/{contactid}/data/{infoType}`, and a number always reaches the first.
+fn registration(template: &str) -> (usize, usize) {
+    let first = template.find('{').map_or(0, |n| n + 1);
+    let last = template.rfind('}').map_or(0, |n| n + 1);
+    (first, last)
 }
 
 /// Matches `POST /api/2.0/authentication[.json|.xml|.tml]` and tells whether the suffix asks

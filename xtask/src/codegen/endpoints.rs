@@ -88,6 +88,15 @@ fn wire(spec: &Spec) -> TokenStream {
                     form.text(name, self.name().map_or_else(|| self.to_i32().to_string(), str::to_owned));
                 }
             }
+            /// In a path, by name too: a number there can fall to another route of the same shape.
+            impl Segment for #name {
+                fn write_segment(&self, out: &mut String) {
+                    match self.name() {
+                        Some(name) => out.push_str(name),
+                        None => { let _ = write!(out, "{}", self.to_i32()); }
+                    }
+                }
+            }
         }
     });
     let outputs = spec.concrete_types().map(|t| {

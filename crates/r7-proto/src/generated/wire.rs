@@ -118,6 +118,17 @@ impl WireValue for BidType {
         );
     }
 }
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for BidType {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
+    }
+}
 /// The server's binder reads enum names (what its documentation shows) and numbers.
 impl WireValue for StageType {
     fn write(&self, name: &'static str, form: &mut Form) {
@@ -125,6 +136,17 @@ impl WireValue for StageType {
             name,
             self.name().map_or_else(|| self.to_i32().to_string(), str::to_owned),
         );
+    }
+}
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for StageType {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
     }
 }
 /// The server's binder reads enum names (what its documentation shows) and numbers.
@@ -136,6 +158,17 @@ impl WireValue for ShareType {
         );
     }
 }
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for ShareType {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
+    }
+}
 /// The server's binder reads enum names (what its documentation shows) and numbers.
 impl WireValue for CustomFieldType {
     fn write(&self, name: &'static str, form: &mut Form) {
@@ -143,6 +176,17 @@ impl WireValue for CustomFieldType {
             name,
             self.name().map_or_else(|| self.to_i32().to_string(), str::to_owned),
         );
+    }
+}
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for CustomFieldType {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
     }
 }
 /// The server's binder reads enum names (what its documentation shows) and numbers.
@@ -154,6 +198,17 @@ impl WireValue for ContactInfoType {
         );
     }
 }
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for ContactInfoType {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
+    }
+}
 /// The server's binder reads enum names (what its documentation shows) and numbers.
 impl WireValue for AddressCategory {
     fn write(&self, name: &'static str, form: &mut Form) {
@@ -163,6 +218,17 @@ impl WireValue for AddressCategory {
         );
     }
 }
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for AddressCategory {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
+    }
+}
 /// The server's binder reads enum names (what its documentation shows) and numbers.
 impl WireValue for ContactListView {
     fn write(&self, name: &'static str, form: &mut Form) {
@@ -170,6 +236,17 @@ impl WireValue for ContactListView {
             name,
             self.name().map_or_else(|| self.to_i32().to_string(), str::to_owned),
         );
+    }
+}
+/// In a path, by name too: a number there can fall to another route of the same shape.
+impl Segment for ContactListView {
+    fn write_segment(&self, out: &mut String) {
+        match self.name() {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "{}", self.to_i32());
+            }
+        }
     }
 }
 impl FromEnvelope for TaskCategory {
