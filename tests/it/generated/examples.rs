@@ -292,6 +292,248 @@ async fn get_contact_1_against_the_emulator() {
     let endpoint: GetContact = GetContact::new(ContactId::new(101));
     support::assert_emulated(&endpoint).await;
 }
+/// CreateContactStatus (from the emulator's seed: a new contact status).
+#[test]
+fn create_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: CreateContactStatus = CreateContactStatus::new("Frozen", "#a7fc00");
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/status.json",
+        Some("title=Frozen&color=%23a7fc00"),
+    );
+}
+/// CreateContactStatus (from the emulator's seed: a new contact status), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: CreateContactStatus = CreateContactStatus::new("Frozen", "#a7fc00");
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateContactStatusFields (from the emulator's seed: a contact status renamed).
+#[test]
+fn update_contact_status_fields_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusFields = UpdateContactStatusFields::new(
+            ListItemId::new(14),
+            "Lukewarm",
+        )
+        .color("#ffd267");
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/14.json",
+        Some("title=Lukewarm&color=%23ffd267"),
+    );
+}
+/// UpdateContactStatusFields (from the emulator's seed: a contact status renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_status_fields_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusFields = UpdateContactStatusFields::new(
+            ListItemId::new(14),
+            "Lukewarm",
+        )
+        .color("#ffd267");
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateContactStatusColor (from the emulator's seed: a contact status recoloured).
+#[test]
+fn update_contact_status_color_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusColor = UpdateContactStatusColor::new(
+        ListItemId::new(15),
+        "#ff0000",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/15/color.json",
+        Some("color=%23ff0000"),
+    );
+}
+/// UpdateContactStatusColor (from the emulator's seed: a contact status recoloured), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_status_color_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusColor = UpdateContactStatusColor::new(
+        ListItemId::new(15),
+        "#ff0000",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ReorderContactStatuses (from the emulator's seed: the contact statuses hottest first).
+#[test]
+fn reorder_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ReorderContactStatuses = ReorderContactStatuses::new([
+        "Hot",
+        "Warm",
+        "Cold",
+    ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/reorder.json",
+        Some("titles=Hot&titles=Warm&titles=Cold"),
+    );
+}
+/// ReorderContactStatuses (from the emulator's seed: the contact statuses hottest first), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_contact_statuses_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ReorderContactStatuses = ReorderContactStatuses::new([
+        "Hot",
+        "Warm",
+        "Cold",
+    ]);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteContactStatus (from the emulator's seed: a contact status deleted).
+#[test]
+fn delete_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: DeleteContactStatus = DeleteContactStatus::new(ListItemId::new(13));
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/contact/status/13.json",
+        None,
+    );
+}
+/// DeleteContactStatus (from the emulator's seed: a contact status deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_contact_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: DeleteContactStatus = DeleteContactStatus::new(ListItemId::new(13));
+    support::assert_emulated(&endpoint).await;
+}
+/// GetContactStatus (from the emulator's seed: a contact status).
+#[test]
+fn get_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: GetContactStatus = GetContactStatus::new(ListItemId::new(13));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/status/13.json", None);
+}
+/// GetContactStatus (from the emulator's seed: a contact status), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contact_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: GetContactStatus = GetContactStatus::new(ListItemId::new(13));
+    support::assert_emulated(&endpoint).await;
+}
+/// ListContactStatuses (from the emulator's seed: the contact statuses).
+#[test]
+fn list_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ListContactStatuses = ListContactStatuses::new();
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/status.json", None);
+}
+/// ListContactStatuses (from the emulator's seed: the contact statuses), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_statuses_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ListContactStatuses = ListContactStatuses::new();
+    support::assert_emulated(&endpoint).await;
+}
+/// CreateContactType (from the emulator's seed: a new contact type).
+#[test]
+fn create_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: CreateContactType = CreateContactType::new("Reseller");
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/type.json",
+        Some("title=Reseller"),
+    );
+}
+/// CreateContactType (from the emulator's seed: a new contact type), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: CreateContactType = CreateContactType::new("Reseller");
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateContactType (from the emulator's seed: a contact type renamed).
+#[test]
+fn update_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: UpdateContactType = UpdateContactType::new(
+        ListItemId::new(17),
+        "Vendor",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/type/17.json",
+        Some("title=Vendor"),
+    );
+}
+/// UpdateContactType (from the emulator's seed: a contact type renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: UpdateContactType = UpdateContactType::new(
+        ListItemId::new(17),
+        "Vendor",
+    );
+    support::assert_emulated(&endpoint).await;
+}
+/// ReorderContactTypes (from the emulator's seed: two contact types swapped).
+#[test]
+fn reorder_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ReorderContactTypes = ReorderContactTypes::new(["Partner", "Client"]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/type/reorder.json",
+        Some("titles=Partner&titles=Client"),
+    );
+}
+/// ReorderContactTypes (from the emulator's seed: two contact types swapped), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_contact_types_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ReorderContactTypes = ReorderContactTypes::new(["Partner", "Client"]);
+    support::assert_emulated(&endpoint).await;
+}
+/// DeleteContactType (from the emulator's seed: a contact type deleted).
+#[test]
+fn delete_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: DeleteContactType = DeleteContactType::new(ListItemId::new(19));
+    support::assert_request(&endpoint, "DELETE api/2.0/crm/contact/type/19.json", None);
+}
+/// DeleteContactType (from the emulator's seed: a contact type deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: DeleteContactType = DeleteContactType::new(ListItemId::new(19));
+    support::assert_emulated(&endpoint).await;
+}
+/// GetContactType (from the emulator's seed: a contact type).
+#[test]
+fn get_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: GetContactType = GetContactType::new(ListItemId::new(16));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/type/16.json", None);
+}
+/// GetContactType (from the emulator's seed: a contact type), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: GetContactType = GetContactType::new(ListItemId::new(16));
+    support::assert_emulated(&endpoint).await;
+}
+/// ListContactTypes (from the emulator's seed: the contact types).
+#[test]
+fn list_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ListContactTypes = ListContactTypes::new();
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/type.json", None);
+}
+/// ListContactTypes (from the emulator's seed: the contact types), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_types_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ListContactTypes = ListContactTypes::new();
+    support::assert_emulated(&endpoint).await;
+}
 /// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
 #[test]
 fn list_custom_field_definitions_1() {

@@ -179,6 +179,146 @@ fn get_contact_1() {
     let args = super::args::GetContactArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.contact_id, 101, "contactid");
 }
+/// CreateContactStatus (from the emulator's seed: a new contact status).
+#[test]
+fn create_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: CreateContactStatus = CreateContactStatus::new("Frozen", "#a7fc00");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.title, Some("Frozen".to_owned()), "title");
+    assert_eq!(args.color, Some("#a7fc00".to_owned()), "color");
+}
+/// UpdateContactStatusFields (from the emulator's seed: a contact status renamed).
+#[test]
+fn update_contact_status_fields_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusFields = UpdateContactStatusFields::new(
+            ListItemId::new(14),
+            "Lukewarm",
+        )
+        .color("#ffd267");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusFieldsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.status_id, 14, "id");
+    assert_eq!(args.title, Some("Lukewarm".to_owned()), "title");
+    assert_eq!(args.color, Some("#ffd267".to_owned()), "color");
+}
+/// UpdateContactStatusColor (from the emulator's seed: a contact status recoloured).
+#[test]
+fn update_contact_status_color_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusColor = UpdateContactStatusColor::new(
+        ListItemId::new(15),
+        "#ff0000",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusColorArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.status_id, 15, "id");
+    assert_eq!(args.color, Some("#ff0000".to_owned()), "color");
+}
+/// ReorderContactStatuses (from the emulator's seed: the contact statuses hottest first).
+#[test]
+fn reorder_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ReorderContactStatuses = ReorderContactStatuses::new([
+        "Hot",
+        "Warm",
+        "Cold",
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderContactStatusesArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(
+        args.titles, vec!["Hot".to_owned(), "Warm".to_owned(), "Cold".to_owned()],
+        "titles"
+    );
+}
+/// DeleteContactStatus (from the emulator's seed: a contact status deleted).
+#[test]
+fn delete_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: DeleteContactStatus = DeleteContactStatus::new(ListItemId::new(13));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.status_id, 13, "contactStatusid");
+}
+/// GetContactStatus (from the emulator's seed: a contact status).
+#[test]
+fn get_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: GetContactStatus = GetContactStatus::new(ListItemId::new(13));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.status_id, 13, "contactStatusid");
+}
+/// ListContactStatuses (from the emulator's seed: the contact statuses).
+#[test]
+fn list_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ListContactStatuses = ListContactStatuses::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactStatusesArgs::bind(&params, 180).expect("binds");
+}
+/// CreateContactType (from the emulator's seed: a new contact type).
+#[test]
+fn create_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: CreateContactType = CreateContactType::new("Reseller");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.title, Some("Reseller".to_owned()), "title");
+}
+/// UpdateContactType (from the emulator's seed: a contact type renamed).
+#[test]
+fn update_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: UpdateContactType = UpdateContactType::new(
+        ListItemId::new(17),
+        "Vendor",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.type_id, 17, "id");
+    assert_eq!(args.title, Some("Vendor".to_owned()), "title");
+}
+/// ReorderContactTypes (from the emulator's seed: two contact types swapped).
+#[test]
+fn reorder_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ReorderContactTypes = ReorderContactTypes::new(["Partner", "Client"]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderContactTypesArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.titles, vec!["Partner".to_owned(), "Client".to_owned()], "titles");
+}
+/// DeleteContactType (from the emulator's seed: a contact type deleted).
+#[test]
+fn delete_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: DeleteContactType = DeleteContactType::new(ListItemId::new(19));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.type_id, 19, "contactTypeid");
+}
+/// GetContactType (from the emulator's seed: a contact type).
+#[test]
+fn get_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: GetContactType = GetContactType::new(ListItemId::new(16));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.type_id, 16, "contactTypeid");
+}
+/// ListContactTypes (from the emulator's seed: the contact types).
+#[test]
+fn list_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ListContactTypes = ListContactTypes::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactTypesArgs::bind(&params, 180).expect("binds");
+}
 /// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
 #[test]
 fn list_custom_field_definitions_1() {

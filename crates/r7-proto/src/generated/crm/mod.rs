@@ -9,6 +9,10 @@
 pub mod category;
 /// The `contact` endpoints (`spec/crm/endpoints/contact.toml`).
 pub mod contact;
+/// The `contact_status` endpoints (`spec/crm/endpoints/contact_status.toml`).
+pub mod contact_status;
+/// The `contact_type` endpoints (`spec/crm/endpoints/contact_type.toml`).
+pub mod contact_type;
 /// The `custom_field` endpoints (`spec/crm/endpoints/custom_field.toml`).
 pub mod custom_field;
 /// The `history` endpoints (`spec/crm/endpoints/history.toml`).
