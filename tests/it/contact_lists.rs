@@ -1,14 +1,16 @@
-//! The contact status and contact type routes through the client against the emulated portal,
-//! in JSON and in XML: the default lists, and what the server's create, update, colour, reorder
-//! and delete do and answer (`CRMApi.ListItem.cs`, `ListItemDao.cs`).
+//! The contact status, contact type and CRM settings routes through the client against the
+//! emulated portal, in JSON and in XML: the default lists, what the server's create, update,
+//! colour, reorder and delete do and answer (`CRMApi.ListItem.cs`, `ListItemDao.cs`), and the
+//! bare values the settings routes answer (`CRMApi.Utils.cs`).
 //!
 //! No route can give a contact a status or a type yet; the refusals of an entry in use are
 //! tested in the emulator (`behaviour/list_item.rs`).
 
 use r7_hyper::Error;
-use r7_model::{ContactStatus, ContactType};
+use r7_model::{ContactStatus, ContactType, Uuid};
 use r7_proto::crm::contact_status::*;
 use r7_proto::crm::contact_type::*;
+use r7_proto::crm::settings::*;
 use r7_proto::{BuildError, Format, Page, Raw};
 
 use crate::support::{delete_down_to_the_last, emulated, refused};
@@ -310,4 +312,85 @@ async fn contact_types_in_json() {
 #[tokio::test]
 async fn contact_types_in_xml() {
     types(Format::Xml).await;
+}
+
+async fn settings(format: Format) {
+    let (emulator, client) = emulated(format).await;
+
+    // The ask-each-time settings echo true, false, or null (not sent).
+    for value in [Some(true), Some(false), None] {
+        let mut status = UpdateContactStatusSettings::new();
+        let mut tag = UpdateContactTagSettings::new();
+        if let Some(value) = value {
+            status = status.change_group_auto(value);
+            tag = tag.add_group_auto(value);
+        }
+        assert_eq!(client.send(&status).await.expect("status setting"), value);
+        assert_eq!(client.send(&tag).await.expect("tag setting"), value);
+    }
+    if format == Format::Json {
+        // A null is the empty object, with no count.
+        let raw = client
+            .send(&Raw::put("api/2.0/crm/contact/tag/settings"))
+            .await
+            .expect("null");
+        assert_eq!(
+            (raw.response, raw.page.count),
+            (serde_json::json!({}), None)
+        );
+    }
+    for value in [true, false] {
+        let answer = client
+            .send(&UpdateMailToHistorySettings::new(value))
+            .await
+            .expect("mail setting");
+        assert_eq!(answer, value);
+    }
+
+    // `PUT settings` answers whether the CRM is set up: true unless told otherwise.
+    let key: Uuid = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+        .parse()
+        .expect("a GUID");
+    let set = SetPortalConfigured::new()
+        .configured(false)
+        .web_form_key(key);
+    assert!(!client.send(&set).await.expect("not set up"));
+    assert!(
+        client
+            .send(&SetPortalConfigured::new())
+            .await
+            .expect("set up")
+    );
+
+    // Each change of the form key answers a fresh GUID in the "D" form, counted by its length.
+    let first = client
+        .send(&ChangeWebFormKey::new())
+        .await
+        .expect("a new key");
+    let parsed: Uuid = first.parse().expect("a GUID");
+    assert_eq!(
+        first,
+        parsed.hyphenated().to_string(),
+        "lower case, hyphens"
+    );
+    assert_ne!(parsed, key);
+    let raw = client
+        .send(&Raw::put("api/2.0/crm/settings/webformkey/change").output::<String>())
+        .await
+        .expect("another key");
+    assert_eq!(raw.page.count, Some(36));
+    assert_ne!(raw.response, first);
+    assert!(raw.response.parse::<Uuid>().is_ok());
+
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn settings_in_json() {
+    settings(Format::Json).await;
+}
+
+#[tokio::test]
+async fn settings_in_xml() {
+    settings(Format::Xml).await;
 }

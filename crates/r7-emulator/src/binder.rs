@@ -160,6 +160,11 @@ impl Params {
         self.filled(name).map_or(Ok(Uuid::nil()), parse_guid)
     }
 
+    /// A `Guid?`: missing or empty is `None`.
+    pub(crate) fn opt_guid(&self, name: &str) -> Result<Option<Uuid>, ApiError> {
+        self.filled(name).map(parse_guid).transpose()
+    }
+
     /// An `ApiDateTime`; missing or empty is `None`. Dates without an offset are taken in the
     /// portal's time zone (`tenant_offset` minutes east of UTC).
     pub(crate) fn date(

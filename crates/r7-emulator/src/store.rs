@@ -374,6 +374,22 @@ impl Tags {
     }
 }
 
+/// The CRM's settings that the contact pages use (`CRMSettings`, `CRMSettings.cs:151`); the
+/// default is the server's `GetDefault` (`CRMSettings.cs:216`). No route reads them back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Settings {
+    /// Whether `ConfigurePortal` has run (it makes the default lists only when not).
+    pub(crate) is_configured_portal: bool,
+    /// Whether a contact's new status goes to its linked contacts too; `None`: ask each time.
+    pub(crate) change_contact_status_group_auto: Option<bool>,
+    /// Whether a contact's new tag goes to its linked contacts too; `None`: ask each time.
+    pub(crate) add_tag_to_contact_group_auto: Option<bool>,
+    /// Whether mail with a contact goes to its history without asking.
+    pub(crate) write_mail_to_history_auto: bool,
+    /// The key the website contact form must carry (`WebToLeadFromHandler.ashx.cs:65`).
+    pub(crate) web_form_key: Uuid,
+}
+
 /// The portal's CRM data.
 #[derive(Debug, Default)]
 pub(crate) struct Crm {
@@ -392,6 +408,7 @@ pub(crate) struct Crm {
     pub(crate) list_items: Table<ListItemRow>,
     pub(crate) tasks: Table<TaskRow>,
     pub(crate) history: Table<HistoryRow>,
+    pub(crate) settings: Settings,
     /// Users the portal knows, the current user first.
     pub(crate) employees: Vec<Employee>,
     /// The currencies the portal knows (`crm_currency_info`).
@@ -486,6 +503,9 @@ impl Crm {
             crm.put_deal(deal);
         }
         crm.put_default_lists();
+        // What `ConfigurePortal` sets once it has made the lists (`ProductEntryPoint.cs:244`).
+        crm.settings.web_form_key = crate::wire::fresh_guid();
+        crm.settings.is_configured_portal = true;
         crm.put_seed_tasks();
         crm.put_seed_history();
         for (deal, tags) in seed.deal_tags {

@@ -1393,6 +1393,106 @@ async fn list_opportunity_stages_1_against_the_emulator() {
     let endpoint: ListOpportunityStages = ListOpportunityStages::new();
     support::assert_emulated(&endpoint).await;
 }
+/// UpdateContactStatusSettings (from the emulator: statuses always go to the linked contacts).
+#[test]
+fn update_contact_status_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactStatusSettings = UpdateContactStatusSettings::new()
+        .change_group_auto(true);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/settings.json",
+        Some("changeContactStatusGroupAuto=true"),
+    );
+}
+/// UpdateContactStatusSettings (from the emulator: statuses always go to the linked contacts), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_status_settings_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactStatusSettings = UpdateContactStatusSettings::new()
+        .change_group_auto(true);
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateMailToHistorySettings (from the emulator: mail goes to the history).
+#[test]
+fn update_mail_to_history_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateMailToHistorySettings = UpdateMailToHistorySettings::new(true);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/mailtohistory/settings.json",
+        Some("writeMailToHistoryAuto=true"),
+    );
+}
+/// UpdateMailToHistorySettings (from the emulator: mail goes to the history), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_mail_to_history_settings_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateMailToHistorySettings = UpdateMailToHistorySettings::new(true);
+    support::assert_emulated(&endpoint).await;
+}
+/// UpdateContactTagSettings (from the emulator: the portal asks each time).
+#[test]
+fn update_contact_tag_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactTagSettings = UpdateContactTagSettings::new();
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/tag/settings.json",
+        None,
+    );
+}
+/// UpdateContactTagSettings (from the emulator: the portal asks each time), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_tag_settings_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactTagSettings = UpdateContactTagSettings::new();
+    support::assert_emulated(&endpoint).await;
+}
+/// SetPortalConfigured (from the emulator: the CRM set up, with a given form key).
+#[test]
+fn set_portal_configured_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: SetPortalConfigured = SetPortalConfigured::new()
+        .configured(true)
+        .web_form_key(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse::<Uuid>().expect("a GUID"),
+        );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/settings.json",
+        Some("configured=true&webFormKey=3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+    );
+}
+/// SetPortalConfigured (from the emulator: the CRM set up, with a given form key), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_portal_configured_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: SetPortalConfigured = SetPortalConfigured::new()
+        .configured(true)
+        .web_form_key(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse::<Uuid>().expect("a GUID"),
+        );
+    support::assert_emulated(&endpoint).await;
+}
+/// ChangeWebFormKey (from the emulator: a new form key).
+#[test]
+fn change_web_form_key_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: ChangeWebFormKey = ChangeWebFormKey::new();
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/settings/webformkey/change.json",
+        None,
+    );
+}
+/// ChangeWebFormKey (from the emulator: a new form key), sent to the emulator in both formats.
+#[tokio::test]
+async fn change_web_form_key_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: ChangeWebFormKey = ChangeWebFormKey::new();
+    support::assert_emulated(&endpoint).await;
+}
 /// ListEntityTags (from the emulator's seed: the tags of a deal).
 #[test]
 fn list_entity_tags_1() {

@@ -338,6 +338,7 @@ const BINDINGS: &[(&str, &str, &str)] = &[
     ("decimal", "f64", "params.decimal(W)?"),
     ("string", "Option<String>", "params.string(W)"),
     ("Guid", "Uuid", "params.guid(W)?"),
+    ("Guid?", "Option<Uuid>", "params.opt_guid(W)?"),
     (
         "ApiDateTime",
         "Option<ApiDateTime>",

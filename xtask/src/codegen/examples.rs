@@ -361,6 +361,10 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
             quote!(Some(#s.to_owned()))
         }
         "Guid" => guid(raw)?,
+        "Guid?" => {
+            let g = guid(raw)?;
+            quote!(Some(#g))
+        }
         "ApiDateTime" => {
             let s = text(raw)?;
             quote!(Some(ApiDateTime::parse(#s).expect("a date")))

@@ -17,5 +17,6 @@ pub(crate) mod history;
 mod list_item;
 pub(crate) mod opportunity;
 pub(crate) mod opportunity_stage;
+pub(crate) mod settings;
 pub(crate) mod tag;
 pub(crate) mod task;

@@ -1539,6 +1539,104 @@ impl ListOpportunityStagesArgs {
         Ok(ListOpportunityStagesArgs {})
     }
 }
+/// The arguments of `UpdateContactStatusSettings`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactStatusSettingsArgs {
+    /// `changeContactStatusGroupAuto` (`bool?`).
+    pub(crate) change_group_auto: Option<bool>,
+}
+impl UpdateContactStatusSettingsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactStatusSettingsArgs {
+            change_group_auto: params.opt_bool("changeContactStatusGroupAuto")?,
+        })
+    }
+}
+/// The arguments of `UpdateMailToHistorySettings`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateMailToHistorySettingsArgs {
+    /// `writeMailToHistoryAuto` (`bool`).
+    pub(crate) write_auto: bool,
+}
+impl UpdateMailToHistorySettingsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateMailToHistorySettingsArgs {
+            write_auto: params.bool("writeMailToHistoryAuto")?,
+        })
+    }
+}
+/// The arguments of `UpdateContactTagSettings`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactTagSettingsArgs {
+    /// `addTagToContactGroupAuto` (`bool?`).
+    pub(crate) add_group_auto: Option<bool>,
+}
+impl UpdateContactTagSettingsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactTagSettingsArgs {
+            add_group_auto: params.opt_bool("addTagToContactGroupAuto")?,
+        })
+    }
+}
+/// The arguments of `SetPortalConfigured`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetPortalConfiguredArgs {
+    /// `configured` (`bool?`).
+    pub(crate) configured: Option<bool>,
+    /// `webFormKey` (`Guid?`).
+    pub(crate) web_form_key: Option<Uuid>,
+}
+impl SetPortalConfiguredArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetPortalConfiguredArgs {
+            configured: params.opt_bool("configured")?,
+            web_form_key: params.opt_guid("webFormKey")?,
+        })
+    }
+}
+/// The arguments of `ChangeWebFormKey`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ChangeWebFormKeyArgs {}
+impl ChangeWebFormKeyArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ChangeWebFormKeyArgs {})
+    }
+}
 /// The arguments of `ListEntityTags`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

@@ -833,6 +833,61 @@ fn list_opportunity_stages_1() {
     let args = super::args::ListOpportunityStagesArgs::bind(&params, 180)
         .expect("binds");
 }
+/// UpdateContactStatusSettings (from the emulator: statuses always go to the linked contacts).
+#[test]
+fn update_contact_status_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactStatusSettings = UpdateContactStatusSettings::new()
+        .change_group_auto(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusSettingsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.change_group_auto, Some(true), "changeContactStatusGroupAuto");
+}
+/// UpdateMailToHistorySettings (from the emulator: mail goes to the history).
+#[test]
+fn update_mail_to_history_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateMailToHistorySettings = UpdateMailToHistorySettings::new(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateMailToHistorySettingsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.write_auto, true, "writeMailToHistoryAuto");
+}
+/// UpdateContactTagSettings (from the emulator: the portal asks each time).
+#[test]
+fn update_contact_tag_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactTagSettings = UpdateContactTagSettings::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactTagSettingsArgs::bind(&params, 180)
+        .expect("binds");
+}
+/// SetPortalConfigured (from the emulator: the CRM set up, with a given form key).
+#[test]
+fn set_portal_configured_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: SetPortalConfigured = SetPortalConfigured::new()
+        .configured(true)
+        .web_form_key(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse::<Uuid>().expect("a GUID"),
+        );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetPortalConfiguredArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.configured, Some(true), "configured");
+    assert_eq!(
+        args.web_form_key, Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse:: < Uuid >
+        ().expect("a GUID")), "webFormKey"
+    );
+}
+/// ChangeWebFormKey (from the emulator: a new form key).
+#[test]
+fn change_web_form_key_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: ChangeWebFormKey = ChangeWebFormKey::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ChangeWebFormKeyArgs::bind(&params, 180).expect("binds");
+}
 /// ListEntityTags (from the emulator's seed: the tags of a deal).
 #[test]
 fn list_entity_tags_1() {

@@ -616,6 +616,51 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 ops::list::<r7_model::OpportunityStage>(crm, call)
             }
         }
+        EndpointId::UpdateContactStatusSettings => {
+            |crm, call| {
+                let args = args::UpdateContactStatusSettingsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::contact_status_settings(crm, args, call)
+            }
+        }
+        EndpointId::UpdateMailToHistorySettings => {
+            |crm, call| {
+                let args = args::UpdateMailToHistorySettingsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::mail_to_history_settings(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactTagSettings => {
+            |crm, call| {
+                let args = args::UpdateContactTagSettingsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::contact_tag_settings(crm, args, call)
+            }
+        }
+        EndpointId::SetPortalConfigured => {
+            |crm, call| {
+                let args = args::SetPortalConfiguredArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::set_portal_configured(crm, args, call)
+            }
+        }
+        EndpointId::ChangeWebFormKey => {
+            |crm, call| {
+                let args = args::ChangeWebFormKeyArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::change_web_form_key(crm, args, call)
+            }
+        }
         EndpointId::ListEntityTags => {
             |crm, call| {
                 let args = args::ListEntityTagsArgs::bind(

@@ -21,6 +21,8 @@ pub mod history;
 pub mod opportunity;
 /// The `opportunity_stage` endpoints (`spec/crm/endpoints/opportunity_stage.toml`).
 pub mod opportunity_stage;
+/// The `settings` endpoints (`spec/crm/endpoints/settings.toml`).
+pub mod settings;
 /// The `tag` endpoints (`spec/crm/endpoints/tag.toml`).
 pub mod tag;
 /// The `task` endpoints (`spec/crm/endpoints/task.toml`).
