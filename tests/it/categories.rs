@@ -7,7 +7,7 @@ use r7_hyper::Client;
 use r7_proto::crm::category::*;
 use r7_proto::*;
 
-use crate::support::refused;
+use crate::support::{delete_down_to_the_last, refused};
 
 const IMAGES: &str = "/Products/CRM/App_Themes/default/images/";
 
@@ -183,17 +183,8 @@ async fn categories(format: Format) {
             .await
             .expect("event deleted");
     }
-    for id in [20, 21, 22] {
-        client
-            .send(&DeleteHistoryCategory::new(id))
-            .await
-            .expect("deleted");
-    }
-    let (status, message) = refused(client.send(&DeleteHistoryCategory::new(23)).await);
-    assert_eq!(
-        (status, message.as_str()),
-        (400, "The last history category cannot be deleted")
-    );
+    let last = "The last history category cannot be deleted";
+    delete_down_to_the_last(&client, DeleteHistoryCategory::new, &[20, 21, 22], 23, last).await;
 
     emulator.shutdown().await;
 }

@@ -3,8 +3,6 @@
 //! full-replacement updates, membership, statuses, access, merge and the deletes with what they
 //! take along (`CRMApi.Contacts.cs`, `ContactDao.cs`).
 
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_model::{Contact, ContactInfoType, ContactKind, ContactListView, ShareType};
 use r7_proto::crm::contact::*;
 use r7_proto::crm::history::ListHistory;
@@ -12,7 +10,7 @@ use r7_proto::crm::opportunity::GetOpportunity;
 use r7_proto::crm::task::GetTask;
 use r7_proto::*;
 
-use crate::support::refused;
+use crate::support::{emulated, refused};
 
 fn ids(page: &Page<Contact>) -> Vec<i64> {
     page.items.iter().map(|c| c.id().get()).collect()
@@ -33,12 +31,7 @@ fn company(contact: Contact) -> r7_model::Company {
 }
 
 async fn contacts(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = emulated(format).await;
     let me = emulator.current_user().id;
 
     // A company in the single form: the number of its persons, its details, no tags.
@@ -134,21 +127,21 @@ async fn contacts(format: Format) {
     );
     assert_eq!(status, 404, "a company that does not exist");
 
-    // A status, any list's entry; the company's route sets its persons' too and answers the
+    // A status ("Cold", then "Warm"); the company's route sets its persons' too and answers the
     // company's old one.
     let set = client
-        .send(&UpdateContactStatus::new(102, 20))
+        .send(&UpdateContactStatus::new(102, 13))
         .await
         .expect("a status");
-    assert_eq!(set.contact_status().map(|s| s.id.get()), Some(20));
+    assert_eq!(set.contact_status().map(|s| s.id.get()), Some(13));
     let answered = client
-        .send(&UpdateCompanyStatus::new(101, 21))
+        .send(&UpdateCompanyStatus::new(101, 14))
         .await
         .expect("the company's status");
     assert_eq!(answered.contact_status(), None, "the old status, none");
     let alexey = client.send(&GetContact::new(102)).await.expect("102");
-    assert_eq!(alexey.contact_status().map(|s| s.id.get()), Some(21));
-    let (status, _) = refused(client.send(&UpdateCompanyStatus::new(102, 21)).await);
+    assert_eq!(alexey.contact_status().map(|s| s.id.get()), Some(14));
+    let (status, _) = refused(client.send(&UpdateCompanyStatus::new(102, 14)).await);
     assert_eq!(status, 500, "a person's id");
     let (status, _) = refused(client.send(&UpdateContactStatus::new(102, 999)).await);
     assert_eq!(status, 404, "a status that does not exist");

@@ -572,6 +572,16 @@ fn the_table_lists_every_endpoint_once_with_its_route() {
                 "UpdateHistoryCategory",
                 "UpdateHistoryCategoryIcon",
                 "ReorderHistoryCategories",
+                "UpdateContactStatusFields",
+                "UpdateContactStatusColor",
+                "ReorderContactStatuses",
+                "UpdateContactType",
+                "ReorderContactTypes",
+                // A setting set again is the same setting; `PUT settings` without a key gives a
+                // new one each time, and the key change always does.
+                "UpdateContactStatusSettings",
+                "UpdateMailToHistorySettings",
+                "UpdateContactTagSettings",
                 "ReopenTask",
                 "CloseTask",
                 "SetTaskCreationDate",

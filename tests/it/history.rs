@@ -3,27 +3,20 @@
 //! delete with the server's 500 after the fact (`CRMApi.RelationshipEvent.cs`,
 //! `RelationshipEventDao.cs`).
 
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_model::ApiDateTime;
 use r7_proto::crm::category::ListHistoryCategories;
 use r7_proto::crm::history::*;
 use r7_proto::crm::opportunity::DeleteOpportunity;
 use r7_proto::*;
 
-use crate::support::refused;
+use crate::support::{emulated, refused};
 
 fn ids(page: &Page<r7_model::HistoryEvent>) -> Vec<i64> {
     page.items.iter().map(|e| e.id.get()).collect()
 }
 
 async fn history(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = emulated(format).await;
     let date = |text: &str| ApiDateTime::parse(text).expect("a date");
 
     // Newest first, whatever `sortOrder` says without a `sortBy`; a page that is not full

@@ -90,19 +90,27 @@ pub(crate) fn assert_decodes<E: r7_proto::Endpoint>(_: &E, status: u16, path: &s
     }
 }
 
+/// A fresh emulated portal with its seed, and a client signed in to it that asks for `format`.
+pub(crate) async fn emulated(
+    format: r7_proto::Format,
+) -> (r7_emulator::Emulator, r7_hyper::Client) {
+    let emulator = r7_emulator::Emulator::start(r7_emulator::Config::default())
+        .await
+        .expect("emulator starts");
+    let client = r7_hyper::Client::builder(emulator.base_url())
+        .token(r7_proto::Token::new(emulator.token()).expect("token"))
+        .format(format)
+        .build()
+        .expect("client");
+    (emulator, client)
+}
+
 /// Sends `endpoint` to a fresh emulated portal in each format, and requires it to succeed with
 /// its declared output, or, for an example whose `status` is an error, to fail with that
 /// status: the spec's example is one the emulator answers as the server would.
 pub(crate) async fn assert_emulated<E: r7_proto::Endpoint>(endpoint: &E, status: u16) {
     for format in [r7_proto::Format::Json, r7_proto::Format::Xml] {
-        let emulator = r7_emulator::Emulator::start(r7_emulator::Config::default())
-            .await
-            .expect("emulator starts");
-        let client = r7_hyper::Client::builder(emulator.base_url())
-            .token(r7_proto::Token::new(emulator.token()).expect("token"))
-            .format(format)
-            .build()
-            .expect("client");
+        let (emulator, client) = emulated(format).await;
         let answer = client.send(endpoint).await;
         if status >= 400 {
             let got = answer
@@ -130,4 +138,25 @@ pub(crate) fn refused<T: std::fmt::Debug>(result: Result<T, r7_hyper::Error>) ->
         .api()
         .unwrap_or_else(|| panic!("an API error: {error}"));
     (api.status.as_u16(), api.message.clone().unwrap_or_default())
+}
+
+/// Deletes the entries `ids` of a list with `delete`, then finds that `last`, the list's last
+/// entry, cannot be: the server's 400 with `message`.
+pub(crate) async fn delete_down_to_the_last<E>(
+    client: &r7_hyper::Client,
+    delete: impl Fn(i64) -> E,
+    ids: &[i64],
+    last: i64,
+    message: &str,
+) where
+    E: r7_proto::Endpoint,
+    E::Output: std::fmt::Debug,
+{
+    for id in ids {
+        if let Err(e) = client.send(&delete(*id)).await {
+            panic!("{id} is not deleted: {e}");
+        }
+    }
+    let (status, refusal) = refused(client.send(&delete(last)).await);
+    assert_eq!((status, refusal.as_str()), (400, message));
 }

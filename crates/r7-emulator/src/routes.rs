@@ -188,9 +188,10 @@ pub(crate) fn match_route(method: &Method, path: &str) -> Option<Matched> {
             continue;
         }
         let order = registration(route.info.path_template);
-        if best.as_ref().is_none_or(|(best_shape, best_order, _)| {
-            (&shape, order) < (best_shape, *best_order)
-        }) {
+        if best
+            .as_ref()
+            .is_none_or(|(best_shape, best_order, _)| (&shape, order) < (best_shape, *best_order))
+        {
             let matched = Matched {
                 id: route.info.id,
                 name: route.info.name,

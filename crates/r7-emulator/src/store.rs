@@ -260,12 +260,15 @@ pub(crate) struct FieldRow {
     pub(crate) sort_order: i64,
 }
 
-/// The configurable lists of the CRM kept so far (`ListType`: TaskCategory 2,
-/// HistoryCategory 3), all in one table as the server keeps them (`crm_list_item`).
+/// The configurable lists of the CRM (`ListType`: ContactStatus 1, TaskCategory 2,
+/// HistoryCategory 3, ContactType 4), all in one table as the server keeps them
+/// (`crm_list_item`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ListKind {
+    ContactStatus,
     TaskCategory,
     HistoryCategory,
+    ContactType,
 }
 
 /// An entry of a list (`crm_list_item`): the columns the server may leave `NULL` are options.
@@ -420,6 +423,22 @@ impl Tags {
     }
 }
 
+/// The CRM's settings that the contact pages use (`CRMSettings`, `CRMSettings.cs:151`); the
+/// default is the server's `GetDefault` (`CRMSettings.cs:216`). No route reads them back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Settings {
+    /// Whether `ConfigurePortal` has run (it makes the default lists only when not).
+    pub(crate) is_configured_portal: bool,
+    /// Whether a contact's new status goes to its linked contacts too; `None`: ask each time.
+    pub(crate) change_contact_status_group_auto: Option<bool>,
+    /// Whether a contact's new tag goes to its linked contacts too; `None`: ask each time.
+    pub(crate) add_tag_to_contact_group_auto: Option<bool>,
+    /// Whether mail with a contact goes to its history without asking.
+    pub(crate) write_mail_to_history_auto: bool,
+    /// The key the website contact form must carry (`WebToLeadFromHandler.ashx.cs:65`).
+    pub(crate) web_form_key: Uuid,
+}
+
 /// The portal's CRM data.
 #[derive(Debug, Default)]
 pub(crate) struct Crm {
@@ -444,6 +463,7 @@ pub(crate) struct Crm {
     pub(crate) list_items: Table<ListItemRow>,
     pub(crate) tasks: Table<TaskRow>,
     pub(crate) history: Table<HistoryRow>,
+    pub(crate) settings: Settings,
     /// Users the portal knows, the current user first.
     pub(crate) employees: Vec<Employee>,
     /// The currencies the portal knows (`crm_currency_info`).
@@ -519,7 +539,10 @@ impl Crm {
         for deal in seed.opportunities {
             crm.put_deal(deal);
         }
-        crm.put_default_categories();
+        crm.put_default_lists();
+        // What `ConfigurePortal` sets once it has made the lists (`ProductEntryPoint.cs:244`).
+        crm.settings.web_form_key = crate::wire::fresh_guid();
+        crm.settings.is_configured_portal = true;
         crm.put_seed_tasks();
         crm.put_seed_history();
         for (deal, tags) in seed.deal_tags {
@@ -531,10 +554,12 @@ impl Crm {
         crm
     }
 
-    /// The categories a portal creates when the CRM is first opened
-    /// (`ProductEntryPoint.ConfigurePortal`, `ProductEntryPoint.cs:128`): twelve task categories
-    /// (ids 1 to 12, as on a fresh database) and four history categories (20 to 23), in order.
-    fn put_default_categories(&mut self) {
+    /// The lists a portal creates when the CRM is first opened
+    /// (`ProductEntryPoint.ConfigurePortal`, `ProductEntryPoint.cs:128`), in order and with the
+    /// ids they get on a fresh database: twelve task categories (1 to 12), three contact statuses
+    /// with their colours (13 to 15, `:224`), four contact types (16 to 19, `:228`) and four
+    /// history categories (20 to 23, `:234`). Each list's positions count from 1.
+    fn put_default_lists(&mut self) {
         const TASKS: [(&str, &str); 12] = [
             ("Phone call", "task_category_call.png"),
             ("Opportunity", "task_category_deal.png"),
@@ -549,26 +574,43 @@ impl Crm {
             ("Social networks", "task_category_social_networks.png"),
             ("Expression of gratitude", "task_category_thank_you.png"),
         ];
+        const STATUSES: [(&str, &str); 3] =
+            [("Cold", "#8a98d8"), ("Warm", "#ffd267"), ("Hot", "#df7895")];
+        const TYPES: [&str; 4] = ["Client", "Supplier", "Partner", "Competitor"];
         const HISTORY: [(&str, &str); 4] = [
             ("Note", "event_category_note.png"),
             ("Email", "event_category_email.png"),
             ("Phone call", "event_category_call.png"),
             ("Appointment", "event_category_meeting.png"),
         ];
+        // (title, colour, icon) of each entry.
+        let icons = |list: &[(&'static str, &'static str)]| -> Vec<_> {
+            list.iter().map(|(t, i)| (*t, None, Some(*i))).collect()
+        };
         let lists = [
-            (ListKind::TaskCategory, 1, &TASKS[..]),
-            (ListKind::HistoryCategory, 20, &HISTORY[..]),
+            (ListKind::TaskCategory, 1, icons(&TASKS)),
+            (
+                ListKind::ContactStatus,
+                13,
+                STATUSES.iter().map(|(t, c)| (*t, Some(*c), None)).collect(),
+            ),
+            (
+                ListKind::ContactType,
+                16,
+                TYPES.iter().map(|t| (*t, None, None)).collect(),
+            ),
+            (ListKind::HistoryCategory, 20, icons(&HISTORY)),
         ];
         for (kind, first, entries) in lists {
-            for (n, (title, image)) in (0..).zip(entries) {
+            for (n, (title, color, image)) in (0..).zip(entries) {
                 self.list_items.insert(
                     first + i64::from(n),
                     ListItemRow {
                         kind,
-                        title: (*title).to_owned(),
+                        title: title.to_owned(),
                         description: None,
-                        color: None,
-                        image: Some((*image).to_owned()),
+                        color: color.map(str::to_owned),
+                        image: image.map(str::to_owned),
                         sort_order: n + 1,
                     },
                 );
@@ -973,11 +1015,12 @@ impl Crm {
             .collect()
     }
 
-    /// How many tasks are in a category (`GetRelativeItemsCount`, `ListItemDao.cs:295`).
-    /// How many rows use a list's entry (`GetRelativeItemsCount`, `ListItemDao.cs:285`): tasks
-    /// for a task category, events for a history category.
+    /// How many rows use a list's entry (`GetRelativeItemsCount`, `ListItemDao.cs:277`): tasks
+    /// for a task category, events for a history category, contacts for a contact status or
+    /// type.
     pub(crate) fn related_items(&self, kind: ListKind, item: i64) -> i64 {
         match kind {
+            ListKind::ContactStatus | ListKind::ContactType => self.contacts_using(kind, item),
             ListKind::TaskCategory => self.tasks_in_category(item),
             ListKind::HistoryCategory => {
                 let n = self
@@ -990,6 +1033,23 @@ impl Crm {
         }
     }
 
+    /// How many contacts, persons and companies alike, have a status or a type
+    /// (`crm_contact.status_id`, `contact_type_id`: `ListItemDao.cs:285`, `:290`); any other
+    /// list counts none. The one place that reads a contact's status and type by id.
+    pub(crate) fn contacts_using(&self, kind: ListKind, item: i64) -> i64 {
+        let n = self
+            .contacts
+            .iter()
+            .filter(|(_, row)| match kind {
+                ListKind::ContactStatus => row.status_id == item,
+                ListKind::ContactType => row.contact_type_id == item,
+                ListKind::TaskCategory | ListKind::HistoryCategory => false,
+            })
+            .count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    }
+
+    /// How many tasks are in a category (`GetRelativeItemsCount`, `ListItemDao.cs:295`).
     pub(crate) fn tasks_in_category(&self, category: i64) -> i64 {
         let n = self
             .tasks

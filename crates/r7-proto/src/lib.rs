@@ -95,7 +95,7 @@ pub use error::{ApiError, BodySnippet, BuildError, ResponseError};
 pub use form::{CustomFieldValue, SortOrder};
 pub use format::Format;
 pub use generated::{ENDPOINTS, EndpointId, crm};
-pub use output::{FromEnvelope, NoContent, Page, PageInfo};
+pub use output::{FromEnvelope, NoContent, NullableBool, Page, PageInfo};
 pub use path::encode_path_segment;
 pub use raw::{Raw, RawReply};
 pub use request::{RequestContext, build_request};

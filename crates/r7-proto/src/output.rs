@@ -1,6 +1,9 @@
 //! What endpoints return: single values, [`Page`]s of a list, or [`NoContent`].
 
-use serde::de::{DeserializeOwned, IgnoredAny};
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::endpoints::Authentication;
 
@@ -47,8 +50,81 @@ macro_rules! single_value {
 }
 
 // The wire types of the model get theirs from the spec (`generated/wire.rs`). A text is what
-// the methods that return a tag's name answer (`"response":"VIP"`).
-single_value!(Authentication, String);
+// the methods that return a tag's name answer (`"response":"VIP"`), a boolean what the
+// settings methods answer (`"response":true`, `<response>true</response>`).
+single_value!(Authentication, String, bool);
+
+/// What a method returning `Boolean?` answers: the value, or `None` for null, which the server
+/// writes as `"response":{}` (and the XML form as `<response />`). A missing `response` reads as
+/// null too, because the XML form cannot tell the two apart.
+impl FromEnvelope for Option<bool> {
+    type Payload = NullableBool;
+
+    fn from_envelope(payload: Option<NullableBool>, _: PageInfo) -> Option<Self> {
+        Some(payload.and_then(Option::from))
+    }
+}
+
+/// A `Boolean?` as the envelope carries it: `true`/`false`, or `{}` (or `null`) for null: the
+/// [`FromEnvelope::Payload`] of `Option<bool>`. The XML form's text arrives as a string, read
+/// as the XML decoder reads any boolean (`true`, `True`, `1`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NullableBool(Option<bool>);
+
+impl From<NullableBool> for Option<bool> {
+    fn from(value: NullableBool) -> Option<bool> {
+        value.0
+    }
+}
+
+impl<'de> Deserialize<'de> for NullableBool {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(NullableBoolVisitor)
+            .map(NullableBool)
+    }
+}
+
+struct NullableBoolVisitor;
+
+impl<'de> Visitor<'de> for NullableBoolVisitor {
+    type Value = Option<bool>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean, or {} for null")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<bool>, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<bool>, E> {
+        let text = v.trim();
+        if text.eq_ignore_ascii_case("true") || text == "1" {
+            Ok(Some(true))
+        } else if text.eq_ignore_ascii_case("false") || text == "0" {
+            Ok(Some(false))
+        } else {
+            Err(E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+
+    /// Only the empty object: one with members is some other answer, not a null.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<bool>, A::Error> {
+        match map.next_key::<IgnoredAny>()? {
+            None => Ok(None),
+            Some(_) => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
 
 /// One page of a list, with the envelope's paging numbers.
 ///
@@ -131,5 +207,99 @@ impl FromEnvelope for NoContent {
     /// 204 instead of the `{}` envelope: it says the same.
     fn from_no_content() -> Option<Self> {
         Some(NoContent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::marker::PhantomData;
+
+    use super::*;
+    use crate::{Endpoint, ResponseError, parse_response};
+
+    /// A method that answers `T`, to read envelopes with.
+    struct Answers<T>(PhantomData<T>);
+
+    impl<T: FromEnvelope> Endpoint for Answers<T> {
+        type Output = T;
+        fn method(&self) -> http::Method {
+            http::Method::PUT
+        }
+        fn path_template(&self) -> &str {
+            "api/2.0/crm/settings"
+        }
+        fn write_path(&self, out: &mut String) {
+            out.push_str("api/2.0/crm/settings");
+        }
+    }
+
+    fn read<T: FromEnvelope>(content_type: &str, body: &str) -> Result<T, ResponseError> {
+        let response = http::Response::builder()
+            .status(200)
+            .header("content-type", content_type)
+            .body(body.to_owned())
+            .expect("a response");
+        parse_response::<Answers<T>>(&response)
+    }
+
+    fn json<T: FromEnvelope>(response: &str) -> Result<T, ResponseError> {
+        let count = if response == "{}" {
+            ""
+        } else {
+            r#""count":1,"#
+        };
+        let body = format!(r#"{{{count}"status":0,"statusCode":200,"response":{response}}}"#);
+        read("application/json; charset=utf-8", &body)
+    }
+
+    fn xml<T: FromEnvelope>(response: &str) -> Result<T, ResponseError> {
+        let body =
+            format!("<result><status>0</status><statusCode>200</statusCode>{response}</result>");
+        read("text/xml; charset=utf-8", &body)
+    }
+
+    #[test]
+    fn a_boolean_answer_in_either_form() {
+        assert!(json::<bool>("true").unwrap());
+        assert!(!json::<bool>("false").unwrap());
+        assert!(xml::<bool>("<response>true</response>").unwrap());
+        assert!(!xml::<bool>("<response>False</response>").unwrap());
+        assert!(matches!(
+            json::<bool>(r#""yes""#),
+            Err(ResponseError::Decode { .. })
+        ));
+        assert!(matches!(
+            json::<bool>("{}"),
+            Err(ResponseError::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn a_nullable_boolean_is_null_as_an_empty_object() {
+        assert_eq!(json::<Option<bool>>("true").unwrap(), Some(true));
+        assert_eq!(json::<Option<bool>>("false").unwrap(), Some(false));
+        assert_eq!(json::<Option<bool>>("{}").unwrap(), None);
+        assert_eq!(json::<Option<bool>>("null").unwrap(), None);
+        assert_eq!(
+            xml::<Option<bool>>("<response>true</response>").unwrap(),
+            Some(true)
+        );
+        assert_eq!(
+            xml::<Option<bool>>("<response>false</response>").unwrap(),
+            Some(false)
+        );
+        assert_eq!(xml::<Option<bool>>("<response />").unwrap(), None);
+        assert_eq!(xml::<Option<bool>>("").unwrap(), None, "no response");
+        // An object with members, or another text, is not a null.
+        for bad in [r#"{"value":true}"#, r#""maybe""#, "1.5"] {
+            assert!(
+                matches!(json::<Option<bool>>(bad), Err(ResponseError::Decode { .. })),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            xml::<Option<bool>>("<response>maybe</response>"),
+            Err(ResponseError::Decode { .. })
+        ));
     }
 }

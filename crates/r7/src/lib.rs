@@ -24,8 +24,10 @@
 //! The endpoints are structs, one module per resource: [`crm::opportunity`] (deals),
 //! [`crm::opportunity_stage`] (the stages of the pipeline), [`crm::tag`] (tags of contacts,
 //! deals and cases), [`crm::custom_field`] (custom fields of every entity type),
-//! [`crm::task`] (tasks), [`crm::category`] (task and history categories) and
-//! [`crm::contact`] (begun). Required parameters go to `new`,
+//! [`crm::task`] (tasks), [`crm::category`] (task and history categories),
+//! [`crm::contact_status`] and [`crm::contact_type`] (the contacts' statuses and types),
+//! [`crm::settings`] (the CRM's contact settings) and [`crm::contact`] (begun). Required
+//! parameters go to `new`,
 //! optional ones to builder methods, and [`Client::send`] returns the endpoint's typed output.
 //! A route the SDK does not have yet is reached with [`Raw`], through the same client (sign-in,
 //! retries, deadline, redaction of secrets):

@@ -1016,6 +1016,248 @@ async fn delete_contact_avatar_1_against_the_emulator() {
     let endpoint: DeleteContactAvatar = DeleteContactAvatar::new(ContactId::new(101));
     support::assert_emulated(&endpoint, 200u16).await;
 }
+/// CreateContactStatus (from the emulator's seed: a new contact status).
+#[test]
+fn create_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: CreateContactStatus = CreateContactStatus::new("Frozen", "#a7fc00");
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/status.json",
+        Some("title=Frozen&color=%23a7fc00"),
+    );
+}
+/// CreateContactStatus (from the emulator's seed: a new contact status), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: CreateContactStatus = CreateContactStatus::new("Frozen", "#a7fc00");
+    support::assert_emulated(&endpoint, 201u16).await;
+}
+/// UpdateContactStatusFields (from the emulator's seed: a contact status renamed).
+#[test]
+fn update_contact_status_fields_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusFields = UpdateContactStatusFields::new(
+            ListItemId::new(14),
+            "Lukewarm",
+        )
+        .color("#ffd267");
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/14.json",
+        Some("title=Lukewarm&color=%23ffd267"),
+    );
+}
+/// UpdateContactStatusFields (from the emulator's seed: a contact status renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_status_fields_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusFields = UpdateContactStatusFields::new(
+            ListItemId::new(14),
+            "Lukewarm",
+        )
+        .color("#ffd267");
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// UpdateContactStatusColor (from the emulator's seed: a contact status recoloured).
+#[test]
+fn update_contact_status_color_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusColor = UpdateContactStatusColor::new(
+        ListItemId::new(15),
+        "#ff0000",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/15/color.json",
+        Some("color=%23ff0000"),
+    );
+}
+/// UpdateContactStatusColor (from the emulator's seed: a contact status recoloured), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_status_color_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusColor = UpdateContactStatusColor::new(
+        ListItemId::new(15),
+        "#ff0000",
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ReorderContactStatuses (from the emulator's seed: the contact statuses hottest first).
+#[test]
+fn reorder_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ReorderContactStatuses = ReorderContactStatuses::new([
+        "Hot",
+        "Warm",
+        "Cold",
+    ]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/reorder.json",
+        Some("titles=Hot&titles=Warm&titles=Cold"),
+    );
+}
+/// ReorderContactStatuses (from the emulator's seed: the contact statuses hottest first), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_contact_statuses_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ReorderContactStatuses = ReorderContactStatuses::new([
+        "Hot",
+        "Warm",
+        "Cold",
+    ]);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// DeleteContactStatus (from the emulator's seed: a contact status deleted).
+#[test]
+fn delete_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: DeleteContactStatus = DeleteContactStatus::new(ListItemId::new(13));
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/contact/status/13.json",
+        None,
+    );
+}
+/// DeleteContactStatus (from the emulator's seed: a contact status deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_contact_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: DeleteContactStatus = DeleteContactStatus::new(ListItemId::new(13));
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// GetContactStatus (from the emulator's seed: a contact status).
+#[test]
+fn get_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: GetContactStatus = GetContactStatus::new(ListItemId::new(13));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/status/13.json", None);
+}
+/// GetContactStatus (from the emulator's seed: a contact status), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contact_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: GetContactStatus = GetContactStatus::new(ListItemId::new(13));
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ListContactStatuses (from the emulator's seed: the contact statuses).
+#[test]
+fn list_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ListContactStatuses = ListContactStatuses::new();
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/status.json", None);
+}
+/// ListContactStatuses (from the emulator's seed: the contact statuses), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_statuses_1_against_the_emulator() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ListContactStatuses = ListContactStatuses::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// CreateContactType (from the emulator's seed: a new contact type).
+#[test]
+fn create_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: CreateContactType = CreateContactType::new("Reseller");
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/type.json",
+        Some("title=Reseller"),
+    );
+}
+/// CreateContactType (from the emulator's seed: a new contact type), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: CreateContactType = CreateContactType::new("Reseller");
+    support::assert_emulated(&endpoint, 201u16).await;
+}
+/// UpdateContactType (from the emulator's seed: a contact type renamed).
+#[test]
+fn update_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: UpdateContactType = UpdateContactType::new(
+        ListItemId::new(17),
+        "Vendor",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/type/17.json",
+        Some("title=Vendor"),
+    );
+}
+/// UpdateContactType (from the emulator's seed: a contact type renamed), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: UpdateContactType = UpdateContactType::new(
+        ListItemId::new(17),
+        "Vendor",
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ReorderContactTypes (from the emulator's seed: two contact types swapped).
+#[test]
+fn reorder_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ReorderContactTypes = ReorderContactTypes::new(["Partner", "Client"]);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/type/reorder.json",
+        Some("titles=Partner&titles=Client"),
+    );
+}
+/// ReorderContactTypes (from the emulator's seed: two contact types swapped), sent to the emulator in both formats.
+#[tokio::test]
+async fn reorder_contact_types_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ReorderContactTypes = ReorderContactTypes::new(["Partner", "Client"]);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// DeleteContactType (from the emulator's seed: a contact type deleted).
+#[test]
+fn delete_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: DeleteContactType = DeleteContactType::new(ListItemId::new(19));
+    support::assert_request(&endpoint, "DELETE api/2.0/crm/contact/type/19.json", None);
+}
+/// DeleteContactType (from the emulator's seed: a contact type deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: DeleteContactType = DeleteContactType::new(ListItemId::new(19));
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// GetContactType (from the emulator's seed: a contact type).
+#[test]
+fn get_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: GetContactType = GetContactType::new(ListItemId::new(16));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/type/16.json", None);
+}
+/// GetContactType (from the emulator's seed: a contact type), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contact_type_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: GetContactType = GetContactType::new(ListItemId::new(16));
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ListContactTypes (from the emulator's seed: the contact types).
+#[test]
+fn list_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ListContactTypes = ListContactTypes::new();
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/type.json", None);
+}
+/// ListContactTypes (from the emulator's seed: the contact types), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_types_1_against_the_emulator() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ListContactTypes = ListContactTypes::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
 /// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
 #[test]
 fn list_custom_field_definitions_1() {
@@ -1873,6 +2115,106 @@ fn list_opportunity_stages_1() {
 async fn list_opportunity_stages_1_against_the_emulator() {
     use r7_proto::crm::opportunity_stage::*;
     let endpoint: ListOpportunityStages = ListOpportunityStages::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// UpdateContactStatusSettings (from the emulator: statuses always go to the linked contacts).
+#[test]
+fn update_contact_status_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactStatusSettings = UpdateContactStatusSettings::new()
+        .change_group_auto(true);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/status/settings.json",
+        Some("changeContactStatusGroupAuto=true"),
+    );
+}
+/// UpdateContactStatusSettings (from the emulator: statuses always go to the linked contacts), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_status_settings_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactStatusSettings = UpdateContactStatusSettings::new()
+        .change_group_auto(true);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// UpdateMailToHistorySettings (from the emulator: mail goes to the history).
+#[test]
+fn update_mail_to_history_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateMailToHistorySettings = UpdateMailToHistorySettings::new(true);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/mailtohistory/settings.json",
+        Some("writeMailToHistoryAuto=true"),
+    );
+}
+/// UpdateMailToHistorySettings (from the emulator: mail goes to the history), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_mail_to_history_settings_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateMailToHistorySettings = UpdateMailToHistorySettings::new(true);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// UpdateContactTagSettings (from the emulator: the portal asks each time).
+#[test]
+fn update_contact_tag_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactTagSettings = UpdateContactTagSettings::new();
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/tag/settings.json",
+        None,
+    );
+}
+/// UpdateContactTagSettings (from the emulator: the portal asks each time), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_tag_settings_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactTagSettings = UpdateContactTagSettings::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// SetPortalConfigured (from the emulator: the CRM set up, with a given form key).
+#[test]
+fn set_portal_configured_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: SetPortalConfigured = SetPortalConfigured::new()
+        .configured(true)
+        .web_form_key(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse::<Uuid>().expect("a GUID"),
+        );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/settings.json",
+        Some("configured=true&webFormKey=3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+    );
+}
+/// SetPortalConfigured (from the emulator: the CRM set up, with a given form key), sent to the emulator in both formats.
+#[tokio::test]
+async fn set_portal_configured_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: SetPortalConfigured = SetPortalConfigured::new()
+        .configured(true)
+        .web_form_key(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse::<Uuid>().expect("a GUID"),
+        );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ChangeWebFormKey (from the emulator: a new form key).
+#[test]
+fn change_web_form_key_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: ChangeWebFormKey = ChangeWebFormKey::new();
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/settings/webformkey/change.json",
+        None,
+    );
+}
+/// ChangeWebFormKey (from the emulator: a new form key), sent to the emulator in both formats.
+#[tokio::test]
+async fn change_web_form_key_1_against_the_emulator() {
+    use r7_proto::crm::settings::*;
+    let endpoint: ChangeWebFormKey = ChangeWebFormKey::new();
     support::assert_emulated(&endpoint, 200u16).await;
 }
 /// ListEntityTags (from the emulator's seed: the tags of a deal).

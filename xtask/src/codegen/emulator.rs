@@ -360,13 +360,13 @@ const BINDINGS: &[(&str, &str, &str)] = &[
     ("decimal", "f64", "params.decimal(W)?"),
     ("string", "Option<String>", "params.string(W)"),
     ("Guid", "Uuid", "params.guid(W)?"),
+    ("Guid?", "Option<Uuid>", "params.opt_guid(W)?"),
     (
         "ApiDateTime",
         "Option<ApiDateTime>",
         "params.date(W, offset)?",
     ),
     ("int?", "Option<i64>", "params.opt_int(W)?"),
-    ("Guid?", "Option<Uuid>", "params.opt_guid(W)?"),
     ("ShareType", "ShareType", "params.share_type(W)?"),
     (
         "ContactInfoType?",

@@ -379,7 +379,8 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
             let el = element(spec, &t, None);
             quote!(Page<#el>)
         }
-        Some(t) => element(spec, &t, None),
+        // `bool?` becomes `Option<bool>`.
+        Some(t) => rust_type(spec, &t, None),
     };
     let method = ident(&e.method);
     let auth = (!e.auth).then(|| {

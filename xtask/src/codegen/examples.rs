@@ -361,6 +361,10 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
             quote!(Some(#s.to_owned()))
         }
         "Guid" => guid(raw)?,
+        "Guid?" => {
+            let g = guid(raw)?;
+            quote!(Some(#g))
+        }
         "ApiDateTime" => {
             let s = text(raw)?;
             quote!(Some(ApiDateTime::parse(#s).expect("a date")))
@@ -388,10 +392,6 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
         "int?" => {
             let n = int(raw)?;
             quote!(Some(#n))
-        }
-        "Guid?" => {
-            let g = guid(raw)?;
-            quote!(Some(#g))
         }
         "ShareType" => {
             let v = ident(&text(raw)?);

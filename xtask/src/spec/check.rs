@@ -497,16 +497,14 @@ fn check_endpoint(
             fail(message);
         }
     }
-    match endpoint.output_ref() {
-        Some(t)
-            if t.shape != Shape::Option
-                && matches!(
-                    spec.base(&t.name),
-                    Some(Base::Model(_) | Base::Prim(Prim::String))
-                ) => {}
-        None => {}
+    // A `bool?` is the one output that may be absent: the server's `Boolean?` methods answer
+    // `{}` for null, and no wire type or text method answers anything but a value.
+    match endpoint.output_ref().map(|t| (spec.base(&t.name), t.shape)) {
+        None
+        | Some((Some(Base::Model(_) | Base::Prim(Prim::String)), Shape::One | Shape::List))
+        | Some((Some(Base::Prim(Prim::Bool)), Shape::One | Shape::Option)) => {}
         Some(_) => fail(format!(
-            "output `{}` is not a wire type or `string`, a list of one (`Type[]`) or `none`",
+            "output `{}` is not a wire type, `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
             endpoint.output
         )),
     }

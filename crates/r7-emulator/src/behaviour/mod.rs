@@ -11,9 +11,13 @@
 pub(crate) mod category;
 pub(crate) mod contact;
 pub(crate) mod contact_info;
+pub(crate) mod contact_status;
+pub(crate) mod contact_type;
 pub(crate) mod custom_field;
 pub(crate) mod history;
+mod list_item;
 pub(crate) mod opportunity;
 pub(crate) mod opportunity_stage;
+pub(crate) mod settings;
 pub(crate) mod tag;
 pub(crate) mod task;

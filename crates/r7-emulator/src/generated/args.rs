@@ -1269,6 +1269,277 @@ impl DeleteContactAvatarArgs {
         })
     }
 }
+/// The arguments of `CreateContactStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateContactStatusArgs {
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `color` (`string`).
+    pub(crate) color: Option<String>,
+}
+impl CreateContactStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateContactStatusArgs {
+            title: params.string("title"),
+            description: params.string("description"),
+            color: params.string("color"),
+        })
+    }
+}
+/// The arguments of `UpdateContactStatusFields`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactStatusFieldsArgs {
+    /// `id` (`int`).
+    pub(crate) status_id: i64,
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+    /// `description` (`string`).
+    pub(crate) description: Option<String>,
+    /// `color` (`string`).
+    pub(crate) color: Option<String>,
+}
+impl UpdateContactStatusFieldsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactStatusFieldsArgs {
+            status_id: params.int("id")?,
+            title: params.string("title"),
+            description: params.string("description"),
+            color: params.string("color"),
+        })
+    }
+}
+/// The arguments of `UpdateContactStatusColor`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactStatusColorArgs {
+    /// `id` (`int`).
+    pub(crate) status_id: i64,
+    /// `color` (`string`).
+    pub(crate) color: Option<String>,
+}
+impl UpdateContactStatusColorArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactStatusColorArgs {
+            status_id: params.int("id")?,
+            color: params.string("color"),
+        })
+    }
+}
+/// The arguments of `ReorderContactStatuses`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReorderContactStatusesArgs {
+    /// `titles` (`IEnumerable<string>`).
+    pub(crate) titles: Vec<String>,
+}
+impl ReorderContactStatusesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReorderContactStatusesArgs {
+            titles: params.strings("titles"),
+        })
+    }
+}
+/// The arguments of `DeleteContactStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactStatusArgs {
+    /// `contactStatusid` (`int`).
+    pub(crate) status_id: i64,
+}
+impl DeleteContactStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactStatusArgs {
+            status_id: params.int("contactStatusid")?,
+        })
+    }
+}
+/// The arguments of `GetContactStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetContactStatusArgs {
+    /// `contactStatusid` (`int`).
+    pub(crate) status_id: i64,
+}
+impl GetContactStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetContactStatusArgs {
+            status_id: params.int("contactStatusid")?,
+        })
+    }
+}
+/// The arguments of `ListContactStatuses`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactStatusesArgs {}
+impl ListContactStatusesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactStatusesArgs {})
+    }
+}
+/// The arguments of `CreateContactType`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateContactTypeArgs {
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+}
+impl CreateContactTypeArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateContactTypeArgs {
+            title: params.string("title"),
+        })
+    }
+}
+/// The arguments of `UpdateContactType`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactTypeArgs {
+    /// `id` (`int`).
+    pub(crate) type_id: i64,
+    /// `title` (`string`).
+    pub(crate) title: Option<String>,
+}
+impl UpdateContactTypeArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactTypeArgs {
+            type_id: params.int("id")?,
+            title: params.string("title"),
+        })
+    }
+}
+/// The arguments of `ReorderContactTypes`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReorderContactTypesArgs {
+    /// `titles` (`IEnumerable<string>`).
+    pub(crate) titles: Vec<String>,
+}
+impl ReorderContactTypesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReorderContactTypesArgs {
+            titles: params.strings("titles"),
+        })
+    }
+}
+/// The arguments of `DeleteContactType`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactTypeArgs {
+    /// `contactTypeid` (`int`).
+    pub(crate) type_id: i64,
+}
+impl DeleteContactTypeArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactTypeArgs {
+            type_id: params.int("contactTypeid")?,
+        })
+    }
+}
+/// The arguments of `GetContactType`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetContactTypeArgs {
+    /// `contactTypeid` (`int`).
+    pub(crate) type_id: i64,
+}
+impl GetContactTypeArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetContactTypeArgs {
+            type_id: params.int("contactTypeid")?,
+        })
+    }
+}
+/// The arguments of `ListContactTypes`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactTypesArgs {}
+impl ListContactTypesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactTypesArgs {})
+    }
+}
 /// The arguments of `ListCustomFieldDefinitions`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(
@@ -2100,6 +2371,104 @@ impl ListOpportunityStagesArgs {
     pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
         let _ = (params, offset);
         Ok(ListOpportunityStagesArgs {})
+    }
+}
+/// The arguments of `UpdateContactStatusSettings`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactStatusSettingsArgs {
+    /// `changeContactStatusGroupAuto` (`bool?`).
+    pub(crate) change_group_auto: Option<bool>,
+}
+impl UpdateContactStatusSettingsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactStatusSettingsArgs {
+            change_group_auto: params.opt_bool("changeContactStatusGroupAuto")?,
+        })
+    }
+}
+/// The arguments of `UpdateMailToHistorySettings`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateMailToHistorySettingsArgs {
+    /// `writeMailToHistoryAuto` (`bool`).
+    pub(crate) write_auto: bool,
+}
+impl UpdateMailToHistorySettingsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateMailToHistorySettingsArgs {
+            write_auto: params.bool("writeMailToHistoryAuto")?,
+        })
+    }
+}
+/// The arguments of `UpdateContactTagSettings`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactTagSettingsArgs {
+    /// `addTagToContactGroupAuto` (`bool?`).
+    pub(crate) add_group_auto: Option<bool>,
+}
+impl UpdateContactTagSettingsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactTagSettingsArgs {
+            add_group_auto: params.opt_bool("addTagToContactGroupAuto")?,
+        })
+    }
+}
+/// The arguments of `SetPortalConfigured`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SetPortalConfiguredArgs {
+    /// `configured` (`bool?`).
+    pub(crate) configured: Option<bool>,
+    /// `webFormKey` (`Guid?`).
+    pub(crate) web_form_key: Option<Uuid>,
+}
+impl SetPortalConfiguredArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SetPortalConfiguredArgs {
+            configured: params.opt_bool("configured")?,
+            web_form_key: params.opt_guid("webFormKey")?,
+        })
+    }
+}
+/// The arguments of `ChangeWebFormKey`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ChangeWebFormKeyArgs {}
+impl ChangeWebFormKeyArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ChangeWebFormKeyArgs {})
     }
 }
 /// The arguments of `ListEntityTags`, as the server binds its method's signature.

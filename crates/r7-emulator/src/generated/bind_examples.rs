@@ -597,6 +597,146 @@ fn delete_contact_avatar_1() {
     let args = super::args::DeleteContactAvatarArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.contact_id, 101, "contactid");
 }
+/// CreateContactStatus (from the emulator's seed: a new contact status).
+#[test]
+fn create_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: CreateContactStatus = CreateContactStatus::new("Frozen", "#a7fc00");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.title, Some("Frozen".to_owned()), "title");
+    assert_eq!(args.color, Some("#a7fc00".to_owned()), "color");
+}
+/// UpdateContactStatusFields (from the emulator's seed: a contact status renamed).
+#[test]
+fn update_contact_status_fields_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusFields = UpdateContactStatusFields::new(
+            ListItemId::new(14),
+            "Lukewarm",
+        )
+        .color("#ffd267");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusFieldsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.status_id, 14, "id");
+    assert_eq!(args.title, Some("Lukewarm".to_owned()), "title");
+    assert_eq!(args.color, Some("#ffd267".to_owned()), "color");
+}
+/// UpdateContactStatusColor (from the emulator's seed: a contact status recoloured).
+#[test]
+fn update_contact_status_color_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: UpdateContactStatusColor = UpdateContactStatusColor::new(
+        ListItemId::new(15),
+        "#ff0000",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusColorArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.status_id, 15, "id");
+    assert_eq!(args.color, Some("#ff0000".to_owned()), "color");
+}
+/// ReorderContactStatuses (from the emulator's seed: the contact statuses hottest first).
+#[test]
+fn reorder_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ReorderContactStatuses = ReorderContactStatuses::new([
+        "Hot",
+        "Warm",
+        "Cold",
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderContactStatusesArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(
+        args.titles, vec!["Hot".to_owned(), "Warm".to_owned(), "Cold".to_owned()],
+        "titles"
+    );
+}
+/// DeleteContactStatus (from the emulator's seed: a contact status deleted).
+#[test]
+fn delete_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: DeleteContactStatus = DeleteContactStatus::new(ListItemId::new(13));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.status_id, 13, "contactStatusid");
+}
+/// GetContactStatus (from the emulator's seed: a contact status).
+#[test]
+fn get_contact_status_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: GetContactStatus = GetContactStatus::new(ListItemId::new(13));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactStatusArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.status_id, 13, "contactStatusid");
+}
+/// ListContactStatuses (from the emulator's seed: the contact statuses).
+#[test]
+fn list_contact_statuses_1() {
+    use r7_proto::crm::contact_status::*;
+    let endpoint: ListContactStatuses = ListContactStatuses::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactStatusesArgs::bind(&params, 180).expect("binds");
+}
+/// CreateContactType (from the emulator's seed: a new contact type).
+#[test]
+fn create_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: CreateContactType = CreateContactType::new("Reseller");
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.title, Some("Reseller".to_owned()), "title");
+}
+/// UpdateContactType (from the emulator's seed: a contact type renamed).
+#[test]
+fn update_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: UpdateContactType = UpdateContactType::new(
+        ListItemId::new(17),
+        "Vendor",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.type_id, 17, "id");
+    assert_eq!(args.title, Some("Vendor".to_owned()), "title");
+}
+/// ReorderContactTypes (from the emulator's seed: two contact types swapped).
+#[test]
+fn reorder_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ReorderContactTypes = ReorderContactTypes::new(["Partner", "Client"]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReorderContactTypesArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.titles, vec!["Partner".to_owned(), "Client".to_owned()], "titles");
+}
+/// DeleteContactType (from the emulator's seed: a contact type deleted).
+#[test]
+fn delete_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: DeleteContactType = DeleteContactType::new(ListItemId::new(19));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.type_id, 19, "contactTypeid");
+}
+/// GetContactType (from the emulator's seed: a contact type).
+#[test]
+fn get_contact_type_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: GetContactType = GetContactType::new(ListItemId::new(16));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactTypeArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.type_id, 16, "contactTypeid");
+}
+/// ListContactTypes (from the emulator's seed: the contact types).
+#[test]
+fn list_contact_types_1() {
+    use r7_proto::crm::contact_type::*;
+    let endpoint: ListContactTypes = ListContactTypes::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactTypesArgs::bind(&params, 180).expect("binds");
+}
 /// ListCustomFieldDefinitions (from the emulator's seed: the deal fields).
 #[test]
 fn list_custom_field_definitions_1() {
@@ -1110,6 +1250,61 @@ fn list_opportunity_stages_1() {
     let params = crate::binder::sent(&endpoint);
     let args = super::args::ListOpportunityStagesArgs::bind(&params, 180)
         .expect("binds");
+}
+/// UpdateContactStatusSettings (from the emulator: statuses always go to the linked contacts).
+#[test]
+fn update_contact_status_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactStatusSettings = UpdateContactStatusSettings::new()
+        .change_group_auto(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactStatusSettingsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.change_group_auto, Some(true), "changeContactStatusGroupAuto");
+}
+/// UpdateMailToHistorySettings (from the emulator: mail goes to the history).
+#[test]
+fn update_mail_to_history_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateMailToHistorySettings = UpdateMailToHistorySettings::new(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateMailToHistorySettingsArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.write_auto, true, "writeMailToHistoryAuto");
+}
+/// UpdateContactTagSettings (from the emulator: the portal asks each time).
+#[test]
+fn update_contact_tag_settings_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: UpdateContactTagSettings = UpdateContactTagSettings::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactTagSettingsArgs::bind(&params, 180)
+        .expect("binds");
+}
+/// SetPortalConfigured (from the emulator: the CRM set up, with a given form key).
+#[test]
+fn set_portal_configured_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: SetPortalConfigured = SetPortalConfigured::new()
+        .configured(true)
+        .web_form_key(
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse::<Uuid>().expect("a GUID"),
+        );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SetPortalConfiguredArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.configured, Some(true), "configured");
+    assert_eq!(
+        args.web_form_key, Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301".parse:: < Uuid >
+        ().expect("a GUID")), "webFormKey"
+    );
+}
+/// ChangeWebFormKey (from the emulator: a new form key).
+#[test]
+fn change_web_form_key_1() {
+    use r7_proto::crm::settings::*;
+    let endpoint: ChangeWebFormKey = ChangeWebFormKey::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ChangeWebFormKeyArgs::bind(&params, 180).expect("binds");
 }
 /// ListEntityTags (from the emulator's seed: the tags of a deal).
 #[test]

@@ -416,6 +416,123 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact::delete_avatar(crm, args, call)
             }
         }
+        EndpointId::CreateContactStatus => {
+            |crm, call| {
+                let args = args::CreateContactStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::create_status(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactStatusFields => {
+            |crm, call| {
+                let args = args::UpdateContactStatusFieldsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::update_status(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactStatusColor => {
+            |crm, call| {
+                let args = args::UpdateContactStatusColorArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::color_status(crm, args, call)
+            }
+        }
+        EndpointId::ReorderContactStatuses => {
+            |crm, call| {
+                let args = args::ReorderContactStatusesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::reorder_status(crm, args, call)
+            }
+        }
+        EndpointId::DeleteContactStatus => {
+            |crm, call| {
+                let args = args::DeleteContactStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::delete_status(crm, args, call)
+            }
+        }
+        EndpointId::GetContactStatus => {
+            |crm, call| {
+                let args = args::GetContactStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::get_status(crm, args, call)
+            }
+        }
+        EndpointId::ListContactStatuses => {
+            |crm, call| {
+                let args = args::ListContactStatusesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_status::list_status(crm, args, call)
+            }
+        }
+        EndpointId::CreateContactType => {
+            |crm, call| {
+                let args = args::CreateContactTypeArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_type::create_type(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactType => {
+            |crm, call| {
+                let args = args::UpdateContactTypeArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_type::update_type(crm, args, call)
+            }
+        }
+        EndpointId::ReorderContactTypes => {
+            |crm, call| {
+                let args = args::ReorderContactTypesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_type::reorder_type(crm, args, call)
+            }
+        }
+        EndpointId::DeleteContactType => {
+            |crm, call| {
+                let args = args::DeleteContactTypeArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_type::delete_type(crm, args, call)
+            }
+        }
+        EndpointId::GetContactType => {
+            |crm, call| {
+                let args = args::GetContactTypeArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_type::get_type(crm, args, call)
+            }
+        }
+        EndpointId::ListContactTypes => {
+            |crm, call| {
+                let args = args::ListContactTypesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_type::list_type(crm, args, call)
+            }
+        }
         EndpointId::ListCustomFieldDefinitions => {
             |crm, call| {
                 let args = args::ListCustomFieldDefinitionsArgs::bind(
@@ -776,6 +893,51 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                     crm.utc_offset(),
                 )?;
                 ops::list::<r7_model::OpportunityStage>(crm, call)
+            }
+        }
+        EndpointId::UpdateContactStatusSettings => {
+            |crm, call| {
+                let args = args::UpdateContactStatusSettingsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::contact_status_settings(crm, args, call)
+            }
+        }
+        EndpointId::UpdateMailToHistorySettings => {
+            |crm, call| {
+                let args = args::UpdateMailToHistorySettingsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::mail_to_history_settings(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactTagSettings => {
+            |crm, call| {
+                let args = args::UpdateContactTagSettingsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::contact_tag_settings(crm, args, call)
+            }
+        }
+        EndpointId::SetPortalConfigured => {
+            |crm, call| {
+                let args = args::SetPortalConfiguredArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::set_portal_configured(crm, args, call)
+            }
+        }
+        EndpointId::ChangeWebFormKey => {
+            |crm, call| {
+                let args = args::ChangeWebFormKeyArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::settings::change_web_form_key(crm, args, call)
             }
         }
         EndpointId::ListEntityTags => {

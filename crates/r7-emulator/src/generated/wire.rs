@@ -537,6 +537,74 @@ impl Serialize for WireList<'_, ContactWithPhone> {
         write_contact_with_phone(self.0, true, serializer)
     }
 }
+fn write_contact_status<S: Serializer>(
+    v: &ContactStatus,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, ContactStatus> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_status(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, ContactStatus> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_status(self.0, true, serializer)
+    }
+}
+fn write_contact_type<S: Serializer>(
+    v: &ContactType,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.relative_items_count) {
+        map.serialize_entry("relativeItemsCount", &v.relative_items_count)?;
+    }
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.color) {
+        map.serialize_entry("color", &v.color)?;
+    }
+    if !is_default(&v.sort_order) {
+        map.serialize_entry("sortOrder", &v.sort_order)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, ContactType> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_type(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, ContactType> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_type(self.0, true, serializer)
+    }
+}
 fn write_history_category_base<S: Serializer>(
     v: &HistoryCategoryBase,
     _list: bool,

@@ -20,7 +20,9 @@ pub(crate) use envelope::{
 };
 pub(crate) use errors::ApiError;
 pub(crate) use node::{Node, to_node};
-pub(crate) use pages::{bad_gateway_page, not_found_page, oversized, preflight, unauthorized};
+pub(crate) use pages::{
+    bad_gateway_page, fresh_guid, not_found_page, oversized, preflight, unauthorized,
+};
 
 /// `value` as compact JSON with the server's string escaping: `/` as `\/`, control
 /// characters as `\u00xx`, characters outside the BMP as surrogate pairs.

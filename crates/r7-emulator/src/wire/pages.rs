@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderValue, SERVER, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
+use r7_model::Uuid;
 
 use super::Body;
 use super::envelope::JSON_CONTENT_TYPE;
@@ -124,19 +125,43 @@ fn with_cache_headers(mut response: Response<Body>) -> Response<Body> {
     response
 }
 
-/// A GUID in .NET's "N" form (32 hex digits), unique per call: the counter makes every input
-/// distinct and each `RandomState` brings fresh random keys.
+/// A fresh GUID in .NET's "N" form (32 hex digits).
 fn fresh_etag() -> String {
+    fresh_guid().simple().to_string()
+}
+
+/// A random (version 4) GUID, unique per call, as `Guid.NewGuid` makes them: the counter makes
+/// every input distinct and each `RandomState` brings fresh random keys. Unpredictable enough
+/// for tests, not for real secrets.
+pub(crate) fn fresh_guid() -> Uuid {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let high = RandomState::new().hash_one(n);
     let low = RandomState::new().hash_one(n);
-    format!("{high:016x}{low:016x}")
+    let mut bytes = [0; 16];
+    bytes[..8].copy_from_slice(&high.to_le_bytes());
+    bytes[8..].copy_from_slice(&low.to_le_bytes());
+    // RFC 4122's version 4 and variant bits, as `Guid.NewGuid` sets them.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guids_are_fresh_and_random() {
+        let a = fresh_guid();
+        assert_ne!(a, fresh_guid());
+        assert_eq!(a.get_version_num(), 4);
+        assert_eq!(
+            a.to_string().len(),
+            36,
+            "the \"D\" form a settings route answers"
+        );
+    }
 
     #[test]
     fn etags_are_fresh() {

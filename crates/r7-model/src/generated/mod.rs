@@ -14,6 +14,8 @@ mod common;
 pub use common::*;
 mod contact;
 pub use contact::*;
+mod contact_list;
+pub use contact_list::*;
 mod history;
 pub use history::*;
 mod opportunity;

@@ -345,6 +345,21 @@ impl FromEnvelope for ContactWithPhone {
         payload
     }
 }
+impl FromEnvelope for ContactStatus {
+    type Payload = ContactStatus;
+    fn from_envelope(
+        payload: Option<ContactStatus>,
+        _: PageInfo,
+    ) -> Option<ContactStatus> {
+        payload
+    }
+}
+impl FromEnvelope for ContactType {
+    type Payload = ContactType;
+    fn from_envelope(payload: Option<ContactType>, _: PageInfo) -> Option<ContactType> {
+        payload
+    }
+}
 impl FromEnvelope for HistoryCategoryBase {
     type Payload = HistoryCategoryBase;
     fn from_envelope(

@@ -9,6 +9,10 @@
 pub mod category;
 /// The `contact` endpoints (`spec/crm/endpoints/contact.toml`).
 pub mod contact;
+/// The `contact_status` endpoints (`spec/crm/endpoints/contact_status.toml`).
+pub mod contact_status;
+/// The `contact_type` endpoints (`spec/crm/endpoints/contact_type.toml`).
+pub mod contact_type;
 /// The `custom_field` endpoints (`spec/crm/endpoints/custom_field.toml`).
 pub mod custom_field;
 /// The `history` endpoints (`spec/crm/endpoints/history.toml`).
@@ -17,6 +21,8 @@ pub mod history;
 pub mod opportunity;
 /// The `opportunity_stage` endpoints (`spec/crm/endpoints/opportunity_stage.toml`).
 pub mod opportunity_stage;
+/// The `settings` endpoints (`spec/crm/endpoints/settings.toml`).
+pub mod settings;
 /// The `tag` endpoints (`spec/crm/endpoints/tag.toml`).
 pub mod tag;
 /// The `task` endpoints (`spec/crm/endpoints/task.toml`).
