@@ -596,6 +596,8 @@ fn the_table_lists_every_endpoint_once_with_its_route() {
                 "SetContactsAccess",
                 "SetContactCreationDate",
                 "SetContactLastModifiedDate",
+                "UpdateContactInfo",
+                "UpdateContactAddress",
             ]
             .contains(&endpoint.name);
         assert_eq!(endpoint.idempotent, repeatable, "{endpoint:?}");

@@ -2,6 +2,7 @@
 
 mod bulk;
 mod categories;
+mod contact_info;
 mod contact_lists;
 mod contacts;
 mod custom_fields;

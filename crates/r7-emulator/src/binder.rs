@@ -155,6 +155,13 @@ impl Params {
         })
     }
 
+    /// A `ContactInfoType`; missing or empty is `Phone`, its first value.
+    pub(crate) fn contact_info_type(&self, name: &str) -> Result<ContactInfoType, ApiError> {
+        Ok(self
+            .opt_contact_info_type(name)?
+            .unwrap_or(ContactInfoType::Phone))
+    }
+
     /// A `ContactInfoType?`; missing or empty is `None`.
     pub(crate) fn opt_contact_info_type(
         &self,

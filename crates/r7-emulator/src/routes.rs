@@ -285,7 +285,8 @@ mod tests {
         }
     }
 
-    /// Fills each placeholder of a route with a number, as a client would.
+    /// Fills each placeholder of a route as a client would: a number where the route wants
+    /// digits, a word where it takes any text.
     fn sample_path(info: &EndpointInfo) -> String {
         let segments: Vec<String> = info
             .route
@@ -300,8 +301,10 @@ mod tests {
                         .next()
                         .unwrap_or_default()
                         .to_owned()
-                } else if s.starts_with('{') {
+                } else if s.starts_with('{') && s.contains(':') {
                     (10 + i).to_string()
+                } else if s.starts_with('{') {
+                    format!("text{i}")
                 } else {
                     s.to_owned()
                 }
@@ -324,6 +327,20 @@ mod tests {
                 assert_eq!(matched.values.len(), placeholders, "{path}");
             }
         }
+    }
+
+    #[test]
+    fn a_number_goes_to_the_route_registered_first() {
+        let get = |path: &str| match_route(&Method::GET, path).map(|m| m.name);
+        assert_eq!(
+            get("/api/2.0/crm/contact/5/data/1.json"),
+            Some("GetContactInfo")
+        );
+        assert_eq!(
+            get("/api/2.0/crm/contact/5/data/Email.json"),
+            Some("ListContactInfoData")
+        );
+        assert_eq!(registration("a/{b}/c/{id}"), (3, 12));
     }
 
     #[test]

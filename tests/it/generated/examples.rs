@@ -1016,6 +1016,254 @@ async fn delete_contact_avatar_1_against_the_emulator() {
     let endpoint: DeleteContactAvatar = DeleteContactAvatar::new(ContactId::new(101));
     support::assert_emulated(&endpoint, 200u16).await;
 }
+/// ListContactInfoTypes (from the server's ContactInfoType).
+#[test]
+fn list_contact_info_types_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoTypes = ListContactInfoTypes::new();
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/data/infoType.json",
+        None,
+    );
+}
+/// ListContactInfoTypes (from the server's ContactInfoType), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_info_types_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoTypes = ListContactInfoTypes::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ListContactInfoCategories (from the server's PhoneCategory).
+#[test]
+fn list_contact_info_categories_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoCategories = ListContactInfoCategories::new(
+        ContactInfoType::Phone,
+    );
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/data/Phone/category.json",
+        None,
+    );
+}
+/// ListContactInfoCategories (from the server's PhoneCategory), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_info_categories_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoCategories = ListContactInfoCategories::new(
+        ContactInfoType::Phone,
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ListContactInfo (from the emulator's seed: a company's phone and e-mail).
+#[test]
+fn list_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfo = ListContactInfo::new(ContactId::new(101));
+    support::assert_request(&endpoint, "GET api/2.0/crm/contact/101/data.json", None);
+}
+/// ListContactInfo (from the emulator's seed: a company's phone and e-mail), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_info_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfo = ListContactInfo::new(ContactId::new(101));
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// GetContactInfo (from the emulator's seed: a company's e-mail).
+#[test]
+fn get_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: GetContactInfo = GetContactInfo::new(
+        ContactId::new(101),
+        ContactInfoId::new(502),
+    );
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/101/data/502.json",
+        None,
+    );
+}
+/// GetContactInfo (from the emulator's seed: a company's e-mail), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contact_info_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: GetContactInfo = GetContactInfo::new(
+        ContactId::new(101),
+        ContactInfoId::new(502),
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ListContactInfoData (from the emulator's seed: a company's e-mail addresses).
+#[test]
+fn list_contact_info_data_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoData = ListContactInfoData::new(
+        ContactId::new(101),
+        ContactInfoType::Email,
+    );
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/101/data/Email.json",
+        None,
+    );
+}
+/// ListContactInfoData (from the emulator's seed: a company's e-mail addresses), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_contact_info_data_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoData = ListContactInfoData::new(
+        ContactId::new(101),
+        ContactInfoType::Email,
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// CreateContactInfo (from the emulator's seed: a person's mobile phone).
+#[test]
+fn create_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactInfo = CreateContactInfo::new(
+            ContactId::new(102),
+            ContactInfoType::Phone,
+            "+7 916 000-00-00",
+            "Mobile",
+        )
+        .is_primary(true);
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/102/data.json",
+        Some("infoType=Phone&data=%2B7%20916%20000-00-00&isPrimary=true&category=Mobile"),
+    );
+}
+/// CreateContactInfo (from the emulator's seed: a person's mobile phone), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_info_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactInfo = CreateContactInfo::new(
+            ContactId::new(102),
+            ContactInfoType::Phone,
+            "+7 916 000-00-00",
+            "Mobile",
+        )
+        .is_primary(true);
+    support::assert_emulated(&endpoint, 201u16).await;
+}
+/// UpdateContactInfo (from the emulator's seed: a company's new phone number).
+#[test]
+fn update_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: UpdateContactInfo = UpdateContactInfo::new(
+        ContactId::new(101),
+        ContactInfoId::new(501),
+        "+7 495 765-43-21",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/101/data/501.json",
+        Some("data=%2B7%20495%20765-43-21"),
+    );
+}
+/// UpdateContactInfo (from the emulator's seed: a company's new phone number), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_info_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: UpdateContactInfo = UpdateContactInfo::new(
+        ContactId::new(101),
+        ContactInfoId::new(501),
+        "+7 495 765-43-21",
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// DeleteContactInfo (from the emulator's seed: a person's e-mail deleted).
+#[test]
+fn delete_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: DeleteContactInfo = DeleteContactInfo::new(
+        ContactId::new(102),
+        ContactInfoId::new(503),
+    );
+    support::assert_request(
+        &endpoint,
+        "DELETE api/2.0/crm/contact/102/data/503.json",
+        None,
+    );
+}
+/// DeleteContactInfo (from the emulator's seed: a person's e-mail deleted), sent to the emulator in both formats.
+#[tokio::test]
+async fn delete_contact_info_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: DeleteContactInfo = DeleteContactInfo::new(
+        ContactId::new(102),
+        ContactInfoId::new(503),
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// CreateContactAddress (from the emulator's seed: a company's office).
+#[test]
+fn create_contact_address_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactAddress = CreateContactAddress::new(
+            ContactId::new(101),
+            AddressCategory::Office,
+        )
+        .street("ул. Ленина, 1")
+        .city("Москва")
+        .is_primary(true);
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/101/addressdata.json",
+        Some(
+            "address%5Bstreet%5D=%D1%83%D0%BB.%20%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0%2C%201&address%5Bcity%5D=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0&address%5Bcategory%5D=2&address%5BisPrimary%5D=true",
+        ),
+    );
+}
+/// CreateContactAddress (from the emulator's seed: a company's office), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_address_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactAddress = CreateContactAddress::new(
+            ContactId::new(101),
+            AddressCategory::Office,
+        )
+        .street("ул. Ленина, 1")
+        .city("Москва")
+        .is_primary(true);
+    support::assert_emulated(&endpoint, 201u16).await;
+}
+/// UpdateContactAddress (from the emulator's seed: a company's office moves).
+#[test]
+fn update_contact_address_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: UpdateContactAddress = UpdateContactAddress::new(
+            ContactId::new(103),
+            ContactInfoId::new(504),
+            AddressCategory::Office,
+        )
+        .street("Arbat 1")
+        .city("Moscow")
+        .is_primary(true);
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/103/addressdata/504.json",
+        Some(
+            "address%5Bstreet%5D=Arbat%201&address%5Bcity%5D=Moscow&address%5Bcategory%5D=2&address%5BisPrimary%5D=true",
+        ),
+    );
+}
+/// UpdateContactAddress (from the emulator's seed: a company's office moves), sent to the emulator in both formats.
+#[tokio::test]
+async fn update_contact_address_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: UpdateContactAddress = UpdateContactAddress::new(
+            ContactId::new(103),
+            ContactInfoId::new(504),
+            AddressCategory::Office,
+        )
+        .street("Arbat 1")
+        .city("Moscow")
+        .is_primary(true);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
 /// CreateContactStatus (from the emulator's seed: a new contact status).
 #[test]
 fn create_contact_status_1() {

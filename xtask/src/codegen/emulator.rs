@@ -369,6 +369,11 @@ const BINDINGS: &[(&str, &str, &str)] = &[
     ("int?", "Option<i64>", "params.opt_int(W)?"),
     ("ShareType", "ShareType", "params.share_type(W)?"),
     (
+        "ContactInfoType",
+        "ContactInfoType",
+        "params.contact_info_type(W)?",
+    ),
+    (
         "ContactInfoType?",
         "Option<ContactInfoType>",
         "params.opt_contact_info_type(W)?",

@@ -397,6 +397,10 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
             let v = ident(&text(raw)?);
             quote!(ShareType::#v)
         }
+        "ContactInfoType" => {
+            let v = ident(&text(raw)?);
+            quote!(ContactInfoType::#v)
+        }
         "ContactInfoType?" => {
             let v = ident(&text(raw)?);
             quote!(Some(ContactInfoType::#v))

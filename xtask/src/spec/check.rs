@@ -619,11 +619,11 @@ fn check_endpoint(
                 bound.insert(param.wire().to_owned());
                 let segment = matches!(
                     spec.base(&t.name),
-                    Some(Base::Id(_) | Base::Choice(_) | Base::Prim(Prim::Int))
+                    Some(Base::Id(_) | Base::Choice(_) | Base::Enum(_) | Base::Prim(Prim::Int))
                 ) || t.name == "string";
                 if !param.required || t.shape != Shape::One || !segment {
                     fail(format!(
-                        "{what}: a path parameter must be a required id, int, choice or string"
+                        "{what}: a path parameter must be a required id, int, enum, choice or string"
                     ));
                 }
             }

@@ -451,7 +451,7 @@ fn each_rule_is_reported_with_its_place() {
         ),
         (
             GOOD.replace("type = \"OpportunityId\"", "type = \"OpportunityId[]\""),
-            "parameter `id`: a path parameter must be a required id, int, choice or string",
+            "parameter `id`: a path parameter must be a required id, int, enum, choice or string",
         ),
         (
             GOOD.replace("type = \"bool\"", "type = \"sort\""),

@@ -158,6 +158,39 @@ impl ContactFilterArgs {
         })
     }
 }
+/// The `address` group: A postal address, as the address routes bind it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AddressArgs {
+    /// `address[street]` (`string`).
+    pub(crate) street: Option<String>,
+    /// `address[city]` (`string`).
+    pub(crate) city: Option<String>,
+    /// `address[state]` (`string`).
+    pub(crate) state: Option<String>,
+    /// `address[zip]` (`string`).
+    pub(crate) zip: Option<String>,
+    /// `address[country]` (`string`).
+    pub(crate) country: Option<String>,
+    /// `address[category]` (`int`).
+    pub(crate) category: i64,
+    /// `address[isPrimary]` (`bool`).
+    pub(crate) is_primary: bool,
+}
+impl AddressArgs {
+    /// Binds the group's parameters from the request's values.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = offset;
+        Ok(AddressArgs {
+            street: params.string("address[street]"),
+            city: params.string("address[city]"),
+            state: params.string("address[state]"),
+            zip: params.string("address[zip]"),
+            country: params.string("address[country]"),
+            category: params.int("address[category]")?,
+            is_primary: params.bool("address[isPrimary]")?,
+        })
+    }
+}
 /// The arguments of `CreateHistoryCategory`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(
@@ -1266,6 +1299,246 @@ impl DeleteContactAvatarArgs {
             contact_id: params.int("contactid")?,
             contact_type: params.string("contactType"),
             upload_only: params.bool("uploadOnly")?,
+        })
+    }
+}
+/// The arguments of `ListContactInfoTypes`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactInfoTypesArgs {}
+impl ListContactInfoTypesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactInfoTypesArgs {})
+    }
+}
+/// The arguments of `ListContactInfoCategories`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactInfoCategoriesArgs {
+    /// `infoType` (`ContactInfoType`).
+    pub(crate) info_type: ContactInfoType,
+}
+impl ListContactInfoCategoriesArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactInfoCategoriesArgs {
+            info_type: params.contact_info_type("infoType")?,
+        })
+    }
+}
+/// The arguments of `ListContactInfo`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactInfoArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+}
+impl ListContactInfoArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactInfoArgs {
+            contact_id: params.int("contactid")?,
+        })
+    }
+}
+/// The arguments of `GetContactInfo`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetContactInfoArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `id` (`int`).
+    pub(crate) info_id: i64,
+}
+impl GetContactInfoArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetContactInfoArgs {
+            contact_id: params.int("contactid")?,
+            info_id: params.int("id")?,
+        })
+    }
+}
+/// The arguments of `ListContactInfoData`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListContactInfoDataArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `infoType` (`ContactInfoType`).
+    pub(crate) info_type: ContactInfoType,
+}
+impl ListContactInfoDataArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListContactInfoDataArgs {
+            contact_id: params.int("contactid")?,
+            info_type: params.contact_info_type("infoType")?,
+        })
+    }
+}
+/// The arguments of `CreateContactInfo`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateContactInfoArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `infoType` (`ContactInfoType`).
+    pub(crate) info_type: ContactInfoType,
+    /// `data` (`string`).
+    pub(crate) data: Option<String>,
+    /// `isPrimary` (`bool`).
+    pub(crate) is_primary: bool,
+    /// `category` (`string`).
+    pub(crate) category: Option<String>,
+}
+impl CreateContactInfoArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateContactInfoArgs {
+            contact_id: params.int("contactid")?,
+            info_type: params.contact_info_type("infoType")?,
+            data: params.string("data"),
+            is_primary: params.bool("isPrimary")?,
+            category: params.string("category"),
+        })
+    }
+}
+/// The arguments of `UpdateContactInfo`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactInfoArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `id` (`int`).
+    pub(crate) info_id: i64,
+    /// `infoType` (`ContactInfoType?`).
+    pub(crate) info_type: Option<ContactInfoType>,
+    /// `data` (`string`).
+    pub(crate) data: Option<String>,
+    /// `isPrimary` (`bool?`).
+    pub(crate) is_primary: Option<bool>,
+    /// `category` (`string`).
+    pub(crate) category: Option<String>,
+}
+impl UpdateContactInfoArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactInfoArgs {
+            contact_id: params.int("contactid")?,
+            info_id: params.int("id")?,
+            info_type: params.opt_contact_info_type("infoType")?,
+            data: params.string("data"),
+            is_primary: params.opt_bool("isPrimary")?,
+            category: params.string("category"),
+        })
+    }
+}
+/// The arguments of `DeleteContactInfo`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct DeleteContactInfoArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `id` (`int`).
+    pub(crate) info_id: i64,
+}
+impl DeleteContactInfoArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(DeleteContactInfoArgs {
+            contact_id: params.int("contactid")?,
+            info_id: params.int("id")?,
+        })
+    }
+}
+/// The arguments of `CreateContactAddress`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateContactAddressArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// The `address` group.
+    pub(crate) address: AddressArgs,
+}
+impl CreateContactAddressArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateContactAddressArgs {
+            contact_id: params.int("contactid")?,
+            address: AddressArgs::bind(params, offset)?,
+        })
+    }
+}
+/// The arguments of `UpdateContactAddress`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct UpdateContactAddressArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `id` (`int`).
+    pub(crate) info_id: i64,
+    /// The `address` group.
+    pub(crate) address: AddressArgs,
+}
+impl UpdateContactAddressArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(UpdateContactAddressArgs {
+            contact_id: params.int("contactid")?,
+            info_id: params.int("id")?,
+            address: AddressArgs::bind(params, offset)?,
         })
     }
 }

@@ -597,6 +597,150 @@ fn delete_contact_avatar_1() {
     let args = super::args::DeleteContactAvatarArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.contact_id, 101, "contactid");
 }
+/// ListContactInfoTypes (from the server's ContactInfoType).
+#[test]
+fn list_contact_info_types_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoTypes = ListContactInfoTypes::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactInfoTypesArgs::bind(&params, 180).expect("binds");
+}
+/// ListContactInfoCategories (from the server's PhoneCategory).
+#[test]
+fn list_contact_info_categories_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoCategories = ListContactInfoCategories::new(
+        ContactInfoType::Phone,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactInfoCategoriesArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.info_type, ContactInfoType::Phone, "infoType");
+}
+/// ListContactInfo (from the emulator's seed: a company's phone and e-mail).
+#[test]
+fn list_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfo = ListContactInfo::new(ContactId::new(101));
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactInfoArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+}
+/// GetContactInfo (from the emulator's seed: a company's e-mail).
+#[test]
+fn get_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: GetContactInfo = GetContactInfo::new(
+        ContactId::new(101),
+        ContactInfoId::new(502),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactInfoArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(args.info_id, 502, "id");
+}
+/// ListContactInfoData (from the emulator's seed: a company's e-mail addresses).
+#[test]
+fn list_contact_info_data_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ListContactInfoData = ListContactInfoData::new(
+        ContactId::new(101),
+        ContactInfoType::Email,
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListContactInfoDataArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(args.info_type, ContactInfoType::Email, "infoType");
+}
+/// CreateContactInfo (from the emulator's seed: a person's mobile phone).
+#[test]
+fn create_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactInfo = CreateContactInfo::new(
+            ContactId::new(102),
+            ContactInfoType::Phone,
+            "+7 916 000-00-00",
+            "Mobile",
+        )
+        .is_primary(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactInfoArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 102, "contactid");
+    assert_eq!(args.info_type, ContactInfoType::Phone, "infoType");
+    assert_eq!(args.data, Some("+7 916 000-00-00".to_owned()), "data");
+    assert_eq!(args.is_primary, true, "isPrimary");
+    assert_eq!(args.category, Some("Mobile".to_owned()), "category");
+}
+/// UpdateContactInfo (from the emulator's seed: a company's new phone number).
+#[test]
+fn update_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: UpdateContactInfo = UpdateContactInfo::new(
+        ContactId::new(101),
+        ContactInfoId::new(501),
+        "+7 495 765-43-21",
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactInfoArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(args.info_id, 501, "id");
+    assert_eq!(args.data, Some("+7 495 765-43-21".to_owned()), "data");
+}
+/// DeleteContactInfo (from the emulator's seed: a person's e-mail deleted).
+#[test]
+fn delete_contact_info_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: DeleteContactInfo = DeleteContactInfo::new(
+        ContactId::new(102),
+        ContactInfoId::new(503),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::DeleteContactInfoArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 102, "contactid");
+    assert_eq!(args.info_id, 503, "id");
+}
+/// CreateContactAddress (from the emulator's seed: a company's office).
+#[test]
+fn create_contact_address_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactAddress = CreateContactAddress::new(
+            ContactId::new(101),
+            AddressCategory::Office,
+        )
+        .street("ул. Ленина, 1")
+        .city("Москва")
+        .is_primary(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactAddressArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(
+        args.address.street, Some("ул. Ленина, 1".to_owned()), "address[street]"
+    );
+    assert_eq!(args.address.city, Some("Москва".to_owned()), "address[city]");
+    assert_eq!(args.address.category, 2, "address[category]");
+    assert_eq!(args.address.is_primary, true, "address[isPrimary]");
+}
+/// UpdateContactAddress (from the emulator's seed: a company's office moves).
+#[test]
+fn update_contact_address_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: UpdateContactAddress = UpdateContactAddress::new(
+            ContactId::new(103),
+            ContactInfoId::new(504),
+            AddressCategory::Office,
+        )
+        .street("Arbat 1")
+        .city("Moscow")
+        .is_primary(true);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::UpdateContactAddressArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_id, 103, "contactid");
+    assert_eq!(args.info_id, 504, "id");
+    assert_eq!(args.address.street, Some("Arbat 1".to_owned()), "address[street]");
+    assert_eq!(args.address.city, Some("Moscow".to_owned()), "address[city]");
+    assert_eq!(args.address.category, 2, "address[category]");
+    assert_eq!(args.address.is_primary, true, "address[isPrimary]");
+}
 /// CreateContactStatus (from the emulator's seed: a new contact status).
 #[test]
 fn create_contact_status_1() {

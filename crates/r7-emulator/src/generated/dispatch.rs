@@ -416,6 +416,96 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact::delete_avatar(crm, args, call)
             }
         }
+        EndpointId::ListContactInfoTypes => {
+            |crm, call| {
+                let args = args::ListContactInfoTypesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::types(crm, args, call)
+            }
+        }
+        EndpointId::ListContactInfoCategories => {
+            |crm, call| {
+                let args = args::ListContactInfoCategoriesArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::categories(crm, args, call)
+            }
+        }
+        EndpointId::ListContactInfo => {
+            |crm, call| {
+                let args = args::ListContactInfoArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::list(crm, args, call)
+            }
+        }
+        EndpointId::GetContactInfo => {
+            |crm, call| {
+                let args = args::GetContactInfoArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::get(crm, args, call)
+            }
+        }
+        EndpointId::ListContactInfoData => {
+            |crm, call| {
+                let args = args::ListContactInfoDataArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::data(crm, args, call)
+            }
+        }
+        EndpointId::CreateContactInfo => {
+            |crm, call| {
+                let args = args::CreateContactInfoArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::create(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactInfo => {
+            |crm, call| {
+                let args = args::UpdateContactInfoArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::update(crm, args, call)
+            }
+        }
+        EndpointId::DeleteContactInfo => {
+            |crm, call| {
+                let args = args::DeleteContactInfoArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::delete(crm, args, call)
+            }
+        }
+        EndpointId::CreateContactAddress => {
+            |crm, call| {
+                let args = args::CreateContactAddressArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::create_address(crm, args, call)
+            }
+        }
+        EndpointId::UpdateContactAddress => {
+            |crm, call| {
+                let args = args::UpdateContactAddressArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::update_address(crm, args, call)
+            }
+        }
         EndpointId::CreateContactStatus => {
             |crm, call| {
                 let args = args::CreateContactStatusArgs::bind(

@@ -9,6 +9,8 @@
 pub mod category;
 /// The `contact` endpoints (`spec/crm/endpoints/contact.toml`).
 pub mod contact;
+/// The `contact_info` endpoints (`spec/crm/endpoints/contact_info.toml`).
+pub mod contact_info;
 /// The `contact_status` endpoints (`spec/crm/endpoints/contact_status.toml`).
 pub mod contact_status;
 /// The `contact_type` endpoints (`spec/crm/endpoints/contact_type.toml`).
