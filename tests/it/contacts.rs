@@ -317,6 +317,16 @@ async fn contacts(format: Format) {
         "/Products/CRM/App_Themes/default/images/empty_company_logo_200_200.png"
     );
 
+    // Mail: nothing was ever sent, so the status and the cancel are the server's null, `{}`
+    // (`<response />`), and the send, which needs an SMTP server, says it is not emulated.
+    use r7_proto::crm::contact_mail::*;
+    let status = client.send(&GetContactsMailStatus::new()).await;
+    assert_eq!(status.expect("status"), None);
+    let cancelled = client.send(&CancelContactsMail::new()).await;
+    assert_eq!(cancelled.expect("cancel"), None);
+    let send = SendContactsMail::new(vec![101], "Offer", "Hello");
+    assert_eq!(refused(client.send(&send).await).0, 501);
+
     emulator.shutdown().await;
 }
 

@@ -396,10 +396,16 @@ impl Emulator {
         self.shared.issued_tokens()
     }
 
-    /// How many requests the function behind the endpoint `id` answered: a request routed
-    /// and dispatched to it, whatever it answered.
+    /// How many requests were routed to the endpoint `id`, whatever they were answered (a route
+    /// the emulator does not answer counts too; see [`Emulator::emulates`]).
     pub fn calls_of(&self, id: r7_proto::EndpointId) -> u64 {
         self.shared.calls_of(id)
+    }
+
+    /// Whether the emulator answers the endpoint `id` with the server's semantics; the others
+    /// answer `501 Not Implemented` in an envelope no real server sends.
+    pub fn emulates(id: r7_proto::EndpointId) -> bool {
+        crate::generated::handler(id).is_some()
     }
 
     /// Stops accepting connections, lets requests in flight finish (for up to 5 seconds), closes

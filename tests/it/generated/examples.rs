@@ -1264,6 +1264,85 @@ async fn update_contact_address_1_against_the_emulator() {
         .is_primary(true);
     support::assert_emulated(&endpoint, 200u16).await;
 }
+/// SendContactsMail (from a mailing to two contacts).
+#[test]
+fn send_contacts_mail_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: SendContactsMail = SendContactsMail::new(
+        [ContactId::new(101), ContactId::new(102)],
+        "Offer",
+        "Hello",
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/mailsmtp/send.json",
+        Some("contactIds=101&contactIds=102&subject=Offer&body=Hello"),
+    );
+}
+/// PreviewContactsMail (from a greeting for a person).
+#[test]
+fn preview_contacts_mail_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: PreviewContactsMail = PreviewContactsMail::new(
+        "Hello",
+        ContactId::new(102),
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/mailsmtp/preview.json",
+        Some("template=Hello&contactId=102"),
+    );
+}
+/// GetContactsMailStatus (from the emulator, which never sends mail).
+#[test]
+fn get_contacts_mail_status_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: GetContactsMailStatus = GetContactsMailStatus::new();
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/mailsmtp/status.json",
+        None,
+    );
+}
+/// GetContactsMailStatus (from the emulator, which never sends mail), sent to the emulator in both formats.
+#[tokio::test]
+async fn get_contacts_mail_status_1_against_the_emulator() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: GetContactsMailStatus = GetContactsMailStatus::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// CancelContactsMail (from the emulator, which never sends mail).
+#[test]
+fn cancel_contacts_mail_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: CancelContactsMail = CancelContactsMail::new();
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/mailsmtp/cancel.json",
+        None,
+    );
+}
+/// CancelContactsMail (from the emulator, which never sends mail), sent to the emulator in both formats.
+#[tokio::test]
+async fn cancel_contacts_mail_1_against_the_emulator() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: CancelContactsMail = CancelContactsMail::new();
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ChangeContactPhotoByUrl (from a company's logo from its web site).
+#[test]
+fn change_contact_photo_by_url_1() {
+    use r7_proto::crm::contact_photo::*;
+    let endpoint: ChangeContactPhotoByUrl = ChangeContactPhotoByUrl::new(
+        ContactId::new(101),
+        "https://north-wind.example/logo.png",
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/101/changephotobyurl.json",
+        Some("photourl=https%3A%2F%2Fnorth-wind.example%2Flogo.png"),
+    );
+}
 /// CreateContactStatus (from the emulator's seed: a new contact status).
 #[test]
 fn create_contact_status_1() {

@@ -384,6 +384,7 @@ const BINDINGS: &[(&str, &str, &str)] = &[
         "params.contact_list_view(W)?",
     ),
     ("IEnumerable<int>", "Vec<i64>", "params.ints(W)?"),
+    ("List<int>", "Vec<i64>", "params.ints(W)?"),
     ("IEnumerable<Guid>", "Vec<Uuid>", "params.guids(W)?"),
     ("IEnumerable<string>", "Vec<String>", "params.strings(W)"),
     ("BidType", "BidType", "params.bid_type(W)?"),
@@ -462,7 +463,8 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
             }
         });
     }
-    for (_, e) in spec.all_endpoints() {
+    // The endpoints the emulator does not emulate bind nothing.
+    for (_, e) in spec.all_endpoints().filter(|(_, e)| e.emulator.is_some()) {
         let name = ident(&format!("{}Args", e.name));
         let mut fields = Vec::new();
         let mut binds = Vec::new();

@@ -101,11 +101,25 @@ fn wire(spec: &Spec) -> TokenStream {
     });
     let outputs = spec.concrete_types().map(|t| {
         let name = ident(&t.name);
+        // A struct may also be the answer of a method that can return null.
+        let nullable = (!t.is_union()).then(|| {
+            quote! {
+                /// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+                /// every member is empty.
+                impl FromEnvelope for Option<#name> {
+                    type Payload = #name;
+                    fn from_envelope(payload: Option<#name>, _: PageInfo) -> Option<Self> {
+                        Some(payload.filter(|v| *v != #name::default()))
+                    }
+                }
+            }
+        });
         quote! {
             impl FromEnvelope for #name {
                 type Payload = #name;
                 fn from_envelope(payload: Option<#name>, _: PageInfo) -> Option<#name> { payload }
             }
+            #nullable
         }
     });
     quote! {

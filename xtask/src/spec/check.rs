@@ -497,14 +497,20 @@ fn check_endpoint(
             fail(message);
         }
     }
-    // A `bool?` is the one output that may be absent: the server's `Boolean?` methods answer
-    // `{}` for null, and no wire type or text method answers anything but a value.
-    match endpoint.output_ref().map(|t| (spec.base(&t.name), t.shape)) {
+    // `bool?` and a struct's `T?` are the outputs that may be absent: methods that may return
+    // null answer `{}` (and `<response />`), which reads as `None`.
+    let output = endpoint.output_ref();
+    let union = output
+        .as_ref()
+        .and_then(|t| spec.type_def(&t.name))
+        .is_some_and(|d| d.is_union());
+    match output.map(|t| (spec.base(&t.name), t.shape)) {
         None
         | Some((Some(Base::Model(_) | Base::Prim(Prim::String)), Shape::One | Shape::List))
         | Some((Some(Base::Prim(Prim::Bool)), Shape::One | Shape::Option)) => {}
+        Some((Some(Base::Model(_)), Shape::Option)) if !union => {}
         Some(_) => fail(format!(
-            "output `{}` is not a wire type, `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
+            "output `{}` is not a wire type, `Type?` (a struct), `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
             endpoint.output
         )),
     }

@@ -245,7 +245,7 @@ pub(crate) const TABLES: &[Table] = &[
             ),
             (
                 "output",
-                "a wire type, a list of one (`Opportunity[]`, a `Page`), `string` (a text, counted by its length), `bool`, `bool?` (a `Boolean?` method: `{}` in JSON, `<response />` in XML, for null) or `none`",
+                "a wire type, a list of one (`Opportunity[]`, a `Page`), `string` (a text, counted by its length), `bool`, `bool?` (a `Boolean?` method: `{}` in JSON, `<response />` in XML, for null), `Type?` (a struct a method may answer as null, the same way) or `none`",
             ),
             ("auth", "whether a token is needed (default true)"),
             (

@@ -1542,6 +1542,36 @@ impl UpdateContactAddressArgs {
         })
     }
 }
+/// The arguments of `GetContactsMailStatus`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct GetContactsMailStatusArgs {}
+impl GetContactsMailStatusArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(GetContactsMailStatusArgs {})
+    }
+}
+/// The arguments of `CancelContactsMail`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CancelContactsMailArgs {}
+impl CancelContactsMailArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CancelContactsMailArgs {})
+    }
+}
 /// The arguments of `CreateContactStatus`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

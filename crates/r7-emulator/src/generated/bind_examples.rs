@@ -741,6 +741,23 @@ fn update_contact_address_1() {
     assert_eq!(args.address.category, 2, "address[category]");
     assert_eq!(args.address.is_primary, true, "address[isPrimary]");
 }
+/// GetContactsMailStatus (from the emulator, which never sends mail).
+#[test]
+fn get_contacts_mail_status_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: GetContactsMailStatus = GetContactsMailStatus::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::GetContactsMailStatusArgs::bind(&params, 180)
+        .expect("binds");
+}
+/// CancelContactsMail (from the emulator, which never sends mail).
+#[test]
+fn cancel_contacts_mail_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: CancelContactsMail = CancelContactsMail::new();
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CancelContactsMailArgs::bind(&params, 180).expect("binds");
+}
 /// CreateContactStatus (from the emulator's seed: a new contact status).
 #[test]
 fn create_contact_status_1() {

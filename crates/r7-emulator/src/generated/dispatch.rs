@@ -506,6 +506,24 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact_info::update_address(crm, args, call)
             }
         }
+        EndpointId::GetContactsMailStatus => {
+            |crm, call| {
+                let args = args::GetContactsMailStatusArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_mail::status(crm, args, call)
+            }
+        }
+        EndpointId::CancelContactsMail => {
+            |crm, call| {
+                let args = args::CancelContactsMailArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_mail::cancel(crm, args, call)
+            }
+        }
         EndpointId::CreateContactStatus => {
             |crm, call| {
                 let args = args::CreateContactStatusArgs::bind(
@@ -1223,4 +1241,8 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
 }
 /// The routes of the spec the emulator does not answer yet.
 #[cfg_attr(not(test), allow(dead_code))]
-pub(crate) const NOT_EMULATED: &[EndpointId] = &[];
+pub(crate) const NOT_EMULATED: &[EndpointId] = &[
+    EndpointId::SendContactsMail,
+    EndpointId::PreviewContactsMail,
+    EndpointId::ChangeContactPhotoByUrl,
+];

@@ -537,6 +537,60 @@ impl Serialize for WireList<'_, ContactWithPhone> {
         write_contact_with_phone(self.0, true, serializer)
     }
 }
+fn write_mail_status<S: Serializer>(
+    v: &MailStatus,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    map.serialize_entry("recipientCount", &v.recipient_count)?;
+    map.serialize_entry("estimatedTime", &v.estimated_time)?;
+    map.serialize_entry("deliveryCount", &v.delivery_count)?;
+    map.end()
+}
+impl Serialize for Wire<'_, MailStatus> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_mail_status(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, MailStatus> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_mail_status(self.0, true, serializer)
+    }
+}
+fn write_mail_progress<S: Serializer>(
+    v: &MailProgress,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.id) {
+        map.serialize_entry("id", &v.id)?;
+    }
+    if !is_default(&v.status) {
+        map.serialize_entry("status", &v.status.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.error) {
+        map.serialize_entry("error", &v.error)?;
+    }
+    if !is_default(&v.percentage) {
+        map.serialize_entry("percentage", &v.percentage)?;
+    }
+    if !is_default(&v.is_completed) {
+        map.serialize_entry("isCompleted", &v.is_completed)?;
+    }
+    map.end()
+}
+impl Serialize for Wire<'_, MailProgress> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_mail_progress(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, MailProgress> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_mail_progress(self.0, true, serializer)
+    }
+}
 fn write_contact_status<S: Serializer>(
     v: &ContactStatus,
     _list: bool,

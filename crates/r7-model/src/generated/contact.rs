@@ -1293,3 +1293,67 @@ impl ContactWithPhone {
         }
     }
 }
+/// How far a mail to contacts has got.
+///
+/// The server's `SendBatchEmailsOperation.Status`
+/// (`web/studio/ASC.Web.Studio/Products/CRM/Utils/MailSender.cs:108`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MailStatus {
+    /// How many contacts the mail is for.
+    #[serde(
+        rename = "recipientCount",
+        alias = "RecipientCount",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub recipient_count: i64,
+    /// The server's estimate of the time left.
+    #[serde(
+        rename = "estimatedTime",
+        alias = "EstimatedTime",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub estimated_time: i64,
+    /// How many mails have been sent.
+    #[serde(
+        rename = "deliveryCount",
+        alias = "DeliveryCount",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub delivery_count: i64,
+}
+/// The progress of a mail to contacts sent through the portal's SMTP server.
+///
+/// When no mail is being sent the server answers `{}`, which the routes give as `None`.
+///
+/// The server's `SendBatchEmailsOperation`
+/// (`web/studio/ASC.Web.Studio/Products/CRM/Utils/MailSender.cs:60`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MailProgress {
+    /// The portal's (tenant's) id, which names the one mailing a portal can run at a time.
+    #[serde(rename = "id", alias = "Id", deserialize_with = "crate::wire::nullable")]
+    pub id: i64,
+    /// The counts; `None` when no mail is being sent.
+    #[serde(rename = "status", alias = "Status")]
+    pub status: Option<MailStatus>,
+    /// What went wrong, if anything did.
+    #[serde(rename = "error", alias = "Error")]
+    pub error: Option<String>,
+    /// How much is done, 0 to 100.
+    #[serde(
+        rename = "percentage",
+        alias = "Percentage",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub percentage: f64,
+    /// Whether the mailing has finished.
+    #[serde(
+        rename = "isCompleted",
+        alias = "IsCompleted",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_completed: bool,
+}

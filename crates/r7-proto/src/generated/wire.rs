@@ -258,6 +258,14 @@ impl FromEnvelope for TaskCategory {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<TaskCategory> {
+    type Payload = TaskCategory;
+    fn from_envelope(payload: Option<TaskCategory>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != TaskCategory::default()))
+    }
+}
 impl FromEnvelope for HistoryCategory {
     type Payload = HistoryCategory;
     fn from_envelope(
@@ -267,10 +275,26 @@ impl FromEnvelope for HistoryCategory {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<HistoryCategory> {
+    type Payload = HistoryCategory;
+    fn from_envelope(payload: Option<HistoryCategory>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != HistoryCategory::default()))
+    }
+}
 impl FromEnvelope for Employee {
     type Payload = Employee;
     fn from_envelope(payload: Option<Employee>, _: PageInfo) -> Option<Employee> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Employee> {
+    type Payload = Employee;
+    fn from_envelope(payload: Option<Employee>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Employee::default()))
     }
 }
 impl FromEnvelope for Currency {
@@ -279,10 +303,26 @@ impl FromEnvelope for Currency {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Currency> {
+    type Payload = Currency;
+    fn from_envelope(payload: Option<Currency>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Currency::default()))
+    }
+}
 impl FromEnvelope for CustomField {
     type Payload = CustomField;
     fn from_envelope(payload: Option<CustomField>, _: PageInfo) -> Option<CustomField> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<CustomField> {
+    type Payload = CustomField;
+    fn from_envelope(payload: Option<CustomField>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != CustomField::default()))
     }
 }
 impl FromEnvelope for CustomFieldDefinition {
@@ -294,10 +334,29 @@ impl FromEnvelope for CustomFieldDefinition {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<CustomFieldDefinition> {
+    type Payload = CustomFieldDefinition;
+    fn from_envelope(
+        payload: Option<CustomFieldDefinition>,
+        _: PageInfo,
+    ) -> Option<Self> {
+        Some(payload.filter(|v| *v != CustomFieldDefinition::default()))
+    }
+}
 impl FromEnvelope for ContactBase {
     type Payload = ContactBase;
     fn from_envelope(payload: Option<ContactBase>, _: PageInfo) -> Option<ContactBase> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ContactBase> {
+    type Payload = ContactBase;
+    fn from_envelope(payload: Option<ContactBase>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ContactBase::default()))
     }
 }
 impl FromEnvelope for Person {
@@ -306,10 +365,26 @@ impl FromEnvelope for Person {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Person> {
+    type Payload = Person;
+    fn from_envelope(payload: Option<Person>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Person::default()))
+    }
+}
 impl FromEnvelope for Company {
     type Payload = Company;
     fn from_envelope(payload: Option<Company>, _: PageInfo) -> Option<Company> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Company> {
+    type Payload = Company;
+    fn from_envelope(payload: Option<Company>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Company::default()))
     }
 }
 impl FromEnvelope for Contact {
@@ -324,16 +399,40 @@ impl FromEnvelope for ContactInfo {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ContactInfo> {
+    type Payload = ContactInfo;
+    fn from_envelope(payload: Option<ContactInfo>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ContactInfo::default()))
+    }
+}
 impl FromEnvelope for Address {
     type Payload = Address;
     fn from_envelope(payload: Option<Address>, _: PageInfo) -> Option<Address> {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Address> {
+    type Payload = Address;
+    fn from_envelope(payload: Option<Address>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Address::default()))
+    }
+}
 impl FromEnvelope for ListItem {
     type Payload = ListItem;
     fn from_envelope(payload: Option<ListItem>, _: PageInfo) -> Option<ListItem> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ListItem> {
+    type Payload = ListItem;
+    fn from_envelope(payload: Option<ListItem>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ListItem::default()))
     }
 }
 impl FromEnvelope for ContactWithPhone {
@@ -345,6 +444,45 @@ impl FromEnvelope for ContactWithPhone {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ContactWithPhone> {
+    type Payload = ContactWithPhone;
+    fn from_envelope(payload: Option<ContactWithPhone>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ContactWithPhone::default()))
+    }
+}
+impl FromEnvelope for MailStatus {
+    type Payload = MailStatus;
+    fn from_envelope(payload: Option<MailStatus>, _: PageInfo) -> Option<MailStatus> {
+        payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<MailStatus> {
+    type Payload = MailStatus;
+    fn from_envelope(payload: Option<MailStatus>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != MailStatus::default()))
+    }
+}
+impl FromEnvelope for MailProgress {
+    type Payload = MailProgress;
+    fn from_envelope(
+        payload: Option<MailProgress>,
+        _: PageInfo,
+    ) -> Option<MailProgress> {
+        payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<MailProgress> {
+    type Payload = MailProgress;
+    fn from_envelope(payload: Option<MailProgress>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != MailProgress::default()))
+    }
+}
 impl FromEnvelope for ContactStatus {
     type Payload = ContactStatus;
     fn from_envelope(
@@ -354,10 +492,26 @@ impl FromEnvelope for ContactStatus {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ContactStatus> {
+    type Payload = ContactStatus;
+    fn from_envelope(payload: Option<ContactStatus>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ContactStatus::default()))
+    }
+}
 impl FromEnvelope for ContactType {
     type Payload = ContactType;
     fn from_envelope(payload: Option<ContactType>, _: PageInfo) -> Option<ContactType> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ContactType> {
+    type Payload = ContactType;
+    fn from_envelope(payload: Option<ContactType>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ContactType::default()))
     }
 }
 impl FromEnvelope for HistoryCategoryBase {
@@ -369,6 +523,14 @@ impl FromEnvelope for HistoryCategoryBase {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<HistoryCategoryBase> {
+    type Payload = HistoryCategoryBase;
+    fn from_envelope(payload: Option<HistoryCategoryBase>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != HistoryCategoryBase::default()))
+    }
+}
 impl FromEnvelope for DocumentFile {
     type Payload = DocumentFile;
     fn from_envelope(
@@ -376,6 +538,14 @@ impl FromEnvelope for DocumentFile {
         _: PageInfo,
     ) -> Option<DocumentFile> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<DocumentFile> {
+    type Payload = DocumentFile;
+    fn from_envelope(payload: Option<DocumentFile>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != DocumentFile::default()))
     }
 }
 impl FromEnvelope for HistoryEvent {
@@ -387,10 +557,26 @@ impl FromEnvelope for HistoryEvent {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<HistoryEvent> {
+    type Payload = HistoryEvent;
+    fn from_envelope(payload: Option<HistoryEvent>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != HistoryEvent::default()))
+    }
+}
 impl FromEnvelope for Opportunity {
     type Payload = Opportunity;
     fn from_envelope(payload: Option<Opportunity>, _: PageInfo) -> Option<Opportunity> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Opportunity> {
+    type Payload = Opportunity;
+    fn from_envelope(payload: Option<Opportunity>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Opportunity::default()))
     }
 }
 impl FromEnvelope for OpportunityStage {
@@ -402,16 +588,40 @@ impl FromEnvelope for OpportunityStage {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<OpportunityStage> {
+    type Payload = OpportunityStage;
+    fn from_envelope(payload: Option<OpportunityStage>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != OpportunityStage::default()))
+    }
+}
 impl FromEnvelope for Tag {
     type Payload = Tag;
     fn from_envelope(payload: Option<Tag>, _: PageInfo) -> Option<Tag> {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Tag> {
+    type Payload = Tag;
+    fn from_envelope(payload: Option<Tag>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Tag::default()))
+    }
+}
 impl FromEnvelope for TaskContact {
     type Payload = TaskContact;
     fn from_envelope(payload: Option<TaskContact>, _: PageInfo) -> Option<TaskContact> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<TaskContact> {
+    type Payload = TaskContact;
+    fn from_envelope(payload: Option<TaskContact>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != TaskContact::default()))
     }
 }
 impl FromEnvelope for LinkedEntity {
@@ -423,9 +633,25 @@ impl FromEnvelope for LinkedEntity {
         payload
     }
 }
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<LinkedEntity> {
+    type Payload = LinkedEntity;
+    fn from_envelope(payload: Option<LinkedEntity>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != LinkedEntity::default()))
+    }
+}
 impl FromEnvelope for Task {
     type Payload = Task;
     fn from_envelope(payload: Option<Task>, _: PageInfo) -> Option<Task> {
         payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<Task> {
+    type Payload = Task;
+    fn from_envelope(payload: Option<Task>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != Task::default()))
     }
 }

@@ -11,6 +11,10 @@ pub mod category;
 pub mod contact;
 /// The `contact_info` endpoints (`spec/crm/endpoints/contact_info.toml`).
 pub mod contact_info;
+/// The `contact_mail` endpoints (`spec/crm/endpoints/contact_mail.toml`).
+pub mod contact_mail;
+/// The `contact_photo` endpoints (`spec/crm/endpoints/contact_photo.toml`).
+pub mod contact_photo;
 /// The `contact_status` endpoints (`spec/crm/endpoints/contact_status.toml`).
 pub mod contact_status;
 /// The `contact_type` endpoints (`spec/crm/endpoints/contact_type.toml`).
