@@ -282,12 +282,13 @@ fn a_good_spec_passes() {
 #[test]
 fn an_output_is_a_value_the_server_returns() {
     let output = |to: &str| GOOD.replace("output = \"Opportunity\"", &format!("output = {to:?}"));
-    for good in ["string", "string[]", "bool", "bool?"] {
+    for good in ["string", "string[]", "bool", "bool?", "Opportunity?"] {
         assert_eq!(thing(&output(good)), Vec::<String>::new(), "{good}");
     }
-    // Only a `Boolean?` method answers "no value" (`{}`); no method returns a list of
-    // booleans, a bare number or an id.
-    for bad in ["string?", "bool[]", "int", "long?", "guid"] {
+    // Only a `Boolean?` method or one returning a struct answers "no value" (`{}`); a
+    // union's null would read as neither variant; no method returns a list of booleans, a
+    // bare number or an id.
+    for bad in ["string?", "Contact?", "bool[]", "int", "long?", "guid"] {
         assert_eq!(
             thing(&output(bad)),
             one(
@@ -295,8 +296,8 @@ fn an_output_is_a_value_the_server_returns() {
                 3,
                 "endpoint GetThing",
                 &format!(
-                    "output `{bad}` is not a wire type, `string`, `bool`, `bool?`, a list of one \
-                     (`Type[]`) or `none`"
+                    "output `{bad}` is not a wire type, `Type?` (a struct), `string`, `bool`, \
+                     `bool?`, a list of one (`Type[]`) or `none`"
                 )
             ),
             "{bad}"
@@ -466,15 +467,11 @@ fn each_rule_is_reported_with_its_place() {
         ),
         (
             GOOD.replace("output = \"Opportunity\"", "output = \"Thing\""),
-            "output `Thing` is not a wire type, `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
-        ),
-        (
-            GOOD.replace("output = \"Opportunity\"", "output = \"Opportunity?\""),
-            "output `Opportunity?` is not a wire type, `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
+            "output `Thing` is not a wire type, `Type?` (a struct), `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
         ),
         (
             GOOD.replace("output = \"Opportunity\"", "output = \"OpportunityId\""),
-            "output `OpportunityId` is not a wire type, `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
+            "output `OpportunityId` is not a wire type, `Type?` (a struct), `string`, `bool`, `bool?`, a list of one (`Type[]`) or `none`",
         ),
         // The second declaration is reported at the first one's line: `line_of` finds the
         // first `name = "GetThing"` of the file.
