@@ -2,6 +2,7 @@
 
 mod bulk;
 mod categories;
+mod contact_extras;
 mod contact_info;
 mod contact_lists;
 mod contacts;

@@ -2664,6 +2664,46 @@ async fn add_tag_to_opportunities_by_filter_1_against_the_emulator() {
         .stage_id(OpportunityStageId::new(8));
     support::assert_emulated(&endpoint, 201u16).await;
 }
+/// AddTagToContactsByFilter (from the emulator's seed: the companies (none has a status or a type) tagged).
+#[test]
+fn add_tag_to_contacts_by_filter_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToContactsByFilter = AddTagToContactsByFilter::new("Partner")
+        .view(ContactListView::Company);
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/filter/taglist.json",
+        Some("contactListView=Company&tagName=Partner"),
+    );
+}
+/// AddTagToContactsByFilter (from the emulator's seed: the companies (none has a status or a type) tagged), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_tag_to_contacts_by_filter_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToContactsByFilter = AddTagToContactsByFilter::new("Partner")
+        .view(ContactListView::Company);
+    support::assert_emulated(&endpoint, 201u16).await;
+}
+/// AddTagToCasesByFilter (from the emulator, which has no cases: nothing is tagged, the name comes back).
+#[test]
+fn add_tag_to_cases_by_filter_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToCasesByFilter = AddTagToCasesByFilter::new("VIP")
+        .is_closed(false);
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/case/filter/taglist.json",
+        Some("isClosed=false&tagName=VIP"),
+    );
+}
+/// AddTagToCasesByFilter (from the emulator, which has no cases: nothing is tagged, the name comes back), sent to the emulator in both formats.
+#[tokio::test]
+async fn add_tag_to_cases_by_filter_1_against_the_emulator() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToCasesByFilter = AddTagToCasesByFilter::new("VIP")
+        .is_closed(false);
+    support::assert_emulated(&endpoint, 201u16).await;
+}
 /// DeleteUnusedTags (from the emulator's seed: the unused deal tags).
 #[test]
 fn delete_unused_tags_1() {

@@ -385,14 +385,16 @@ fn is_type_name(name: &str) -> bool {
 
 /// The types a `filter` parameter may have: those whose "set to a value the server applies"
 /// the generated code can tell.
-fn filter_type(spec: &Spec, t: &TypeRef) -> bool {
+/// A `bool` narrows only as a `bool?`: a plain `bool` the server binds as `false` when it is
+/// left out, so sending `false` would look like a filter and narrow nothing.
+fn filter_type(spec: &Spec, t: &TypeRef, binding: Option<&str>) -> bool {
     matches!(
         (spec.base(&t.name), t.shape),
         (
             Some(Base::Id(_) | Base::Enum(_) | Base::Prim(Prim::DateTime)),
             Shape::One
         ) | (Some(Base::Prim(Prim::String)), _)
-    )
+    ) || (t == &TypeRef::parse("bool") && binding == Some("bool?"))
 }
 
 /// The rules for one parameter on its own.
@@ -449,9 +451,10 @@ fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
     if param.comma_cut && t != TypeRef::parse("string") {
         fail(format!("{what}: comma_cut applies to strings"));
     }
-    if param.filter && (param.required || !filter_type(spec, &t)) {
+    if param.filter && (param.required || !filter_type(spec, &t, param.binding.as_deref())) {
         fail(format!(
-            "{what}: a filter must be optional and an id, an enum, a date, a string or strings"
+            "{what}: a filter must be optional and an id, an enum, a date, a `bool?`, a string \
+             or strings"
         ));
     }
 }

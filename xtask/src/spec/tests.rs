@@ -246,6 +246,11 @@ fn the_real_spec_loads_with_no_errors() {
 fn a_good_spec_passes() {
     assert_eq!(thing(GOOD), Vec::<String>::new());
     assert_eq!(thing(DESTRUCTIVE), Vec::<String>::new());
+    // A `bool?` narrows when it is sent at all (the case filter's `isClosed`).
+    let nullable_bool = DESTRUCTIVE
+        .replacen("type = \"datetime\"", "type = \"bool\"", 1)
+        .replacen("binding = \"ApiDateTime\"", "binding = \"bool?\"", 1);
+    assert_eq!(thing(&nullable_bool), Vec::<String>::new());
     assert_eq!(thing(LIST), Vec::<String>::new());
     assert_eq!(thing(&format!("{GOOD}{EXAMPLE}")), Vec::<String>::new());
     assert_eq!(
@@ -383,14 +388,21 @@ fn every_route_that_acts_on_all_matches_declares_its_filter() {
         (
             DESTRUCTIVE.replacen("type = \"datetime\"", "type = \"bool\"", 1),
             "parameter `fromDate`: a filter must be optional and an id, an enum, a date, \
-             a string or strings",
+             a `bool?`, a string or strings",
+        ),
+        (
+            DESTRUCTIVE
+                .replacen("type = \"datetime\"", "type = \"bool\"", 1)
+                .replacen("binding = \"ApiDateTime\"", "binding = \"bool\"", 1),
+            "parameter `fromDate`: a filter must be optional and an id, an enum, a date, \
+             a `bool?`, a string or strings",
         ),
         (
             DESTRUCTIVE
                 .replace("with = \"toDate\"\n", "required = true\n")
                 .replace("with = \"fromDate\"\n", ""),
             "parameter `fromDate`: a filter must be optional and an id, an enum, a date, \
-             a string or strings",
+             a `bool?`, a string or strings",
         ),
         (
             DESTRUCTIVE.replacen("doc = \"From.\"", "doc = \"From.\"\ncomma_cut = true", 1),

@@ -1,8 +1,8 @@
 //! Tags of contacts, deals and cases (`CRMApi.Tag.cs`, `TagDao.cs`). Every route is a hook: they
 //! answer a tag's name or a list of names, and each checks what it checks in its own order.
 //!
-//! The emulator has no cases yet, so a case never exists; case tags themselves (create, list,
-//! delete) work as for the other types.
+//! The emulator has no cases yet, so a case never exists and no case filter matches; case tags
+//! themselves (create, list, delete) work as for the other types.
 
 use std::borrow::Cow;
 
@@ -12,10 +12,10 @@ use r7_model::Tag;
 use crate::behaviour::contact;
 use crate::generated::Wire;
 use crate::generated::args::{
-    AddContactGroupTagArgs, AddEntityTagArgs, AddTagToEntitiesArgs,
-    AddTagToOpportunitiesByFilterArgs, CreateTagArgs, DeleteTagArgs, DeleteUnusedTagsArgs,
-    ListContactTagsArgs, ListEntityTagsArgs, ListTagsArgs, RemoveContactGroupTagArgs,
-    RemoveEntityTagArgs,
+    AddContactGroupTagArgs, AddEntityTagArgs, AddTagToCasesByFilterArgs,
+    AddTagToContactsByFilterArgs, AddTagToEntitiesArgs, AddTagToOpportunitiesByFilterArgs,
+    ContactFilterArgs, CreateTagArgs, DeleteTagArgs, DeleteUnusedTagsArgs, ListContactTagsArgs,
+    ListEntityTagsArgs, ListTagsArgs, RemoveContactGroupTagArgs, RemoveEntityTagArgs,
 };
 use crate::ops::{Call, Filtered, Outcome, smart_list};
 use crate::store::{Crm, TagKind, Tags};
@@ -186,6 +186,41 @@ pub(crate) fn add_to_deals_by_filter(
     for id in deals {
         add_to(crm, TagKind::Opportunity, id, args.tag_name.as_deref())?;
     }
+    sent(args.tag_name)
+}
+
+/// `POST contact/filter/taglist` (`AddTagToBatchContacts`, `CRMApi.Tag.cs:208`): every contact
+/// the filter matches (the caller may edit them all). The method's stage and type are plain
+/// `int`s, so they always filter: 0 when left out, and only -1 means any. With no match, the
+/// name comes back whatever it is.
+pub(crate) fn add_to_contacts_by_filter(
+    crm: &mut Crm,
+    args: AddTagToContactsByFilterArgs,
+    call: &Call,
+) -> Outcome {
+    let filter = ContactFilterArgs {
+        tags: args.tags,
+        status_id: Some(args.status_id),
+        type_id: Some(args.type_id),
+        view: args.view,
+        from_date: args.from_date,
+        to_date: args.to_date,
+    };
+    let search = call.paging.filter_value.as_deref();
+    for id in contact::matching(crm, &filter, None, None, search) {
+        add_to(crm, TagKind::Contact, id, args.tag_name.as_deref())?;
+    }
+    sent(args.tag_name)
+}
+
+/// `POST case/filter/taglist` (`AddTagToBatchCases`, `CRMApi.Tag.cs:305`): the filter selects
+/// among no cases, so nothing is tagged, no tag is created, and the name comes back as sent
+/// (`if (!caseses.Any()) return tagName;`, `:311`), unchecked.
+pub(crate) fn add_to_cases_by_filter(
+    _: &mut Crm,
+    args: AddTagToCasesByFilterArgs,
+    _: &Call,
+) -> Outcome {
     sent(args.tag_name)
 }
 

@@ -2909,6 +2909,73 @@ impl AddTagToOpportunitiesByFilterArgs {
         })
     }
 }
+/// The arguments of `AddTagToContactsByFilter`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct AddTagToContactsByFilterArgs {
+    /// `tags` (`IEnumerable<string>`).
+    pub(crate) tags: Vec<String>,
+    /// `contactStage` (`int`).
+    pub(crate) status_id: i64,
+    /// `contactType` (`int`).
+    pub(crate) type_id: i64,
+    /// `contactListView` (`ContactListViewType`).
+    pub(crate) view: ContactListView,
+    /// `fromDate` (`ApiDateTime`).
+    pub(crate) from_date: Option<ApiDateTime>,
+    /// `toDate` (`ApiDateTime`).
+    pub(crate) to_date: Option<ApiDateTime>,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl AddTagToContactsByFilterArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddTagToContactsByFilterArgs {
+            tags: params.strings("tags"),
+            status_id: params.int("contactStage")?,
+            type_id: params.int("contactType")?,
+            view: params.contact_list_view("contactListView")?,
+            from_date: params.date("fromDate", offset)?,
+            to_date: params.date("toDate", offset)?,
+            tag_name: params.string("tagName"),
+        })
+    }
+}
+/// The arguments of `AddTagToCasesByFilter`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct AddTagToCasesByFilterArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `isClosed` (`bool?`).
+    pub(crate) is_closed: Option<bool>,
+    /// `tags` (`IEnumerable<string>`).
+    pub(crate) tags: Vec<String>,
+    /// `tagName` (`string`).
+    pub(crate) tag_name: Option<String>,
+}
+impl AddTagToCasesByFilterArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(AddTagToCasesByFilterArgs {
+            contact_id: params.int("contactid")?,
+            is_closed: params.opt_bool("isClosed")?,
+            tags: params.strings("tags"),
+            tag_name: params.string("tagName"),
+        })
+    }
+}
 /// The arguments of `DeleteUnusedTags`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

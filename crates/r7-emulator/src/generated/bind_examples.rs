@@ -1537,6 +1537,30 @@ fn add_tag_to_opportunities_by_filter_1() {
     assert_eq!(args.opportunity_filter.stage_id, 8, "opportunityStagesid");
     assert_eq!(args.tag_name, Some("won".to_owned()), "tagName");
 }
+/// AddTagToContactsByFilter (from the emulator's seed: the companies (none has a status or a type) tagged).
+#[test]
+fn add_tag_to_contacts_by_filter_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToContactsByFilter = AddTagToContactsByFilter::new("Partner")
+        .view(ContactListView::Company);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddTagToContactsByFilterArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.view, ContactListView::Company, "contactListView");
+    assert_eq!(args.tag_name, Some("Partner".to_owned()), "tagName");
+}
+/// AddTagToCasesByFilter (from the emulator, which has no cases: nothing is tagged, the name comes back).
+#[test]
+fn add_tag_to_cases_by_filter_1() {
+    use r7_proto::crm::tag::*;
+    let endpoint: AddTagToCasesByFilter = AddTagToCasesByFilter::new("VIP")
+        .is_closed(false);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::AddTagToCasesByFilterArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.is_closed, Some(false), "isClosed");
+    assert_eq!(args.tag_name, Some("VIP".to_owned()), "tagName");
+}
 /// DeleteUnusedTags (from the emulator's seed: the unused deal tags).
 #[test]
 fn delete_unused_tags_1() {

@@ -1096,6 +1096,24 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::tag::add_to_deals_by_filter(crm, args, call)
             }
         }
+        EndpointId::AddTagToContactsByFilter => {
+            |crm, call| {
+                let args = args::AddTagToContactsByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::add_to_contacts_by_filter(crm, args, call)
+            }
+        }
+        EndpointId::AddTagToCasesByFilter => {
+            |crm, call| {
+                let args = args::AddTagToCasesByFilterArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::tag::add_to_cases_by_filter(crm, args, call)
+            }
+        }
         EndpointId::DeleteUnusedTags => {
             |crm, call| {
                 let args = args::DeleteUnusedTagsArgs::bind(

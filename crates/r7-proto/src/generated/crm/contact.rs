@@ -331,7 +331,8 @@ pub struct DeleteContactsByFilter {
     /// so a midnight takes in the whole day) (`toDate`).
     pub to_date: Option<ApiDateTime>,
     /// Search text: every word must start a word of what the route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
@@ -406,7 +407,8 @@ impl DeleteContactsByFilter {
     }
     /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
     /// route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
@@ -490,7 +492,8 @@ pub struct SetContactsAccessByFilter {
     /// so a midnight takes in the whole day) (`toDate`).
     pub to_date: Option<ApiDateTime>,
     /// Search text: every word must start a word of what the route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// `true` shares the contacts (read and write), `false` makes them private (`isPrivate`).
@@ -572,7 +575,8 @@ impl SetContactsAccessByFilter {
     }
     /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
     /// route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());

@@ -275,7 +275,8 @@ pub struct SetOpportunityAccessByFilter {
     /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
     /// Search text: every word must start a word of what the route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// Whether only the access list may see the deals (`isPrivate`).
@@ -370,7 +371,8 @@ impl SetOpportunityAccessByFilter {
     }
     /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
     /// route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
@@ -625,7 +627,8 @@ pub struct DeleteOpportunitiesByFilter {
     /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
     /// Search text: every word must start a word of what the route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
@@ -714,7 +717,8 @@ impl DeleteOpportunitiesByFilter {
     }
     /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
     /// route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());

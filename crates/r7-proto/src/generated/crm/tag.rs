@@ -381,7 +381,8 @@ pub struct AddTagToOpportunitiesByFilter {
     /// (`toDate`).
     pub to_date: Option<ApiDateTime>,
     /// Search text: every word must start a word of what the route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused (`filterValue`).
     pub filter_value: Option<String>,
     /// The tag's name; it is matched case-insensitively, trimmed (`tagName`).
@@ -472,7 +473,8 @@ impl AddTagToOpportunitiesByFilter {
     }
     /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
     /// route searches (a deal's title or
-    /// description, a contact's name). The portal reads only the text before a first comma, so a comma
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
     /// is refused.
     pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
         self.filter_value = Some(filter_value.into());
@@ -554,6 +556,308 @@ impl Endpoint for AddTagToOpportunitiesByFilter {
         form.push("contactAlsoIsParticipant", &self.contact_also_is_participant);
         form.push("fromDate", &self.from_date);
         form.push("toDate", &self.to_date);
+        form.push("tagName", &self.tag_name);
+        form.into_body()
+    }
+}
+/// `POST api/2.0/crm/contact/filter/taglist`
+///
+/// Adds a tag to every contact the filter matches, creating the tag if contacts have none of that
+/// name; answers the name (HTTP 201).
+///
+/// Unlike the other contact filters, this method takes the status and the contact type as plain
+/// `int`s: left out, they are 0, which keeps only the contacts without a status and without a
+/// type. Send -1 for "any".
+///
+/// The server's route: `crm/contact/filter/taglist` at `CRMApi.Tag.cs:208`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagToContactsByFilter {
+    /// Only contacts that carry all these tags (`tags`).
+    pub tags: Vec<String>,
+    /// Only contacts with this status ("temperature"); 0, what the server takes when it is left
+    /// out, for the contacts without one; -1 for any status (`contactStage`).
+    pub status_id: Option<ListItemId>,
+    /// Only contacts of this contact type; 0, what the server takes when it is left out, for the
+    /// contacts without one; -1 for any type (`contactType`).
+    pub type_id: Option<ListItemId>,
+    /// Only companies, only persons, or only the contacts that take part in a deal (`contactListView`).
+    pub view: Option<ContactListView>,
+    /// Only contacts created at or after this time (`fromDate`).
+    pub from_date: Option<ApiDateTime>,
+    /// Only contacts created before the end of this day (the server adds a day less a minute,
+    /// so a midnight takes in the whole day) (`toDate`).
+    pub to_date: Option<ApiDateTime>,
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
+    /// is refused (`filterValue`).
+    pub filter_value: Option<String>,
+    /// The tag's name; it is matched case-insensitively, trimmed (`tagName`).
+    pub tag_name: String,
+    /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
+    /// Without it, a request with no filter is refused before sending, because the portal would then
+    /// tag every contact that has neither a status nor a contact type (it reads a missing
+    /// `contactStage` and `contactType` as 0).
+    all: bool,
+}
+impl AddTagToContactsByFilter {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::AddTagToContactsByFilter;
+    /// The request with its required parameters; the others are unset.
+    ///
+    /// It has no filter yet: set one before sending, or it is refused; [`Self::all`] makes the request
+    /// that goes without one.
+    pub fn new(tag_name: impl Into<String>) -> Self {
+        AddTagToContactsByFilter {
+            tags: Vec::new(),
+            status_id: None,
+            type_id: None,
+            view: None,
+            from_date: None,
+            to_date: None,
+            filter_value: None,
+            tag_name: tag_name.into(),
+            all: false,
+        }
+    }
+    /// The request with no filter, meant for everything: the portal will tag every contact that has
+    /// neither a status nor a contact type (it reads a missing `contactStage` and `contactType` as 0).
+    ///
+    /// Going without a filter must be asked for by name like this: a request from [`Self::new`] with no
+    /// filter is refused before sending. Filters set afterwards still apply.
+    pub fn all(tag_name: impl Into<String>) -> Self {
+        AddTagToContactsByFilter {
+            all: true,
+            ..Self::new(tag_name)
+        }
+    }
+    /// Sets [`tags`](Self::tags): only contacts that carry all these tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`status_id`](Self::status_id): only contacts with this status ("temperature"); 0, what the
+    /// server takes when it is left
+    /// out, for the contacts without one; -1 for any status.
+    pub fn status_id(mut self, status_id: impl Into<ListItemId>) -> Self {
+        self.status_id = Some(status_id.into());
+        self
+    }
+    /// Sets [`type_id`](Self::type_id): only contacts of this contact type; 0, what the server takes
+    /// when it is left out, for the
+    /// contacts without one; -1 for any type.
+    pub fn type_id(mut self, type_id: impl Into<ListItemId>) -> Self {
+        self.type_id = Some(type_id.into());
+        self
+    }
+    /// Sets [`view`](Self::view): only companies, only persons, or only the contacts that take part in
+    /// a deal.
+    pub fn view(mut self, view: ContactListView) -> Self {
+        self.view = Some(view);
+        self
+    }
+    /// Sets [`from_date`](Self::from_date): only contacts created at or after this time.
+    pub fn from_date(mut self, from_date: ApiDateTime) -> Self {
+        self.from_date = Some(from_date);
+        self
+    }
+    /// Sets [`to_date`](Self::to_date): only contacts created before the end of this day (the server
+    /// adds a day less a minute,
+    /// so a midnight takes in the whole day).
+    pub fn to_date(mut self, to_date: ApiDateTime) -> Self {
+        self.to_date = Some(to_date);
+        self
+    }
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
+    /// is refused.
+    pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
+        self.filter_value = Some(filter_value.into());
+        self
+    }
+}
+impl Endpoint for AddTagToContactsByFilter {
+    type Output = String;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/filter/taglist"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::nonempty("tagName", &self.tag_name)?;
+        check::no_comma("filterValue", &self.filter_value)?;
+        check::some_filter(
+            self.all,
+            &[
+                self.tags.iter().any(|tag| !tag.trim().is_empty()),
+                self.status_id.is_some(),
+                self.type_id.is_some(),
+                self.view.is_some(),
+                self.from_date.is_some(),
+                self.to_date.is_some(),
+                self.filter_value.as_deref().is_some_and(|text| !text.trim().is_empty()),
+            ],
+            "no filter is set (one of `tags`, `status_id`, `type_id`, `view`, `from_date`, `to_date`, `filter_value`), and without one the portal would tag every contact that has neither a status nor a contact type (it reads a missing `contactStage` and `contactType` as 0); set a filter, or build the request with `AddTagToContactsByFilter::all()` to mean everything",
+        )?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/filter/taglist");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("filterValue", &self.filter_value);
+        form.into_query()
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("tags", &self.tags);
+        form.push("contactStage", &self.status_id);
+        form.push("contactType", &self.type_id);
+        form.push("contactListView", &self.view);
+        form.push("fromDate", &self.from_date);
+        form.push("toDate", &self.to_date);
+        form.push("tagName", &self.tag_name);
+        form.into_body()
+    }
+}
+/// `POST api/2.0/crm/case/filter/taglist`
+///
+/// Adds a tag to every case the filter matches, creating the tag if cases have none of that
+/// name; answers the name (HTTP 201).
+///
+/// When nothing matches, the server answers the name as sent, whatever it is, and creates no tag.
+/// The emulator has no cases, so there it always answers that way.
+///
+/// The server's route: `crm/case/filter/taglist` at `CRMApi.Tag.cs:305`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AddTagToCasesByFilter {
+    /// Only the cases this contact takes part in (`contactid`).
+    pub contact_id: Option<ContactId>,
+    /// Only closed (or only open) cases (`isClosed`).
+    pub is_closed: Option<bool>,
+    /// Only cases that carry all these tags (`tags`).
+    pub tags: Vec<String>,
+    /// Search text: every word must start a word of what the route searches (a deal's title or
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
+    /// is refused (`filterValue`).
+    pub filter_value: Option<String>,
+    /// The tag's name; it is matched case-insensitively, trimmed (`tagName`).
+    pub tag_name: String,
+    /// Whether the request is meant to go without a filter, as [`Self::all`] makes it; never sent.
+    /// Without it, a request with no filter is refused before sending, because the portal would then
+    /// tag every case.
+    all: bool,
+}
+impl AddTagToCasesByFilter {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::AddTagToCasesByFilter;
+    /// The request with its required parameters; the others are unset.
+    ///
+    /// It has no filter yet: set one before sending, or it is refused; [`Self::all`] makes the request
+    /// that goes without one.
+    pub fn new(tag_name: impl Into<String>) -> Self {
+        AddTagToCasesByFilter {
+            contact_id: None,
+            is_closed: None,
+            tags: Vec::new(),
+            filter_value: None,
+            tag_name: tag_name.into(),
+            all: false,
+        }
+    }
+    /// The request with no filter, meant for everything: the portal will tag every case.
+    ///
+    /// Going without a filter must be asked for by name like this: a request from [`Self::new`] with no
+    /// filter is refused before sending. Filters set afterwards still apply.
+    pub fn all(tag_name: impl Into<String>) -> Self {
+        AddTagToCasesByFilter {
+            all: true,
+            ..Self::new(tag_name)
+        }
+    }
+    /// Sets [`contact_id`](Self::contact_id): only the cases this contact takes part in.
+    pub fn contact_id(mut self, contact_id: impl Into<ContactId>) -> Self {
+        self.contact_id = Some(contact_id.into());
+        self
+    }
+    /// Sets [`is_closed`](Self::is_closed): only closed (or only open) cases.
+    pub fn is_closed(mut self, is_closed: bool) -> Self {
+        self.is_closed = Some(is_closed);
+        self
+    }
+    /// Sets [`tags`](Self::tags): only cases that carry all these tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets [`filter_value`](Self::filter_value): search text: every word must start a word of what the
+    /// route searches (a deal's title or
+    /// description, a contact's name, a case's title). The portal reads only the text before a first
+    /// comma, so a comma
+    /// is refused.
+    pub fn filter_value(mut self, filter_value: impl Into<String>) -> Self {
+        self.filter_value = Some(filter_value.into());
+        self
+    }
+}
+impl Endpoint for AddTagToCasesByFilter {
+    type Output = String;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/case/filter/taglist"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        if let Some(id) = self.contact_id {
+            check::id("contactid", id.get())?;
+        }
+        check::nonempty("tagName", &self.tag_name)?;
+        check::no_comma("filterValue", &self.filter_value)?;
+        check::some_filter(
+            self.all,
+            &[
+                self.contact_id.is_some(),
+                self.is_closed.is_some(),
+                self.tags.iter().any(|tag| !tag.trim().is_empty()),
+                self.filter_value.as_deref().is_some_and(|text| !text.trim().is_empty()),
+            ],
+            "no filter is set (one of `contact_id`, `is_closed`, `tags`, `filter_value`), and without one the portal would tag every case; set a filter, or build the request with `AddTagToCasesByFilter::all()` to mean everything",
+        )?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/case/filter/taglist");
+    }
+    fn query(&self) -> Vec<(Cow<'static, str>, String)> {
+        let mut form = Form::default();
+        form.push("filterValue", &self.filter_value);
+        form.into_query()
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("contactid", &self.contact_id);
+        form.push("isClosed", &self.is_closed);
+        form.push("tags", &self.tags);
         form.push("tagName", &self.tag_name);
         form.into_body()
     }
