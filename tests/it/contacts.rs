@@ -317,6 +317,48 @@ async fn contacts(format: Format) {
         "/Products/CRM/App_Themes/default/images/empty_company_logo_200_200.png"
     );
 
+    // Quick creates by name: empty names and pairs are skipped, each contact is private with
+    // the caller alone on its access list, and one bad name fails the whole batch.
+    let companies = client
+        .send(&CreateCompanies::new(["Alpha", "", "Beta"]))
+        .await
+        .expect("companies");
+    let persons = client
+        .send(&CreatePersons::new([
+            TextPair::new("Olga", "Morozova"),
+            TextPair::new("Ivan", ""),
+            TextPair::new(" Pavel ", " Orlov "),
+        ]))
+        .await
+        .expect("persons");
+    let quick: Vec<_> = companies.items.iter().chain(&persons.items).collect();
+    let names: Vec<&str> = quick.iter().map(|c| c.display_name.as_str()).collect();
+    assert_eq!(names, ["Alpha", "Beta", "Olga Morozova", "Pavel Orlov"]);
+    for contact in &quick {
+        assert!(contact.is_private, "{}", contact.display_name);
+        let access: Vec<_> = contact.access_list.iter().map(|e| e.id).collect();
+        assert_eq!(access, [me], "{}", contact.display_name);
+    }
+    assert_eq!(
+        quick.iter().map(|c| c.is_company).collect::<Vec<_>>(),
+        [true, true, false, false]
+    );
+    let olga = person(
+        client
+            .send(&GetContact::new(persons.items[0].id))
+            .await
+            .expect("read back"),
+    );
+    assert_eq!(
+        (olga.first_name.as_str(), olga.last_name.as_str()),
+        ("Olga", "Morozova")
+    );
+    let before = client.send(&ListContacts::new()).await.expect("contacts");
+    let spaces = CreatePersons::new([TextPair::new("Anna", "Ivanova"), TextPair::new("  ", "X")]);
+    assert_eq!(refused(client.send(&spaces).await).0, 400);
+    let after = client.send(&ListContacts::new()).await.expect("contacts");
+    assert_eq!(ids(&after), ids(&before), "none of the batch was created");
+
     // Mail: nothing was ever sent, so the status and the cancel are the server's null, `{}`
     // (`<response />`), and the send, which needs an SMTP server, says it is not emulated.
     use r7_proto::crm::contact_mail::*;

@@ -263,6 +263,32 @@ impl Params {
     /// An `IEnumerable<ItemKeyValuePair<int, string>>` sent as `name[0][key]=5&name[0][value]=x`
     /// (property names in any case), in index order. An entry without a value has an empty one.
     pub(crate) fn key_values(&self, name: &str) -> Result<Vec<(i64, String)>, ApiError> {
+        self.pairs(name)
+            .into_iter()
+            .map(|(key, value)| {
+                let key = match key.filter(|k| !k.is_empty()) {
+                    Some(k) => parse_int(k)?,
+                    None => 0,
+                };
+                Ok((key, value.unwrap_or_default().to_owned()))
+            })
+            .collect()
+    }
+
+    /// An `IEnumerable<ItemKeyValuePair<string, string>>`, sent as `key_values` is; a key or
+    /// a value left out is null, read here as empty (the methods skip both alike).
+    pub(crate) fn text_pairs(&self, name: &str) -> Vec<(String, String)> {
+        self.pairs(name)
+            .into_iter()
+            .map(|(key, value)| {
+                let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
+                (text(key), text(value))
+            })
+            .collect()
+    }
+
+    /// The `[N][key]` and `[N][value]` of the list `name`, in index order.
+    fn pairs(&self, name: &str) -> Vec<(Option<&str>, Option<&str>)> {
         let mut entries: Vec<(u64, Option<&str>, Option<&str>)> = Vec::new();
         for (n, v) in &self.0 {
             let Some((index, property)) = indexed_property(n, name) else {
@@ -285,13 +311,7 @@ impl Params {
         entries.sort_by_key(|(index, _, _)| *index);
         entries
             .into_iter()
-            .map(|(_, key, value)| {
-                let key = match key.filter(|k| !k.is_empty()) {
-                    Some(k) => parse_int(k)?,
-                    None => 0,
-                };
-                Ok((key, value.unwrap_or_default().to_owned()))
-            })
+            .map(|(_, key, value)| (key, value))
             .collect()
     }
 }
@@ -637,6 +657,16 @@ mod tests {
         assert_eq!(
             cf.key_values("customFieldList").unwrap(),
             [(5, "a".into()), (6, "b".into()), (7, String::new())]
+        );
+        let data =
+            form("data[1][key]=Ivan&data[0][value]=Morozova&data[0][KEY]=Olga&data[2][value]=x");
+        assert_eq!(
+            data.text_pairs("data"),
+            [
+                ("Olga".into(), "Morozova".into()),
+                ("Ivan".into(), String::new()),
+                (String::new(), "x".into())
+            ]
         );
         assert!(form("cf[0][key]=x").key_values("cf").is_err());
     }

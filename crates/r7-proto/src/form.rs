@@ -39,6 +39,27 @@ impl CustomFieldValue {
     }
 }
 
+/// One pair of texts of a request (the server's `ItemKeyValuePair<string, string>`): what `key`
+/// and `value` mean is the method's (`POST contact/person/quick` reads a first name and a last
+/// name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TextPair {
+    /// The pair's key.
+    pub key: String,
+    /// The pair's value.
+    pub value: String,
+}
+
+impl TextPair {
+    /// The pair `key`, `value`.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        TextPair {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
 /// Unencoded name/value pairs for a query string or a form body.
 #[derive(Debug, Default)]
 pub(crate) struct Form {
@@ -125,16 +146,34 @@ impl<T: WireValue> WireValue for Vec<T> {
     }
 }
 
-/// `customFieldList[0][key]=5&customFieldList[0][value]=x`: the one form the server reads for
-/// any number of entries (a JSON array of exactly one object is silently dropped).
+impl Form {
+    /// A list of `ItemKeyValuePair`s as `name[0][key]=5&name[0][value]=x`: the one form the
+    /// server reads for any number of entries (a JSON array of exactly one object is silently
+    /// dropped).
+    fn key_value_pairs(&mut self, name: &str, pairs: impl Iterator<Item = (String, String)>) {
+        for (index, (key, value)) in pairs.enumerate() {
+            self.indexed.push((format!("{name}[{index}][key]"), key));
+            self.indexed
+                .push((format!("{name}[{index}][value]"), value));
+        }
+    }
+}
+
+/// `customFieldList[0][key]=5&customFieldList[0][value]=x`.
 impl WireValue for Vec<CustomFieldValue> {
     fn write(&self, name: &'static str, form: &mut Form) {
-        for (index, field) in self.iter().enumerate() {
-            form.indexed
-                .push((format!("{name}[{index}][key]"), field.field_id.to_string()));
-            form.indexed
-                .push((format!("{name}[{index}][value]"), field.value.clone()));
-        }
+        let pairs = self
+            .iter()
+            .map(|f| (f.field_id.to_string(), f.value.clone()));
+        form.key_value_pairs(name, pairs);
+    }
+}
+
+/// `data[0][key]=Ольга&data[0][value]=Морозова`.
+impl WireValue for Vec<TextPair> {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        let pairs = self.iter().map(|p| (p.key.clone(), p.value.clone()));
+        form.key_value_pairs(name, pairs);
     }
 }
 

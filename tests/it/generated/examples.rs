@@ -6,7 +6,7 @@
 //! that must decode.
 #![allow(unused_imports)]
 use r7_model::*;
-use r7_proto::{CustomFieldValue, SortOrder};
+use r7_proto::{CustomFieldValue, SortOrder, TextPair};
 use crate::support;
 /// CreateHistoryCategory (from the emulator's seed: a new history category).
 #[test]
@@ -1015,6 +1015,32 @@ async fn delete_contact_avatar_1_against_the_emulator() {
     use r7_proto::crm::contact::*;
     let endpoint: DeleteContactAvatar = DeleteContactAvatar::new(ContactId::new(101));
     support::assert_emulated(&endpoint, 200u16).await;
+}
+/// CreatePersons (from the documentation's format, two persons).
+#[test]
+fn create_persons_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: CreatePersons = CreatePersons::new([
+        TextPair::new("Olga", "Morozova"),
+        TextPair::new("Ivan", "Petrov"),
+    ]);
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/person/quick.json",
+        Some(
+            "data%5B0%5D%5Bkey%5D=Olga&data%5B0%5D%5Bvalue%5D=Morozova&data%5B1%5D%5Bkey%5D=Ivan&data%5B1%5D%5Bvalue%5D=Petrov",
+        ),
+    );
+}
+/// CreatePersons (from the documentation's format, two persons), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_persons_1_against_the_emulator() {
+    use r7_proto::crm::contact::*;
+    let endpoint: CreatePersons = CreatePersons::new([
+        TextPair::new("Olga", "Morozova"),
+        TextPair::new("Ivan", "Petrov"),
+    ]);
+    support::assert_emulated(&endpoint, 201u16).await;
 }
 /// ListContactInfoTypes (from the server's ContactInfoType).
 #[test]

@@ -399,6 +399,11 @@ const BINDINGS: &[(&str, &str, &str)] = &[
         "Vec<(i64, String)>",
         "params.key_values(W)?",
     ),
+    (
+        "IEnumerable<ItemKeyValuePair<string, string>>",
+        "Vec<(String, String)>",
+        "params.text_pairs(W)",
+    ),
 ];
 
 /// Groups the framework reads from the query string itself, not the method's signature.

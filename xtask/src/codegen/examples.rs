@@ -63,7 +63,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
         //! that must decode.
         #![allow(unused_imports)]
         use r7_model::*;
-        use r7_proto::{CustomFieldValue, SortOrder};
+        use r7_proto::{CustomFieldValue, SortOrder, TextPair};
         use crate::support;
         #(#tests)*
     };
@@ -171,6 +171,10 @@ fn scalar(
         Base::Proto(p) if p == "SortOrder" => {
             let v = ident(text()?);
             quote!(SortOrder::#v)
+        }
+        Base::Proto(p) if p == "TextPair" => {
+            let (key, value) = text_pair(raw)?;
+            quote!(TextPair::new(#key, #value))
         }
         Base::Proto(_) => {
             let table = raw
@@ -314,7 +318,7 @@ fn bind_round_trips(spec: &Spec) -> Result<Output, String> {
         // One form for every assertion; an example may give no argument to check.
         #![allow(unused_imports, unused_variables, clippy::bool_assert_comparison)]
         use r7_model::*;
-        use r7_proto::{CustomFieldValue, SortOrder};
+        use r7_proto::{CustomFieldValue, SortOrder, TextPair};
         #(#tests)*
     };
     Ok(Output {
@@ -430,6 +434,28 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
                 .collect::<Result<Vec<_>, String>>()?;
             quote!(vec![#(#items),*])
         }
+        "IEnumerable<ItemKeyValuePair<string, string>>" => {
+            let items = list()?
+                .iter()
+                .map(|item| {
+                    let (key, value) = text_pair(item)?;
+                    Ok(quote!((#key.to_owned(), #value.to_owned())))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            quote!(vec![#(#items),*])
+        }
         other => return Err(format!("no bound value for the C# type `{other}`")),
     })
+}
+
+/// The texts of an example's `{ key = "…", value = "…" }`.
+fn text_pair(raw: &toml::Value) -> Result<(&str, &str), String> {
+    let table = raw.as_table().ok_or("a text pair is { key, value }")?;
+    let text = |name: &str| {
+        table
+            .get(name)
+            .and_then(toml::Value::as_str)
+            .ok_or(format!("`{name}` must be a string"))
+    };
+    Ok((text("key")?, text("value")?))
 }

@@ -421,7 +421,8 @@ fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
         Some(Base::Model(_)) | None => {
             let known: Vec<&str> = super::types::PRIMS.iter().map(|(n, _, _)| *n).collect();
             fail(format!(
-                "{what}: type `{}` is not one of {}, an id, an enum, SortOrder, CustomFieldValue or sort",
+                "{what}: type `{}` is not one of {}, an id, an enum, SortOrder, CustomFieldValue, \
+                 TextPair or sort",
                 param.ty.as_deref().unwrap_or_default(),
                 known.join(", ")
             ));

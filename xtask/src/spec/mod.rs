@@ -706,7 +706,7 @@ impl Spec {
             return Some(Base::Choice(name.to_owned()));
         }
         match name {
-            "SortOrder" | "CustomFieldValue" => Some(Base::Proto(name.to_owned())),
+            "SortOrder" | "CustomFieldValue" | "TextPair" => Some(Base::Proto(name.to_owned())),
             "sort" => Some(Base::Sort),
             _ => None,
         }

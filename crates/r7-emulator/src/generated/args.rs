@@ -1302,6 +1302,26 @@ impl DeleteContactAvatarArgs {
         })
     }
 }
+/// The arguments of `CreatePersons`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreatePersonsArgs {
+    /// `data` (`IEnumerable<ItemKeyValuePair<string, string>>`).
+    pub(crate) names: Vec<(String, String)>,
+}
+impl CreatePersonsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreatePersonsArgs {
+            names: params.text_pairs("data"),
+        })
+    }
+}
 /// The arguments of `ListContactInfoTypes`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

@@ -6,7 +6,7 @@
 //! arrives with its value.
 #![allow(unused_imports, unused_variables, clippy::bool_assert_comparison)]
 use r7_model::*;
-use r7_proto::{CustomFieldValue, SortOrder};
+use r7_proto::{CustomFieldValue, SortOrder, TextPair};
 /// CreateHistoryCategory (from the emulator's seed: a new history category).
 #[test]
 fn create_history_category_1() {
@@ -596,6 +596,21 @@ fn delete_contact_avatar_1() {
     let params = crate::binder::sent(&endpoint);
     let args = super::args::DeleteContactAvatarArgs::bind(&params, 180).expect("binds");
     assert_eq!(args.contact_id, 101, "contactid");
+}
+/// CreatePersons (from the documentation's format, two persons).
+#[test]
+fn create_persons_1() {
+    use r7_proto::crm::contact::*;
+    let endpoint: CreatePersons = CreatePersons::new([
+        TextPair::new("Olga", "Morozova"),
+        TextPair::new("Ivan", "Petrov"),
+    ]);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreatePersonsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(
+        args.names, vec![("Olga".to_owned(), "Morozova".to_owned()), ("Ivan".to_owned(),
+        "Petrov".to_owned())], "data"
+    );
 }
 /// ListContactInfoTypes (from the server's ContactInfoType).
 #[test]

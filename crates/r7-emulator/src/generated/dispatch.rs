@@ -416,6 +416,15 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact::delete_avatar(crm, args, call)
             }
         }
+        EndpointId::CreatePersons => {
+            |crm, call| {
+                let args = args::CreatePersonsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact::create_persons(crm, args, call)
+            }
+        }
         EndpointId::ListContactInfoTypes => {
             |crm, call| {
                 let args = args::ListContactInfoTypesArgs::bind(

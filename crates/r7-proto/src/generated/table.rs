@@ -101,6 +101,8 @@ pub enum EndpointId {
     SetContactLastModifiedDate,
     /// `DELETE api/2.0/crm/contact/{contactid}/avatar`
     DeleteContactAvatar,
+    /// `POST api/2.0/crm/contact/person/quick`
+    CreatePersons,
     /// `GET api/2.0/crm/contact/data/infoType`
     ListContactInfoTypes,
     /// `GET api/2.0/crm/contact/data/{infoType}/category`
@@ -335,6 +337,7 @@ impl EndpointId {
         EndpointId::SetContactCreationDate,
         EndpointId::SetContactLastModifiedDate,
         EndpointId::DeleteContactAvatar,
+        EndpointId::CreatePersons,
         EndpointId::ListContactInfoTypes,
         EndpointId::ListContactInfoCategories,
         EndpointId::ListContactInfo,
@@ -2230,6 +2233,30 @@ pub static ENDPOINTS: &[EndpointInfo] = &[
                 sdk_type: "bool",
                 binding: "bool",
                 required: false,
+            },
+        ],
+    },
+    EndpointInfo {
+        id: EndpointId::CreatePersons,
+        name: "CreatePersons",
+        resource: "contact",
+        method: Method::POST,
+        path_template: "api/2.0/crm/contact/person/quick",
+        route: "api/2.0/crm/contact/person/quick",
+        source: "module/ASC.Api/ASC.Api.CRM/CRMApi.Contacts.cs:1098",
+        auth: Auth::Required,
+        idempotent: false,
+        undocumented: false,
+        paged: false,
+        output: "ContactBase[]",
+        params: &[
+            ParamInfo {
+                name: "data",
+                field: "names",
+                location: ParamLocation::Body,
+                sdk_type: "TextPair[]",
+                binding: "IEnumerable<ItemKeyValuePair<string, string>>",
+                required: true,
             },
         ],
     },

@@ -11,10 +11,10 @@ use crate::behaviour::task::task_contact;
 use crate::generated::Wire;
 use crate::generated::args::{
     AddDealToContactArgs, AddPersonToCompanyArgs, CreateCompaniesArgs, CreateCompanyArgs,
-    CreatePersonArgs, DeleteContactAvatarArgs, DeleteContactsArgs, GetContactAccessArgs,
-    LinkContactToProjectArgs, LinkContactsToProjectArgs, ListCompanyPersonsArgs,
-    ListContactsByContactInfoArgs, ListContactsByPrefixArgs, ListContactsForMailArgs,
-    ListProjectContactsArgs, MergeContactsArgs, RemoveDealFromContactArgs,
+    CreatePersonArgs, CreatePersonsArgs, DeleteContactAvatarArgs, DeleteContactsArgs,
+    GetContactAccessArgs, LinkContactToProjectArgs, LinkContactsToProjectArgs,
+    ListCompanyPersonsArgs, ListContactsByContactInfoArgs, ListContactsByPrefixArgs,
+    ListContactsForMailArgs, ListProjectContactsArgs, MergeContactsArgs, RemoveDealFromContactArgs,
     RemovePersonFromCompanyArgs, SetContactAccessArgs, SetContactCreationDateArgs,
     SetContactLastModifiedDateArgs, SetContactsAccessArgs, UnlinkContactFromProjectArgs,
     UpdateCompanyArgs, UpdateCompanyStatusArgs, UpdateContactStatusArgs, UpdatePersonArgs,
@@ -568,6 +568,39 @@ pub(crate) fn create_companies(crm: &mut Crm, args: CreateCompaniesArgs, call: &
             ContactRow {
                 is_company: true,
                 company_name: name.trim().to_owned(),
+                access: vec![me],
+                ..ContactRow::default()
+            },
+        );
+        items.extend(base(crm, id).map(|b| to_node(&Wire(&b))));
+    }
+    Ok(smart_list(items, &call.paging))
+}
+
+/// `POST contact/person/quick` (`CreatePerson`, `CRMApi.Contacts.cs:1098`): private persons
+/// with the caller on their access lists; a pair with an empty key or value is skipped, and
+/// `SaveContactToDb` refuses a first name of spaces only (`ContactDao.cs:1306`), failing them
+/// all in its transaction.
+pub(crate) fn create_persons(crm: &mut Crm, args: CreatePersonsArgs, call: &Call) -> Outcome {
+    let names: Vec<(String, String)> = args
+        .names
+        .into_iter()
+        .filter(|(first, last)| !first.is_empty() && !last.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Ok(Reply::Void);
+    }
+    if names.iter().any(|(first, _)| first.trim().is_empty()) {
+        return Err(ApiError::ARGUMENT);
+    }
+    let me = crm.me().id.get();
+    let mut items = Vec::new();
+    for (first, last) in names {
+        let id = insert(
+            crm,
+            ContactRow {
+                first_name: first.trim().to_owned(),
+                last_name: last.trim().to_owned(),
                 access: vec![me],
                 ..ContactRow::default()
             },

@@ -14,7 +14,7 @@ use crate::generated::EndpointId;
 #[allow(unused_imports)]
 use crate::error::BuildError;
 #[allow(unused_imports)]
-use crate::form::{check, CustomFieldValue, Form, SortOrder, WireValue};
+use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, WireValue};
 #[allow(unused_imports)]
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
@@ -2510,5 +2510,55 @@ impl Endpoint for DeleteContactAvatar {
         form.push("contactType", &self.contact_type);
         form.push("uploadOnly", &self.upload_only);
         form.into_query()
+    }
+}
+/// `POST api/2.0/crm/contact/person/quick`
+///
+/// Creates persons by first and last name only (HTTP 201), each private with the caller on
+/// its access list; a pair with an empty first or last name is skipped, and a first name of
+/// spaces only fails them all (400).
+///
+/// The server's route: `crm/contact/person/quick` at `CRMApi.Contacts.cs:1098`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreatePersons {
+    /// The persons' names: each pair's key is a first name, its value a last name (`data`).
+    pub names: Vec<TextPair>,
+}
+impl CreatePersons {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::CreatePersons;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(names: impl IntoIterator<Item = TextPair>) -> Self {
+        CreatePersons {
+            names: names.into_iter().collect(),
+        }
+    }
+}
+impl Endpoint for CreatePersons {
+    type Output = Page<ContactBase>;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/person/quick"
+    }
+    fn idempotent(&self) -> bool {
+        false
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::nonempty("data", &self.names)?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/person/quick");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("data", &self.names);
+        form.into_body()
     }
 }

@@ -14,7 +14,7 @@ use crate::generated::EndpointId;
 #[allow(unused_imports)]
 use crate::error::BuildError;
 #[allow(unused_imports)]
-use crate::form::{check, CustomFieldValue, Form, SortOrder, WireValue};
+use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, WireValue};
 #[allow(unused_imports)]
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
