@@ -3,7 +3,7 @@
 //! moves another contact's detail, the address routes and their stored JSON, delete
 //! (`CRMApi.ContactInfo.cs`, `ContactInfoDao.cs`).
 
-use r7_model::{AddressCategory, Contact, ContactInfoType};
+use r7_model::{AddressCategory, Contact, ContactInfo, ContactInfoType};
 use r7_proto::crm::contact::GetContact;
 use r7_proto::crm::contact_info::*;
 use r7_proto::*;
@@ -175,6 +175,106 @@ async fn contact_info(format: Format) {
     assert_eq!(gone.data, "+7 495 123-45-67");
     let (status, _) = refused(client.send(&DeleteContactInfo::new(102, 501)).await);
     assert_eq!(status, 404);
+
+    // The hidden batch routes: the items answered as sent with new ids, the category name
+    // the one sent; a bad address fails the batch before anything is saved.
+    let before = client.send(&ListContactInfo::new(104)).await.expect("104");
+    let batch = client
+        .send(&CreateContactInfoBatch::new(
+            104,
+            [
+                ContactInfo::new(ContactInfoType::Email, 1, "olga@north-wind.example")
+                    .primary(true),
+                ContactInfo::new(ContactInfoType::Phone, 2, "+7 900 000-00-00"),
+            ],
+        ))
+        .await
+        .expect("batch");
+    let sent: Vec<_> = batch
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.info_type,
+                i.category,
+                i.data.as_str(),
+                i.is_primary,
+                i.category_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (
+                ContactInfoType::Email,
+                1,
+                "olga@north-wind.example",
+                true,
+                ""
+            ),
+            (ContactInfoType::Phone, 2, "+7 900 000-00-00", false, "")
+        ]
+    );
+    assert!(batch.items[0].id.get() > 0 && batch.items[1].id > batch.items[0].id);
+    let after = client.send(&ListContactInfo::new(104)).await.expect("104");
+    assert_eq!(after.items.len(), before.items.len() + 2);
+    let stored = client
+        .send(&GetContactInfo::new(104, batch.items[1].id))
+        .await
+        .expect("stored");
+    assert_eq!(
+        (stored.category_name.as_str(), stored.data.as_str()),
+        ("Mobile", "+7 900 000-00-00")
+    );
+    let bad = CreateContactInfoBatch::new(
+        104,
+        [
+            ContactInfo::new(ContactInfoType::Skype, 0, "olga.m"),
+            ContactInfo::new(ContactInfoType::Address, 0, "not json"),
+        ],
+    );
+    assert_eq!(refused(client.send(&bad).await).0, 400);
+    let unchanged = client.send(&ListContactInfo::new(104)).await.expect("104");
+    assert_eq!(unchanged.items.len(), after.items.len());
+    // Replace: every detail goes, the address too; no items leaves none.
+    let replaced = client
+        .send(&ReplaceContactInfoBatch::new(
+            103,
+            [ContactInfo::new(
+                ContactInfoType::Website,
+                1,
+                "https://hotel.example",
+            )],
+        ))
+        .await
+        .expect("replaced");
+    let left = client.send(&ListContactInfo::new(103)).await.expect("103");
+    assert_eq!(
+        left.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [replaced.items[0].id]
+    );
+    let hotel = client.send(&GetContact::new(103)).await.expect("103");
+    let Contact::Company(hotel) = hotel else {
+        panic!("a company")
+    };
+    assert!(hotel.addresses.is_empty(), "the address was replaced too");
+    let none = client
+        .send(&ReplaceContactInfoBatch::new(103, Vec::new()))
+        .await
+        .expect("cleared");
+    assert!(none.items.is_empty());
+    let left = client.send(&ListContactInfo::new(103)).await.expect("103");
+    assert!(left.items.is_empty());
+    assert_eq!(
+        refused(
+            client
+                .send(&ReplaceContactInfoBatch::new(999, Vec::new()))
+                .await
+        )
+        .0,
+        404
+    );
 
     emulator.shutdown().await;
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use http::StatusCode;
 use r7_model::{
-    ApiDateTime, BidType, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
+    ApiDateTime, BidType, ContactInfo, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
 };
 
 use crate::wire::ApiError;
@@ -263,14 +263,14 @@ impl Params {
     /// An `IEnumerable<ItemKeyValuePair<int, string>>` sent as `name[0][key]=5&name[0][value]=x`
     /// (property names in any case), in index order. An entry without a value has an empty one.
     pub(crate) fn key_values(&self, name: &str) -> Result<Vec<(i64, String)>, ApiError> {
-        self.pairs(name)
-            .into_iter()
-            .map(|(key, value)| {
-                let key = match key.filter(|k| !k.is_empty()) {
+        self.objects(name)
+            .iter()
+            .map(|item| {
+                let key = match item.filled("key") {
                     Some(k) => parse_int(k)?,
                     None => 0,
                 };
-                Ok((key, value.unwrap_or_default().to_owned()))
+                Ok((key, item.get("value").unwrap_or_default().to_owned()))
             })
             .collect()
     }
@@ -278,41 +278,55 @@ impl Params {
     /// An `IEnumerable<ItemKeyValuePair<string, string>>`, sent as `key_values` is; a key or
     /// a value left out is null, read here as empty (the methods skip both alike).
     pub(crate) fn text_pairs(&self, name: &str) -> Vec<(String, String)> {
-        self.pairs(name)
-            .into_iter()
-            .map(|(key, value)| {
-                let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
-                (text(key), text(value))
+        self.objects(name)
+            .iter()
+            .map(|item| {
+                let text = |member| item.get(member).unwrap_or_default().to_owned();
+                (text("key"), text("value"))
             })
             .collect()
     }
 
-    /// The `[N][key]` and `[N][value]` of the list `name`, in index order.
-    fn pairs(&self, name: &str) -> Vec<(Option<&str>, Option<&str>)> {
-        let mut entries: Vec<(u64, Option<&str>, Option<&str>)> = Vec::new();
+    /// An `IEnumerable<ContactInfoWrapper>` sent as `name[0][infoType]=Email&name[0][data]=…`:
+    /// each member bound as the method's own parameter of its type would be (a missing
+    /// `infoType` is `Phone`, a missing `data` or `categoryName` empty where the server has
+    /// null).
+    pub(crate) fn contact_infos(&self, name: &str) -> Result<Vec<ContactInfo>, ApiError> {
+        self.objects(name)
+            .iter()
+            .map(|item| {
+                let mut info = ContactInfo::new(
+                    item.contact_info_type("infoType")?,
+                    i32::try_from(item.int("category")?).map_err(|_| ApiError::BAD_NUMBER)?,
+                    item.get("data").unwrap_or_default(),
+                )
+                .primary(item.bool("isPrimary")?);
+                info.id = item.int("id")?.into();
+                info.category_name = item.get("categoryName").unwrap_or_default().to_owned();
+                Ok(info)
+            })
+            .collect()
+    }
+
+    /// The objects of the list `name`, each sent as `name[N][member]=value`, in index order,
+    /// each as the parameters its members make.
+    fn objects(&self, name: &str) -> Vec<Params> {
+        let mut entries: Vec<(u64, Params)> = Vec::new();
         for (n, v) in &self.0 {
-            let Some((index, property)) = indexed_property(n, name) else {
+            let Some((index, member)) = indexed_property(n, name) else {
                 continue;
             };
-            let at = match entries.iter().position(|(i, _, _)| *i == index) {
+            let at = match entries.iter().position(|(i, _)| *i == index) {
                 Some(at) => at,
                 None => {
-                    entries.push((index, None, None));
+                    entries.push((index, Params::default()));
                     entries.len() - 1
                 }
             };
-            let entry = &mut entries[at];
-            if property.eq_ignore_ascii_case("key") {
-                entry.1.get_or_insert(v);
-            } else if property.eq_ignore_ascii_case("value") {
-                entry.2.get_or_insert(v);
-            }
+            entries[at].1.push(member, v.as_str());
         }
-        entries.sort_by_key(|(index, _, _)| *index);
-        entries
-            .into_iter()
-            .map(|(_, key, value)| (key, value))
-            .collect()
+        entries.sort_by_key(|(index, _)| *index);
+        entries.into_iter().map(|(_, item)| item).collect()
     }
 }
 
@@ -657,6 +671,36 @@ mod tests {
         assert_eq!(
             cf.key_values("customFieldList").unwrap(),
             [(5, "a".into()), (6, "b".into()), (7, String::new())]
+        );
+        let infos = form(
+            "items[1][infoType]=Email&items[1][data]=a%40b&items[0][data]=1&items[0][category]=2\
+             &items[0][ISPRIMARY]=True&items[0][categoryName]=Mine&items[1][id]=77",
+        );
+        let infos = infos.contact_infos("items").unwrap();
+        let seen: Vec<_> = infos
+            .iter()
+            .map(|i| {
+                (
+                    i.info_type,
+                    i.category,
+                    i.data.as_str(),
+                    i.is_primary,
+                    i.category_name.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (ContactInfoType::Phone, 2, "1", true, "Mine"),
+                (ContactInfoType::Email, 0, "a@b", false, "")
+            ]
+        );
+        assert_eq!(infos[1].id.get(), 77);
+        assert!(
+            form("items[0][infoType]=Fax")
+                .contact_infos("items")
+                .is_err()
         );
         let data =
             form("data[1][key]=Ivan&data[0][value]=Morozova&data[0][KEY]=Olga&data[2][value]=x");

@@ -2,7 +2,7 @@
 
 #[cfg(test)]
 use crate::Person;
-use crate::{Contact, ContactBase};
+use crate::{Contact, ContactBase, ContactInfo, ContactInfoType};
 
 /// Whether a contact is a person or a company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,6 +27,25 @@ impl ContactBase {
     /// Whether this contact is a person or a company.
     pub fn kind(&self) -> ContactKind {
         ContactKind::of(self.is_company)
+    }
+}
+
+impl ContactInfo {
+    /// A detail to send (`POST`/`PUT contact/{id}/batch`): its kind, its category number (see
+    /// [`ContactInfo::category`]) and its data; not primary, with no id, which the server gives.
+    pub fn new(info_type: ContactInfoType, category: i32, data: impl Into<String>) -> Self {
+        ContactInfo {
+            info_type,
+            category,
+            data: data.into(),
+            ..ContactInfo::default()
+        }
+    }
+
+    /// The same detail, marked as the contact's primary one of its kind or not.
+    pub fn primary(mut self, is_primary: bool) -> Self {
+        self.is_primary = is_primary;
+        self
     }
 }
 

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use r7_model::{ApiDateTime, CustomFieldId, Uuid};
+use r7_model::{ApiDateTime, ContactInfo, CustomFieldId, Uuid};
 
 use crate::endpoint::Body;
 use crate::error::BuildError;
@@ -166,6 +166,34 @@ impl WireValue for Vec<CustomFieldValue> {
             .iter()
             .map(|f| (f.field_id.to_string(), f.value.clone()));
         form.key_value_pairs(name, pairs);
+    }
+}
+
+/// `items[0][infoType]=Email&items[0][category]=1&items[0][data]=…&items[0][isPrimary]=true`:
+/// the members the server's binder fills in a `ContactInfoWrapper` and saves; the id is the
+/// server's to give, and a category name is sent only when set, since the server answers it as
+/// sent.
+impl WireValue for Vec<ContactInfo> {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        for (index, item) in self.iter().enumerate() {
+            let mut member = |member: &str, value: String| {
+                form.indexed
+                    .push((format!("{name}[{index}][{member}]"), value));
+            };
+            let info_type = item.info_type;
+            member(
+                "infoType",
+                info_type
+                    .name()
+                    .map_or_else(|| info_type.to_i32().to_string(), str::to_owned),
+            );
+            member("category", item.category.to_string());
+            member("data", item.data.clone());
+            member("isPrimary", item.is_primary.to_string());
+            if !item.category_name.is_empty() {
+                member("categoryName", item.category_name.clone());
+            }
+        }
     }
 }
 

@@ -1290,6 +1290,72 @@ async fn update_contact_address_1_against_the_emulator() {
         .is_primary(true);
     support::assert_emulated(&endpoint, 200u16).await;
 }
+/// CreateContactInfoBatch (from the documentation's format: an e-mail and a phone).
+#[test]
+fn create_contact_info_batch_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactInfoBatch = CreateContactInfoBatch::new(
+        ContactId::new(102),
+        [
+            ContactInfo::new(ContactInfoType::Email, 1, "myemail@email.com")
+                .primary(true),
+            ContactInfo::new(ContactInfoType::Phone, 0, "+8999111999111").primary(false),
+        ],
+    );
+    support::assert_request(
+        &endpoint,
+        "POST api/2.0/crm/contact/102/batch.json",
+        Some(
+            "items%5B0%5D%5BinfoType%5D=Email&items%5B0%5D%5Bcategory%5D=1&items%5B0%5D%5Bdata%5D=myemail%40email.com&items%5B0%5D%5BisPrimary%5D=true&items%5B1%5D%5BinfoType%5D=Phone&items%5B1%5D%5Bcategory%5D=0&items%5B1%5D%5Bdata%5D=%2B8999111999111&items%5B1%5D%5BisPrimary%5D=false",
+        ),
+    );
+}
+/// CreateContactInfoBatch (from the documentation's format: an e-mail and a phone), sent to the emulator in both formats.
+#[tokio::test]
+async fn create_contact_info_batch_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactInfoBatch = CreateContactInfoBatch::new(
+        ContactId::new(102),
+        [
+            ContactInfo::new(ContactInfoType::Email, 1, "myemail@email.com")
+                .primary(true),
+            ContactInfo::new(ContactInfoType::Phone, 0, "+8999111999111").primary(false),
+        ],
+    );
+    support::assert_emulated(&endpoint, 201u16).await;
+}
+/// ReplaceContactInfoBatch (from a company's details replaced by one e-mail).
+#[test]
+fn replace_contact_info_batch_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ReplaceContactInfoBatch = ReplaceContactInfoBatch::new(
+        ContactId::new(101),
+        [
+            ContactInfo::new(ContactInfoType::Email, 1, "office@north-wind.example")
+                .primary(true),
+        ],
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/101/batch.json",
+        Some(
+            "items%5B0%5D%5BinfoType%5D=Email&items%5B0%5D%5Bcategory%5D=1&items%5B0%5D%5Bdata%5D=office%40north-wind.example&items%5B0%5D%5BisPrimary%5D=true",
+        ),
+    );
+}
+/// ReplaceContactInfoBatch (from a company's details replaced by one e-mail), sent to the emulator in both formats.
+#[tokio::test]
+async fn replace_contact_info_batch_1_against_the_emulator() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ReplaceContactInfoBatch = ReplaceContactInfoBatch::new(
+        ContactId::new(101),
+        [
+            ContactInfo::new(ContactInfoType::Email, 1, "office@north-wind.example")
+                .primary(true),
+        ],
+    );
+    support::assert_emulated(&endpoint, 200u16).await;
+}
 /// SendContactsMail (from a mailing to two contacts).
 #[test]
 fn send_contacts_mail_1() {

@@ -400,6 +400,11 @@ const BINDINGS: &[(&str, &str, &str)] = &[
         "params.key_values(W)?",
     ),
     (
+        "IEnumerable<ContactInfoWrapper>",
+        "Vec<ContactInfo>",
+        "params.contact_infos(W)?",
+    ),
+    (
         "IEnumerable<ItemKeyValuePair<string, string>>",
         "Vec<(String, String)>",
         "params.text_pairs(W)",
@@ -520,7 +525,7 @@ fn render_args(spec: &Spec) -> Result<Output, String> {
         //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
         #[allow(unused_imports)]
         use r7_model::{
-            ApiDateTime, BidType, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
+            ApiDateTime, BidType, ContactInfo, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
         };
         use crate::binder::Params;
         use crate::wire::ApiError;

@@ -219,6 +219,7 @@ fn scalar(
             let s = text()?;
             quote!(#s.parse::<Uuid>().expect("a GUID"))
         }
+        Base::Model(m) if m == "ContactInfo" => contact_info(raw)?,
         Base::Model(_) => return Err("a wire type is not a parameter".into()),
     })
 }
@@ -434,6 +435,13 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
                 .collect::<Result<Vec<_>, String>>()?;
             quote!(vec![#(#items),*])
         }
+        "IEnumerable<ContactInfoWrapper>" => {
+            let items = list()?
+                .iter()
+                .map(contact_info)
+                .collect::<Result<Vec<_>, String>>()?;
+            quote!(vec![#(#items),*])
+        }
         "IEnumerable<ItemKeyValuePair<string, string>>" => {
             let items = list()?
                 .iter()
@@ -446,6 +454,33 @@ fn bound(binding: &str, raw: &toml::Value) -> Result<TokenStream, String> {
         }
         other => return Err(format!("no bound value for the C# type `{other}`")),
     })
+}
+
+/// An example's `{ info_type = "Email", category = 1, data = "…", is_primary = true }` as the
+/// `ContactInfo` both the client sends and the emulator binds (`is_primary` may be left out).
+fn contact_info(raw: &toml::Value) -> Result<TokenStream, String> {
+    let table = raw
+        .as_table()
+        .ok_or("a contact detail is { info_type, category, data, is_primary }")?;
+    let info_type = table
+        .get("info_type")
+        .and_then(toml::Value::as_str)
+        .ok_or("`info_type` must be a variant name")?;
+    let info_type = ident(info_type);
+    let category = table
+        .get("category")
+        .and_then(toml::Value::as_integer)
+        .ok_or("`category` must be an integer")?;
+    let category = Literal::i64_unsuffixed(category);
+    let data = table
+        .get("data")
+        .and_then(toml::Value::as_str)
+        .ok_or("`data` must be a string")?;
+    let primary = match table.get("is_primary") {
+        None => false,
+        Some(v) => v.as_bool().ok_or("`is_primary` must be true or false")?,
+    };
+    Ok(quote!(ContactInfo::new(ContactInfoType::#info_type, #category, #data).primary(#primary)))
 }
 
 /// The texts of an example's `{ key = "…", value = "…" }`.

@@ -418,11 +418,16 @@ fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
     }
     let t = param.type_ref();
     match spec.base(&t.name) {
+        // The one wire type a method binds from a request: `IEnumerable<ContactInfoWrapper>`.
+        Some(Base::Model(m))
+            if m == "ContactInfo"
+                && t.shape == Shape::List
+                && param.location == Some(super::Location::Body) => {}
         Some(Base::Model(_)) | None => {
             let known: Vec<&str> = super::types::PRIMS.iter().map(|(n, _, _)| *n).collect();
             fail(format!(
                 "{what}: type `{}` is not one of {}, an id, an enum, SortOrder, CustomFieldValue, \
-                 TextPair or sort",
+                 TextPair, ContactInfo[] (in a body) or sort",
                 param.ty.as_deref().unwrap_or_default(),
                 known.join(", ")
             ));

@@ -7,10 +7,10 @@ use r7_model::{Address, AddressCategory, ContactInfo, ContactInfoType};
 
 use crate::generated::Wire;
 use crate::generated::args::{
-    AddressArgs, CreateContactAddressArgs, CreateContactInfoArgs, DeleteContactInfoArgs,
-    GetContactInfoArgs, ListContactInfoArgs, ListContactInfoCategoriesArgs,
-    ListContactInfoDataArgs, ListContactInfoTypesArgs, UpdateContactAddressArgs,
-    UpdateContactInfoArgs,
+    AddressArgs, CreateContactAddressArgs, CreateContactInfoArgs, CreateContactInfoBatchArgs,
+    DeleteContactInfoArgs, GetContactInfoArgs, ListContactInfoArgs, ListContactInfoCategoriesArgs,
+    ListContactInfoDataArgs, ListContactInfoTypesArgs, ReplaceContactInfoBatchArgs,
+    UpdateContactAddressArgs, UpdateContactInfoArgs,
 };
 use crate::ops::{Call, Outcome, smart_list};
 use crate::store::{ContactInfoRow, Crm};
@@ -382,4 +382,68 @@ pub(crate) fn update_address(crm: &mut Crm, args: UpdateContactAddressArgs, _: &
     row.data = address_data(&address);
     let row = row.clone();
     Ok(one(args.info_id, &row))
+}
+
+/// The batch routes (`CreateBatchContactInfo`, `CRMApi.ContactInfo.cs:273`;
+/// `UpdateBatchContactInfo`, `:445`): the contact checked, every address parsed before anything
+/// is saved, the existing details deleted first when `replace`, then each item inserted as sent
+/// (`ContactInfoDao.SaveList` checks nothing and clears no other primary flag); the answer is
+/// the items as bound, each with its new id.
+fn save_batch(
+    crm: &mut Crm,
+    contact_id: i64,
+    items: Vec<ContactInfo>,
+    replace: bool,
+    call: &Call,
+) -> Outcome {
+    contact(crm, contact_id)?;
+    for item in &items {
+        check_address(item.info_type, &item.data)?;
+    }
+    if replace {
+        let old: Vec<i64> = crm
+            .contact_info
+            .iter()
+            .filter(|(_, r)| r.contact_id == contact_id)
+            .map(|(id, _)| id)
+            .collect();
+        for id in old {
+            crm.contact_info.remove(id);
+        }
+    }
+    let mut answered = Vec::new();
+    for mut item in items {
+        let id = crm.contact_info.next_id();
+        crm.contact_info.insert(
+            id,
+            ContactInfoRow {
+                contact_id,
+                info_type: item.info_type,
+                category: item.category,
+                data: item.data.clone(),
+                is_primary: item.is_primary,
+            },
+        );
+        item.id = id.into();
+        answered.push(to_node(&Wire(&item)));
+    }
+    Ok(smart_list(answered, &call.paging))
+}
+
+/// `POST contact/{id}/batch` (`CRMApi.ContactInfo.cs:273`).
+pub(crate) fn create_batch(
+    crm: &mut Crm,
+    args: CreateContactInfoBatchArgs,
+    call: &Call,
+) -> Outcome {
+    save_batch(crm, args.contact_id, args.items, false, call)
+}
+
+/// `PUT contact/{id}/batch` (`CRMApi.ContactInfo.cs:445`).
+pub(crate) fn replace_batch(
+    crm: &mut Crm,
+    args: ReplaceContactInfoBatchArgs,
+    call: &Call,
+) -> Outcome {
+    save_batch(crm, args.contact_id, args.items, true, call)
 }

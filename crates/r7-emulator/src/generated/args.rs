@@ -7,7 +7,8 @@
 //! empty, a missing `string` `None`; a value that does not convert is the server's 400.
 #[allow(unused_imports)]
 use r7_model::{
-    ApiDateTime, BidType, ContactInfoType, ContactListView, ShareType, StageType, Uuid,
+    ApiDateTime, BidType, ContactInfo, ContactInfoType, ContactListView, ShareType,
+    StageType, Uuid,
 };
 use crate::binder::Params;
 use crate::wire::ApiError;
@@ -1559,6 +1560,52 @@ impl UpdateContactAddressArgs {
             contact_id: params.int("contactid")?,
             info_id: params.int("id")?,
             address: AddressArgs::bind(params, offset)?,
+        })
+    }
+}
+/// The arguments of `CreateContactInfoBatch`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct CreateContactInfoBatchArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `items` (`IEnumerable<ContactInfoWrapper>`).
+    pub(crate) items: Vec<ContactInfo>,
+}
+impl CreateContactInfoBatchArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(CreateContactInfoBatchArgs {
+            contact_id: params.int("contactid")?,
+            items: params.contact_infos("items")?,
+        })
+    }
+}
+/// The arguments of `ReplaceContactInfoBatch`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ReplaceContactInfoBatchArgs {
+    /// `contactid` (`int`).
+    pub(crate) contact_id: i64,
+    /// `items` (`IEnumerable<ContactInfoWrapper>`).
+    pub(crate) items: Vec<ContactInfo>,
+}
+impl ReplaceContactInfoBatchArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ReplaceContactInfoBatchArgs {
+            contact_id: params.int("contactid")?,
+            items: params.contact_infos("items")?,
         })
     }
 }

@@ -756,6 +756,48 @@ fn update_contact_address_1() {
     assert_eq!(args.address.category, 2, "address[category]");
     assert_eq!(args.address.is_primary, true, "address[isPrimary]");
 }
+/// CreateContactInfoBatch (from the documentation's format: an e-mail and a phone).
+#[test]
+fn create_contact_info_batch_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: CreateContactInfoBatch = CreateContactInfoBatch::new(
+        ContactId::new(102),
+        [
+            ContactInfo::new(ContactInfoType::Email, 1, "myemail@email.com")
+                .primary(true),
+            ContactInfo::new(ContactInfoType::Phone, 0, "+8999111999111").primary(false),
+        ],
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::CreateContactInfoBatchArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_id, 102, "contactid");
+    assert_eq!(
+        args.items, vec![ContactInfo::new(ContactInfoType::Email, 1, "myemail@email.com")
+        .primary(true), ContactInfo::new(ContactInfoType::Phone, 0, "+8999111999111")
+        .primary(false)], "items"
+    );
+}
+/// ReplaceContactInfoBatch (from a company's details replaced by one e-mail).
+#[test]
+fn replace_contact_info_batch_1() {
+    use r7_proto::crm::contact_info::*;
+    let endpoint: ReplaceContactInfoBatch = ReplaceContactInfoBatch::new(
+        ContactId::new(101),
+        [
+            ContactInfo::new(ContactInfoType::Email, 1, "office@north-wind.example")
+                .primary(true),
+        ],
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ReplaceContactInfoBatchArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.contact_id, 101, "contactid");
+    assert_eq!(
+        args.items, vec![ContactInfo::new(ContactInfoType::Email, 1,
+        "office@north-wind.example").primary(true)], "items"
+    );
+}
 /// GetContactsMailStatus (from the emulator, which never sends mail).
 #[test]
 fn get_contacts_mail_status_1() {

@@ -515,6 +515,24 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact_info::update_address(crm, args, call)
             }
         }
+        EndpointId::CreateContactInfoBatch => {
+            |crm, call| {
+                let args = args::CreateContactInfoBatchArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::create_batch(crm, args, call)
+            }
+        }
+        EndpointId::ReplaceContactInfoBatch => {
+            |crm, call| {
+                let args = args::ReplaceContactInfoBatchArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_info::replace_batch(crm, args, call)
+            }
+        }
         EndpointId::GetContactsMailStatus => {
             |crm, call| {
                 let args = args::GetContactsMailStatusArgs::bind(
