@@ -1435,6 +1435,44 @@ fn change_contact_photo_by_url_1() {
         Some("photourl=https%3A%2F%2Fnorth-wind.example%2Flogo.png"),
     );
 }
+/// SearchContactsByEmail (from the emulator's seed: the company and the person with a north-wind address).
+#[test]
+fn search_contacts_by_email_1() {
+    use r7_proto::crm::contact_simple::*;
+    let endpoint: SearchContactsByEmail = SearchContactsByEmail::new("north-wind", 10);
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/simple/byEmail.json?term=north-wind&maxCount=10",
+        None,
+    );
+}
+/// SearchContactsByEmail (from the emulator's seed: the company and the person with a north-wind address), sent to the emulator in both formats.
+#[tokio::test]
+async fn search_contacts_by_email_1_against_the_emulator() {
+    use r7_proto::crm::contact_simple::*;
+    let endpoint: SearchContactsByEmail = SearchContactsByEmail::new("north-wind", 10);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
+/// ListSimpleContacts (from the emulator's seed: the persons, by name).
+#[test]
+fn list_simple_contacts_1() {
+    use r7_proto::crm::contact_simple::*;
+    let endpoint: ListSimpleContacts = ListSimpleContacts::new()
+        .view(ContactListView::Person);
+    support::assert_request(
+        &endpoint,
+        "GET api/2.0/crm/contact/simple/filter.json?contactListView=Person",
+        None,
+    );
+}
+/// ListSimpleContacts (from the emulator's seed: the persons, by name), sent to the emulator in both formats.
+#[tokio::test]
+async fn list_simple_contacts_1_against_the_emulator() {
+    use r7_proto::crm::contact_simple::*;
+    let endpoint: ListSimpleContacts = ListSimpleContacts::new()
+        .view(ContactListView::Person);
+    support::assert_emulated(&endpoint, 200u16).await;
+}
 /// CreateContactStatus (from the emulator's seed: a new contact status).
 #[test]
 fn create_contact_status_1() {

@@ -5,7 +5,9 @@
 mod filter;
 mod write;
 
-pub(crate) use filter::{delete_all, delete_by_filter, list, matching, set_access_by_filter};
+pub(crate) use filter::{
+    delete_all, delete_by_filter, list, matching, set_access_by_filter, stored_name,
+};
 pub(crate) use write::*;
 
 use r7_model::{

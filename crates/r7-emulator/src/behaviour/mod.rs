@@ -12,6 +12,7 @@ pub(crate) mod category;
 pub(crate) mod contact;
 pub(crate) mod contact_info;
 pub(crate) mod contact_mail;
+pub(crate) mod contact_simple;
 pub(crate) mod contact_status;
 pub(crate) mod contact_type;
 pub(crate) mod custom_field;

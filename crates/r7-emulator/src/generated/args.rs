@@ -1639,6 +1639,55 @@ impl CancelContactsMailArgs {
         Ok(CancelContactsMailArgs {})
     }
 }
+/// The arguments of `SearchContactsByEmail`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct SearchContactsByEmailArgs {
+    /// `term` (`string`).
+    pub(crate) term: Option<String>,
+    /// `maxCount` (`int`).
+    pub(crate) max_count: i64,
+}
+impl SearchContactsByEmailArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(SearchContactsByEmailArgs {
+            term: params.string("term"),
+            max_count: params.int("maxCount")?,
+        })
+    }
+}
+/// The arguments of `ListSimpleContacts`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct ListSimpleContactsArgs {
+    /// The `contact_filter` group.
+    pub(crate) contact_filter: ContactFilterArgs,
+    /// `responsibleid` (`Guid?`).
+    pub(crate) responsible_id: Option<Uuid>,
+    /// `isShared` (`bool?`).
+    pub(crate) is_shared: Option<bool>,
+}
+impl ListSimpleContactsArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(ListSimpleContactsArgs {
+            contact_filter: ContactFilterArgs::bind(params, offset)?,
+            responsible_id: params.opt_guid("responsibleid")?,
+            is_shared: params.opt_bool("isShared")?,
+        })
+    }
+}
 /// The arguments of `CreateContactStatus`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

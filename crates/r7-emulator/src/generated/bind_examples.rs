@@ -815,6 +815,27 @@ fn cancel_contacts_mail_1() {
     let params = crate::binder::sent(&endpoint);
     let args = super::args::CancelContactsMailArgs::bind(&params, 180).expect("binds");
 }
+/// SearchContactsByEmail (from the emulator's seed: the company and the person with a north-wind address).
+#[test]
+fn search_contacts_by_email_1() {
+    use r7_proto::crm::contact_simple::*;
+    let endpoint: SearchContactsByEmail = SearchContactsByEmail::new("north-wind", 10);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::SearchContactsByEmailArgs::bind(&params, 180)
+        .expect("binds");
+    assert_eq!(args.term, Some("north-wind".to_owned()), "term");
+    assert_eq!(args.max_count, 10, "maxCount");
+}
+/// ListSimpleContacts (from the emulator's seed: the persons, by name).
+#[test]
+fn list_simple_contacts_1() {
+    use r7_proto::crm::contact_simple::*;
+    let endpoint: ListSimpleContacts = ListSimpleContacts::new()
+        .view(ContactListView::Person);
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::ListSimpleContactsArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.contact_filter.view, ContactListView::Person, "contactListView");
+}
 /// CreateContactStatus (from the emulator's seed: a new contact status).
 #[test]
 fn create_contact_status_1() {

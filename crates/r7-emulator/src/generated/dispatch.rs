@@ -551,6 +551,24 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact_mail::cancel(crm, args, call)
             }
         }
+        EndpointId::SearchContactsByEmail => {
+            |crm, call| {
+                let args = args::SearchContactsByEmailArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_simple::by_email(crm, args, call)
+            }
+        }
+        EndpointId::ListSimpleContacts => {
+            |crm, call| {
+                let args = args::ListSimpleContactsArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_simple::list(crm, args, call)
+            }
+        }
         EndpointId::CreateContactStatus => {
             |crm, call| {
                 let args = args::CreateContactStatusArgs::bind(

@@ -591,6 +591,30 @@ impl Serialize for WireList<'_, MailProgress> {
         write_mail_progress(self.0, true, serializer)
     }
 }
+fn write_contact_with_task<S: Serializer>(
+    v: &ContactWithTask,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.task) {
+        map.serialize_entry("task", &v.task.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.contact) {
+        map.serialize_entry("contact", &v.contact.as_ref().map(Wire))?;
+    }
+    map.end()
+}
+impl Serialize for Wire<'_, ContactWithTask> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_with_task(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, ContactWithTask> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_contact_with_task(self.0, true, serializer)
+    }
+}
 fn write_contact_status<S: Serializer>(
     v: &ContactStatus,
     _list: bool,
@@ -1007,5 +1031,51 @@ impl Serialize for Wire<'_, Task> {
 impl Serialize for WireList<'_, Task> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         write_task(self.0, true, serializer)
+    }
+}
+fn write_task_base<S: Serializer>(
+    v: &TaskBase,
+    _list: bool,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    if !is_default(&v.title) {
+        map.serialize_entry("title", &v.title)?;
+    }
+    if !is_default(&v.description) {
+        map.serialize_entry("description", &v.description)?;
+    }
+    if !is_default(&v.deadline) {
+        map.serialize_entry("deadLine", &v.deadline)?;
+    }
+    if !is_default(&v.alert_value) {
+        map.serialize_entry("alertValue", &v.alert_value)?;
+    }
+    if !is_default(&v.responsible) {
+        map.serialize_entry("responsible", &v.responsible.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.is_closed) {
+        map.serialize_entry("isClosed", &v.is_closed)?;
+    }
+    if !is_default(&v.category) {
+        map.serialize_entry("category", &v.category.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.entity) {
+        map.serialize_entry("entity", &v.entity.as_ref().map(Wire))?;
+    }
+    if !is_default(&v.can_edit) {
+        map.serialize_entry("canEdit", &v.can_edit)?;
+    }
+    map.serialize_entry("id", &v.id)?;
+    map.end()
+}
+impl Serialize for Wire<'_, TaskBase> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task_base(self.0, false, serializer)
+    }
+}
+impl Serialize for WireList<'_, TaskBase> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_task_base(self.0, true, serializer)
     }
 }

@@ -523,3 +523,52 @@ async fn xml_lists_repeat_the_response_element() {
         "<result><total>0</total><status>0</status><statusCode>200</statusCode></result>"
     );
 }
+
+/// The "simple" contact lists write the task first, in its short form, and leave out of the
+/// contact what `ToSimpleListContactWrapper` never assigns (`CRMApi.Contacts.cs:1857`).
+#[tokio::test]
+async fn simple_contacts_leave_out_what_their_wrapper_never_sets() {
+    let emulator = start().await;
+    let path = "/api/2.0/crm/contact/simple/byEmail.json?term=smirnov&maxCount=5";
+    let reply = get(&emulator, path).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(
+        reply.text().contains(r#""response":[{"task":{"title":"#),
+        "{}",
+        reply.text()
+    );
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+    let item = &body["response"][0];
+    let keys = |v: &serde_json::Value| {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(
+        keys(&item["task"]),
+        [
+            "alertValue",
+            "category",
+            "deadLine",
+            "description",
+            "id",
+            "responsible",
+            "title"
+        ]
+    );
+    assert!(item["task"]["category"].get("relativeItemsCount").is_none());
+    let contact = item["contact"].as_object().unwrap();
+    for absent in [
+        "addresses",
+        "customFields",
+        "tags",
+        "taskCount",
+        "contactStatus",
+    ] {
+        assert!(!contact.contains_key(absent), "{absent}: {}", reply.text());
+    }
+    for present in ["commonData", "company", "firstName", "industry"] {
+        assert!(contact.contains_key(present), "{present}: {}", reply.text());
+    }
+    assert_eq!(contact["haveLateTasks"], false);
+}

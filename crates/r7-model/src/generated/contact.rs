@@ -1357,3 +1357,24 @@ pub struct MailProgress {
     )]
     pub is_completed: bool,
 }
+/// A contact with its first open task, as the hidden "simple" contact lists answer them
+/// (`ToSimpleListContactWrapper`, `CRMApi.Contacts.cs:1857`).
+///
+/// The contact is the full record with less in it than the other lists give: its details
+/// (`commonData`) and, for a person, its company, but no tags, addresses, custom fields, status or
+/// task counts (the server leaves those members out).
+///
+/// The server's `ContactWithTaskWrapper`
+/// (`module/ASC.Api/ASC.Api.CRM/Wrappers/ContactWrapper.cs:512`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ContactWithTask {
+    /// The contact's open task with the lowest id (the first created that is still open, not
+    /// the one due soonest); `None` when it has no open task.
+    #[serde(rename = "task", alias = "Task")]
+    pub task: Option<TaskBase>,
+    /// The contact; the server always sets it.
+    #[serde(rename = "contact", alias = "Contact")]
+    pub contact: Option<Contact>,
+}

@@ -239,3 +239,66 @@ pub struct Task {
     )]
     pub id: TaskId,
 }
+/// A task in the short form that the contact lists with tasks embed: what is to be done by
+/// when and by whom, without the creator, the contact or the deal.
+///
+/// The server leaves out every member that is null, `false` or 0.
+///
+/// The server's `TaskBaseWrapper` (`module/ASC.Api/ASC.Api.CRM/Wrappers/TaskWrapper.cs:116`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TaskBase {
+    /// What is to be done.
+    #[serde(
+        rename = "title",
+        alias = "Title",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub title: String,
+    /// Details; empty when there are none.
+    #[serde(rename = "description", alias = "Description")]
+    pub description: Option<String>,
+    /// When the task is due.
+    #[serde(rename = "deadLine", alias = "DeadLine", with = "crate::datetime::optional")]
+    pub deadline: Option<ApiDateTime>,
+    /// Minutes before the deadline to remind the responsible user; 0 for no reminder.
+    #[serde(
+        rename = "alertValue",
+        alias = "AlertValue",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub alert_value: i32,
+    /// The user who is to do it.
+    #[serde(rename = "responsible", alias = "Responsible")]
+    pub responsible: Option<Employee>,
+    /// Whether the task is done (the contact lists embed only open tasks, so `false` there).
+    #[serde(
+        rename = "isClosed",
+        alias = "IsClosed",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub is_closed: bool,
+    /// The task's category, without a count of its tasks.
+    #[serde(rename = "category", alias = "Category")]
+    pub category: Option<TaskCategory>,
+    /// The deal or case the task belongs to. The server declares the member but never fills it
+    /// in here, so it is always `None` from a real portal.
+    #[serde(rename = "entity", alias = "Entity")]
+    pub entity: Option<LinkedEntity>,
+    /// Whether the caller may change the task; never set in this form, so always `false`.
+    #[serde(
+        rename = "canEdit",
+        alias = "CanEdit",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub can_edit: bool,
+    /// The task's id.
+    #[serde(
+        rename = "id",
+        alias = "Id",
+        alias = "ID",
+        deserialize_with = "crate::wire::nullable",
+    )]
+    pub id: TaskId,
+}

@@ -483,6 +483,23 @@ impl FromEnvelope for Option<MailProgress> {
         Some(payload.filter(|v| *v != MailProgress::default()))
     }
 }
+impl FromEnvelope for ContactWithTask {
+    type Payload = ContactWithTask;
+    fn from_envelope(
+        payload: Option<ContactWithTask>,
+        _: PageInfo,
+    ) -> Option<ContactWithTask> {
+        payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<ContactWithTask> {
+    type Payload = ContactWithTask;
+    fn from_envelope(payload: Option<ContactWithTask>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != ContactWithTask::default()))
+    }
+}
 impl FromEnvelope for ContactStatus {
     type Payload = ContactStatus;
     fn from_envelope(
@@ -653,5 +670,19 @@ impl FromEnvelope for Option<Task> {
     type Payload = Task;
     fn from_envelope(payload: Option<Task>, _: PageInfo) -> Option<Self> {
         Some(payload.filter(|v| *v != Task::default()))
+    }
+}
+impl FromEnvelope for TaskBase {
+    type Payload = TaskBase;
+    fn from_envelope(payload: Option<TaskBase>, _: PageInfo) -> Option<TaskBase> {
+        payload
+    }
+}
+/// `None` for the server's null, `{}` (`<response />` in XML): an answer whose
+/// every member is empty.
+impl FromEnvelope for Option<TaskBase> {
+    type Payload = TaskBase;
+    fn from_envelope(payload: Option<TaskBase>, _: PageInfo) -> Option<Self> {
+        Some(payload.filter(|v| *v != TaskBase::default()))
     }
 }

@@ -15,6 +15,8 @@ pub mod contact_info;
 pub mod contact_mail;
 /// The `contact_photo` endpoints (`spec/crm/endpoints/contact_photo.toml`).
 pub mod contact_photo;
+/// The `contact_simple` endpoints (`spec/crm/endpoints/contact_simple.toml`).
+pub mod contact_simple;
 /// The `contact_status` endpoints (`spec/crm/endpoints/contact_status.toml`).
 pub mod contact_status;
 /// The `contact_type` endpoints (`spec/crm/endpoints/contact_type.toml`).
