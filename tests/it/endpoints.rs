@@ -602,6 +602,7 @@ fn the_table_lists_every_endpoint_once_with_its_route() {
                 // the same photo.
                 "CancelContactsMail",
                 "ChangeContactPhotoByUrl",
+                "ChangeContactPhoto",
                 // The details are replaced by the same items again (with new ids).
                 "ReplaceContactInfoBatch",
             ]

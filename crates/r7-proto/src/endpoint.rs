@@ -21,8 +21,8 @@ pub enum Auth {
 /// A request body and its media type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
-    /// The `Content-Type` to send.
-    pub content_type: &'static str,
+    /// The `Content-Type` to send (a multipart body's names its boundary).
+    pub content_type: Cow<'static, str>,
     /// The encoded body.
     pub bytes: Bytes,
 }

@@ -60,11 +60,63 @@ impl TextPair {
     }
 }
 
-/// Unencoded name/value pairs for a query string or a form body.
+/// A file to upload (the server's `HttpPostedFileBase`): sent as one part of a
+/// `multipart/form-data` body, with its name and media type.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Upload {
+    file_name: String,
+    content_type: String,
+    bytes: Bytes,
+}
+
+impl Upload {
+    /// The file `file_name` of media type `content_type` (`image/png`) with its `bytes`.
+    pub fn new(
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        bytes: impl Into<Bytes>,
+    ) -> Self {
+        Upload {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        }
+    }
+
+    /// The file's name, as the server sees it.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The file's media type.
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The file's content.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+}
+
+/// The name, the type and the size: a file's content does not belong in a log.
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// Unencoded name/value pairs for a query string or a form body, and the files that make it a
+/// multipart body.
 #[derive(Debug, Default)]
 pub(crate) struct Form {
     pairs: Vec<(Cow<'static, str>, String)>,
     indexed: Vec<(String, String)>,
+    files: Vec<(&'static str, Upload)>,
 }
 
 impl Form {
@@ -81,8 +133,12 @@ impl Form {
         self.pairs
     }
 
-    /// The pairs as an `application/x-www-form-urlencoded` body.
+    /// The pairs as an `application/x-www-form-urlencoded` body, or with files as a
+    /// `multipart/form-data` one.
     pub(crate) fn into_body(self) -> Result<Option<Body>, BuildError> {
+        if !self.files.is_empty() {
+            return self.into_multipart().map(Some);
+        }
         let mut text = encode_query(&self.pairs);
         for (name, value) in &self.indexed {
             if !text.is_empty() {
@@ -93,9 +149,90 @@ impl Form {
             text.push_str(&crate::path::encode_query_component(value));
         }
         Ok(Some(Body {
-            content_type: "application/x-www-form-urlencoded",
+            content_type: "application/x-www-form-urlencoded".into(),
             bytes: Bytes::from(text),
         }))
+    }
+
+    /// RFC 7578: each pair a part, then each file, split by a boundary found in none of them.
+    fn into_multipart(self) -> Result<Body, BuildError> {
+        for (name, file) in &self.files {
+            if file.content_type.is_empty() || file.content_type.chars().any(char::is_control) {
+                return Err(BuildError::InvalidArgument {
+                    name: (*name).to_owned(),
+                    reason: "the file's media type must be a one-line text such as image/png"
+                        .to_owned(),
+                });
+            }
+        }
+        let texts = self
+            .pairs
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_str()))
+            .chain(self.indexed.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let mut parts: Vec<(String, &[u8])> = texts
+            .map(|(name, value)| (disposition(name, None), value.as_bytes()))
+            .collect();
+        for (name, file) in &self.files {
+            let head = format!(
+                "{}\r\nContent-Type: {}",
+                disposition(name, Some(&file.file_name)),
+                file.content_type
+            );
+            parts.push((head, &file.bytes[..]));
+        }
+        let mut n = 0u32;
+        let boundary = loop {
+            let candidate = format!("r7-boundary-{n:08x}");
+            let found = |bytes: &[u8]| {
+                bytes
+                    .windows(candidate.len())
+                    .any(|w| w == candidate.as_bytes())
+            };
+            if !parts
+                .iter()
+                .any(|(head, bytes)| found(head.as_bytes()) || found(bytes))
+            {
+                break candidate;
+            }
+            n += 1;
+        };
+        let mut body = Vec::new();
+        for (head, bytes) in &parts {
+            body.extend_from_slice(format!("--{boundary}\r\n{head}\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Ok(Body {
+            content_type: format!("multipart/form-data; boundary={boundary}").into(),
+            bytes: Bytes::from(body),
+        })
+    }
+}
+
+/// A part's `Content-Disposition`, its quoted texts escaped as browsers do (`"` as `%22`, line
+/// breaks as `%0D` and `%0A`).
+fn disposition(name: &str, file_name: Option<&str>) -> String {
+    let quoted = |text: &str| {
+        text.replace('"', "%22")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    match file_name {
+        Some(file) => format!(
+            "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"",
+            quoted(name),
+            quoted(file)
+        ),
+        None => format!("Content-Disposition: form-data; name=\"{}\"", quoted(name)),
+    }
+}
+
+/// A file travels as its own part of a multipart body.
+impl WireValue for Upload {
+    fn write(&self, name: &'static str, form: &mut Form) {
+        form.files.push((name, self.clone()));
     }
 }
 
@@ -328,5 +465,85 @@ pub(crate) mod check {
             }
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn multipart(form: Form) -> (String, String) {
+        let body = form.into_body().unwrap().unwrap();
+        let text = String::from_utf8(body.bytes.to_vec()).unwrap();
+        (body.content_type.into_owned(), text)
+    }
+
+    #[test]
+    fn a_file_makes_a_multipart_body_with_the_texts_first() {
+        let mut form = Form::default();
+        form.text("contactid", "101".to_owned());
+        form.push("photo", &Upload::new("logo.png", "image/png", &b"PNG"[..]));
+        let (content_type, text) = multipart(form);
+        assert_eq!(
+            content_type,
+            "multipart/form-data; boundary=r7-boundary-00000000"
+        );
+        assert_eq!(
+            text,
+            "--r7-boundary-00000000\r\n\
+             Content-Disposition: form-data; name=\"contactid\"\r\n\r\n101\r\n\
+             --r7-boundary-00000000\r\n\
+             Content-Disposition: form-data; name=\"photo\"; filename=\"logo.png\"\r\n\
+             Content-Type: image/png\r\n\r\nPNG\r\n\
+             --r7-boundary-00000000--\r\n"
+        );
+    }
+
+    #[test]
+    fn the_boundary_is_one_the_content_does_not_hold_and_names_are_escaped() {
+        let mut form = Form::default();
+        let content = "a--r7-boundary-00000000 and r7-boundary-00000001";
+        form.push(
+            "photo",
+            &Upload::new(
+                "my \"best\"\r\n.png",
+                "image/png",
+                content.as_bytes().to_vec(),
+            ),
+        );
+        let (content_type, text) = multipart(form);
+        assert!(
+            content_type.ends_with("boundary=r7-boundary-00000002"),
+            "{content_type}"
+        );
+        assert!(
+            text.contains("filename=\"my %22best%22%0D%0A.png\""),
+            "{text}"
+        );
+        assert!(text.contains(content), "{text}");
+    }
+
+    #[test]
+    fn a_media_type_of_two_lines_is_refused() {
+        let mut form = Form::default();
+        form.push(
+            "photo",
+            &Upload::new("a.png", "image/png\r\nX-Evil: 1", &b"x"[..]),
+        );
+        assert!(matches!(
+            form.into_body(),
+            Err(BuildError::InvalidArgument { name, .. }) if name == "photo"
+        ));
+        let mut form = Form::default();
+        form.push("photo", &Upload::new("a.png", "", &b"x"[..]));
+        assert!(form.into_body().is_err());
+    }
+
+    #[test]
+    fn an_upload_prints_no_content() {
+        let upload = Upload::new("a.png", "image/png", &b"secret pixels"[..]);
+        let printed = format!("{upload:?}");
+        assert!(!printed.contains("secret"), "{printed}");
+        assert!(printed.contains("len: 13"), "{printed}");
     }
 }

@@ -92,7 +92,7 @@ pub use credentials::{Credentials, Password};
 pub use endpoint::{Auth, Body, Endpoint, EndpointInfo, Paged, ParamInfo, ParamLocation};
 pub use endpoints::{Authenticate, Authentication};
 pub use error::{ApiError, BodySnippet, BuildError, ResponseError};
-pub use form::{CustomFieldValue, SortOrder, TextPair};
+pub use form::{CustomFieldValue, SortOrder, TextPair, Upload};
 pub use format::Format;
 pub use generated::{ENDPOINTS, EndpointId, crm};
 pub use output::{FromEnvelope, NoContent, NullableBool, Page, PageInfo};

@@ -1,5 +1,7 @@
 //! Turning an [`Endpoint`] into an `http::Request`.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Request, Uri};
@@ -105,7 +107,11 @@ pub fn build_request<E: Endpoint>(
         headers.insert(AUTHORIZATION, token.header_value(context.auth_scheme));
     }
     if let Some(content_type) = content_type {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        let value = match content_type {
+            Cow::Borrowed(text) => HeaderValue::from_static(text),
+            Cow::Owned(text) => HeaderValue::try_from(text).map_err(http::Error::from)?,
+        };
+        headers.insert(CONTENT_TYPE, value);
     }
     Ok(request)
 }

@@ -94,7 +94,7 @@ pub use r7_hyper::{
 pub use r7_proto::{
     ApiError, AuthScheme, Authenticate, Authentication, BaseUrl, BuildError, Credentials,
     CustomFieldValue, Endpoint, Format, InvalidBaseUrl, InvalidToken, NoContent, Page, PageInfo,
-    Paged, Password, Raw, RawReply, ResponseError, SortOrder, TextPair, Token,
+    Paged, Password, Raw, RawReply, ResponseError, SortOrder, TextPair, Token, Upload,
 };
 
 pub mod prelude {

@@ -6,7 +6,7 @@
 //! that must decode.
 #![allow(unused_imports)]
 use r7_model::*;
-use r7_proto::{CustomFieldValue, SortOrder, TextPair};
+use r7_proto::{CustomFieldValue, SortOrder, TextPair, Upload};
 use crate::support;
 /// CreateHistoryCategory (from the emulator's seed: a new history category).
 #[test]
@@ -1433,6 +1433,22 @@ fn change_contact_photo_by_url_1() {
         &endpoint,
         "PUT api/2.0/crm/contact/101/changephotobyurl.json",
         Some("photourl=https%3A%2F%2Fnorth-wind.example%2Flogo.png"),
+    );
+}
+/// ChangeContactPhoto (from a company's logo uploaded).
+#[test]
+fn change_contact_photo_1() {
+    use r7_proto::crm::contact_photo::*;
+    let endpoint: ChangeContactPhoto = ChangeContactPhoto::new(
+        ContactId::new(101),
+        Upload::new("logo.png", "image/png", "PNG".as_bytes().to_vec()),
+    );
+    support::assert_request(
+        &endpoint,
+        "PUT api/2.0/crm/contact/101/changephoto.json",
+        Some(
+            "--r7-boundary-00000000\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n--r7-boundary-00000000--\r\n",
+        ),
     );
 }
 /// SearchContactsByEmail (from the emulator's seed: the company and the person with a north-wind address).

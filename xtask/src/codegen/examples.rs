@@ -63,7 +63,7 @@ pub(crate) fn render(spec: &Spec) -> Result<Vec<Output>, String> {
         //! that must decode.
         #![allow(unused_imports)]
         use r7_model::*;
-        use r7_proto::{CustomFieldValue, SortOrder, TextPair};
+        use r7_proto::{CustomFieldValue, SortOrder, TextPair, Upload};
         use crate::support;
         #(#tests)*
     };
@@ -171,6 +171,19 @@ fn scalar(
         Base::Proto(p) if p == "SortOrder" => {
             let v = ident(text()?);
             quote!(SortOrder::#v)
+        }
+        Base::Proto(p) if p == "Upload" => {
+            let table = raw
+                .as_table()
+                .ok_or("a file is { file_name, content_type, text }")?;
+            let text = |name: &str| {
+                table
+                    .get(name)
+                    .and_then(toml::Value::as_str)
+                    .ok_or(format!("`{name}` must be a string"))
+            };
+            let (file, media, content) = (text("file_name")?, text("content_type")?, text("text")?);
+            quote!(Upload::new(#file, #media, #content.as_bytes().to_vec()))
         }
         Base::Proto(p) if p == "TextPair" => {
             let (key, value) = text_pair(raw)?;

@@ -427,7 +427,7 @@ fn param_basics(spec: &Spec, param: &Param, fail: &mut dyn FnMut(String)) {
             let known: Vec<&str> = super::types::PRIMS.iter().map(|(n, _, _)| *n).collect();
             fail(format!(
                 "{what}: type `{}` is not one of {}, an id, an enum, SortOrder, CustomFieldValue, \
-                 TextPair, ContactInfo[] (in a body) or sort",
+                 TextPair, Upload, ContactInfo[] (in a body) or sort",
                 param.ty.as_deref().unwrap_or_default(),
                 known.join(", ")
             ));

@@ -706,7 +706,9 @@ impl Spec {
             return Some(Base::Choice(name.to_owned()));
         }
         match name {
-            "SortOrder" | "CustomFieldValue" | "TextPair" => Some(Base::Proto(name.to_owned())),
+            "SortOrder" | "CustomFieldValue" | "TextPair" | "Upload" => {
+                Some(Base::Proto(name.to_owned()))
+            }
             "sort" => Some(Base::Sort),
             _ => None,
         }

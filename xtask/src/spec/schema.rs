@@ -295,7 +295,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("in", "path, query or body (bodies are sent form-encoded)"),
             (
                 "type",
-                "`string`, `bool`, `int`, `long`, `decimal`, `datetime`, `guid`, `index`, an id, an enum, `SortOrder`, `CustomFieldValue`, `TextPair` or `sort`; `T[]` is a list",
+                "`string`, `bool`, `int`, `long`, `decimal`, `datetime`, `guid`, `index`, an id, an enum, `SortOrder`, `CustomFieldValue`, `TextPair`, `Upload` (a file: the body goes multipart), `ContactInfo[]` (in a body) or `sort`; `T[]` is a list",
             ),
             (
                 "binding",

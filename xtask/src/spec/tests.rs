@@ -451,12 +451,12 @@ fn each_rule_is_reported_with_its_place() {
         (
             GOOD.replace("type = \"bool\"", "type = \"uuid\""),
             "parameter `full`: type `uuid` is not one of string, bool, int, long, decimal, \
-             datetime, guid, index, an id, an enum, SortOrder, CustomFieldValue, TextPair, ContactInfo[] (in a body) or sort",
+             datetime, guid, index, an id, an enum, SortOrder, CustomFieldValue, TextPair, Upload, ContactInfo[] (in a body) or sort",
         ),
         (
             GOOD.replace("type = \"bool\"", "type = \"Opportunity\""),
             "parameter `full`: type `Opportunity` is not one of string, bool, int, long, \
-             decimal, datetime, guid, index, an id, an enum, SortOrder, CustomFieldValue, TextPair, ContactInfo[] (in a body) or sort",
+             decimal, datetime, guid, index, an id, an enum, SortOrder, CustomFieldValue, TextPair, Upload, ContactInfo[] (in a body) or sort",
         ),
         (
             GOOD.replace("type = \"bool\"", "type = \"bool?\""),

@@ -89,8 +89,8 @@ pub(crate) enum Base {
     Enum(String),
     /// A wire type of `types/` (fields and outputs only).
     Model(String),
-    /// A request-side type of r7-proto (`SortOrder`, `CustomFieldValue`, `TextPair`; parameters
-    /// only).
+    /// A request-side type of r7-proto (`SortOrder`, `CustomFieldValue`, `TextPair`, `Upload`;
+    /// parameters only).
     Proto(String),
     /// `sort`: the endpoint's sort keys (its `sort_by` enum), or a member name as text.
     Sort,

@@ -1308,4 +1308,5 @@ pub(crate) const NOT_EMULATED: &[EndpointId] = &[
     EndpointId::SendContactsMail,
     EndpointId::PreviewContactsMail,
     EndpointId::ChangeContactPhotoByUrl,
+    EndpointId::ChangeContactPhoto,
 ];

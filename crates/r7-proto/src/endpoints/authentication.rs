@@ -84,7 +84,7 @@ impl Endpoint for Authenticate {
         // Serialising two strings cannot fail; the error text would not include them anyway.
         let bytes = serde_json::to_vec(&body).map_err(|e| BuildError::Body(e.to_string()))?;
         Ok(Some(Body {
-            content_type: "application/json",
+            content_type: "application/json".into(),
             bytes: Bytes::from(bytes),
         }))
     }

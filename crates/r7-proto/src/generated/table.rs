@@ -137,6 +137,8 @@ pub enum EndpointId {
     CancelContactsMail,
     /// `PUT api/2.0/crm/contact/{contactid}/changephotobyurl`
     ChangeContactPhotoByUrl,
+    /// `PUT api/2.0/crm/contact/{contactid}/changephoto`
+    ChangeContactPhoto,
     /// `GET api/2.0/crm/contact/simple/byEmail`
     SearchContactsByEmail,
     /// `GET api/2.0/crm/contact/simple/filter`
@@ -363,6 +365,7 @@ impl EndpointId {
         EndpointId::GetContactsMailStatus,
         EndpointId::CancelContactsMail,
         EndpointId::ChangeContactPhotoByUrl,
+        EndpointId::ChangeContactPhoto,
         EndpointId::SearchContactsByEmail,
         EndpointId::ListSimpleContacts,
         EndpointId::CreateContactStatus,
@@ -2929,6 +2932,38 @@ pub static ENDPOINTS: &[EndpointInfo] = &[
                 location: ParamLocation::Body,
                 sdk_type: "string",
                 binding: "string",
+                required: true,
+            },
+        ],
+    },
+    EndpointInfo {
+        id: EndpointId::ChangeContactPhoto,
+        name: "ChangeContactPhoto",
+        resource: "contact_photo",
+        method: Method::PUT,
+        path_template: "api/2.0/crm/contact/{contactid}/changephoto",
+        route: "api/2.0/crm/contact/{contactid:[0-9]+}/changephoto",
+        source: "module/ASC.Api/ASC.Api.CRM/CRMApi.Contacts.cs:790",
+        auth: Auth::Required,
+        idempotent: true,
+        undocumented: false,
+        paged: false,
+        output: "string",
+        params: &[
+            ParamInfo {
+                name: "contactid",
+                field: "contact_id",
+                location: ParamLocation::Path,
+                sdk_type: "ContactId",
+                binding: "int",
+                required: true,
+            },
+            ParamInfo {
+                name: "photo",
+                field: "photo",
+                location: ParamLocation::Body,
+                sdk_type: "Upload",
+                binding: "IEnumerable<HttpPostedFileBase>",
                 required: true,
             },
         ],

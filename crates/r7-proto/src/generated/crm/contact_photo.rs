@@ -14,7 +14,7 @@ use crate::generated::EndpointId;
 #[allow(unused_imports)]
 use crate::error::BuildError;
 #[allow(unused_imports)]
-use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, WireValue};
+use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, Upload, WireValue};
 #[allow(unused_imports)]
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
@@ -72,6 +72,61 @@ impl Endpoint for ChangeContactPhotoByUrl {
     fn body(&self) -> Result<Option<Body>, BuildError> {
         let mut form = Form::default();
         form.push("photourl", &self.photo_url);
+        form.into_body()
+    }
+}
+/// `PUT api/2.0/crm/contact/{contactid}/changephoto`
+///
+/// Sets a contact's photo from an uploaded picture (PNG or JPEG, sent as
+/// `multipart/form-data`); answers the address of the stored 200 × 200 picture. An empty file
+/// or one whose media type is not `image/…` is refused.
+///
+/// The server's route: `crm/contact/{contactid:[0-9]+}/changephoto` at `CRMApi.Contacts.cs:790`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ChangeContactPhoto {
+    /// The contact's id (`contactid`).
+    pub contact_id: ContactId,
+    /// The picture (the server reads the first file of the request) (`photo`).
+    pub photo: Upload,
+}
+impl ChangeContactPhoto {
+    /// Which endpoint this is, in [`crate::ENDPOINTS`].
+    pub const ID: EndpointId = EndpointId::ChangeContactPhoto;
+    /// The request with its required parameters; the others are unset.
+    pub fn new(contact_id: impl Into<ContactId>, photo: Upload) -> Self {
+        ChangeContactPhoto {
+            contact_id: contact_id.into(),
+            photo,
+        }
+    }
+}
+impl Endpoint for ChangeContactPhoto {
+    type Output = String;
+    fn id(&self) -> Option<EndpointId> {
+        Some(Self::ID)
+    }
+    fn method(&self) -> Method {
+        Method::PUT
+    }
+    fn path_template(&self) -> &str {
+        "api/2.0/crm/contact/{contactid}/changephoto"
+    }
+    fn idempotent(&self) -> bool {
+        true
+    }
+    fn validate(&self) -> Result<(), BuildError> {
+        check::id("contactid", self.contact_id.get())?;
+        Ok(())
+    }
+    fn write_path(&self, out: &mut String) {
+        out.push_str("api/2.0/crm/contact/");
+        path::Segment::write_segment(&self.contact_id, out);
+        out.push_str("/changephoto");
+    }
+    fn body(&self) -> Result<Option<Body>, BuildError> {
+        let mut form = Form::default();
+        form.push("photo", &self.photo);
         form.into_body()
     }
 }

@@ -14,7 +14,7 @@ use crate::generated::EndpointId;
 #[allow(unused_imports)]
 use crate::error::BuildError;
 #[allow(unused_imports)]
-use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, WireValue};
+use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, Upload, WireValue};
 #[allow(unused_imports)]
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
