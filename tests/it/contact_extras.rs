@@ -255,7 +255,7 @@ async fn simple_lists(format: Format) {
     let page = client
         .send(
             &ListSimpleContacts::new()
-                .sort_by(SimpleContactSortBy::Id)
+                .sort_by(ContactSortBy::Id)
                 .sort_order(SortOrder::Descending)
                 .start_index(1)
                 .count(2),

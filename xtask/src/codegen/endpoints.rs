@@ -142,6 +142,28 @@ fn resource_module(spec: &Spec, resource: &ResourceFile) -> TokenStream {
         .iter()
         .map(sort_enum)
         .chain(resource.choice.iter().map(choice_enum));
+    // A sort another file declares (the same server enum) is that file's type, re-exported.
+    let mut borrowed: Vec<TokenStream> = Vec::new();
+    for sort in resource
+        .endpoint
+        .iter()
+        .filter_map(|e| e.sort_by.as_deref())
+    {
+        if resource.sort.iter().any(|s| s.name == sort) {
+            continue;
+        }
+        if let Some(owner) = spec
+            .resources
+            .iter()
+            .find(|r| r.sort.iter().any(|s| s.name == sort))
+        {
+            let (owner, sort) = (ident(&owner.stem), ident(sort));
+            let line = quote!(pub use super::#owner::#sort;);
+            if !borrowed.iter().any(|b| b.to_string() == line.to_string()) {
+                borrowed.push(line);
+            }
+        }
+    }
     let endpoints = resource.endpoint.iter().map(|e| endpoint(spec, e));
     let module_doc = format!(
         " The `{}` endpoints, as `{DIR}/endpoints/{}.toml` describes them.",
@@ -165,6 +187,7 @@ fn resource_module(spec: &Spec, resource: &ResourceFile) -> TokenStream {
         use crate::output::{NoContent, Page};
         #[allow(unused_imports)]
         use crate::path;
+        #(#borrowed)*
         #(#sorts)*
         #(#endpoints)*
     }

@@ -539,8 +539,11 @@ fn check_endpoint(
         if !endpoint.paged {
             fail("sort_by needs paged = true".into());
         }
-        if !resource.sort.iter().any(|s| &s.name == sort) {
-            fail(format!("sort_by `{sort}` is not a [[sort]] of this file"));
+        let known = |r: &super::ResourceFile| r.sort.iter().any(|s| &s.name == sort);
+        if !known(resource) && !spec.resources.iter().any(known) {
+            fail(format!(
+                "sort_by `{sort}` is not a [[sort]] of any endpoint file"
+            ));
         }
     }
     // A choice is generated into its own file's module, so only that file's routes see it.

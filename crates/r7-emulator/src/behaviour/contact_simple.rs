@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use http::StatusCode;
 use r7_model::{Contact, ContactInfoType, ContactWithTask, TaskBase};
 use r7_proto::crm::contact::ContactSortBy;
-use r7_proto::crm::contact_simple::SimpleContactSortBy;
 
 use crate::behaviour::category;
 use crate::behaviour::contact::{self, Form};
@@ -224,27 +223,22 @@ impl Filtered<ListSimpleContactsArgs> for ContactWithTask {
 }
 
 impl Sorted for ContactWithTask {
-    type Key = SimpleContactSortBy;
+    type Key = ContactSortBy;
 
     /// `GetSimpleContacts` sorts by display name, A to Z, when `sortBy` is empty
     /// (`CRMApi.Contacts.cs:464`).
-    const DEFAULT: SimpleContactSortBy = SimpleContactSortBy::DisplayName;
+    const DEFAULT: ContactSortBy = ContactSortBy::DisplayName;
 
-    fn keys() -> &'static [SimpleContactSortBy] {
-        SimpleContactSortBy::ALL
+    fn keys() -> &'static [ContactSortBy] {
+        ContactSortBy::ALL
     }
 
-    fn name(key: SimpleContactSortBy) -> &'static str {
+    fn name(key: ContactSortBy) -> &'static str {
         key.as_str()
     }
 
-    /// The contact list's orders (`ContactDao.cs:827`), which have the same keys.
-    fn sort(crm: &Crm, ids: &mut [i64], key: SimpleContactSortBy, descending: bool) {
-        let key = ContactSortBy::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == key.as_str())
-            .unwrap_or(ContactSortBy::DisplayName);
+    /// The contact list's orders (`ContactDao.cs:827`): the same keys.
+    fn sort(crm: &Crm, ids: &mut [i64], key: ContactSortBy, descending: bool) {
         <Contact as Sorted>::sort(crm, ids, key, descending);
     }
 }

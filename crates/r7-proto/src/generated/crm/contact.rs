@@ -19,17 +19,20 @@ use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, Upload, Wi
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
 use crate::path;
-/// What [`ListContacts`] can sort by (`ContactSortedByType` on the server).
+/// What [`ListContacts`] and
+/// [`ListSimpleContacts`](super::contact_simple::ListSimpleContacts) can sort by
+/// (`ContactSortedByType` on the server); their defaults differ.
 ///
 /// Sent as `sortBy`; the server parses it at `CRMApi.Contacts.cs:316`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactSortBy {
-    /// The display name (a person's first name first) (`displayname`)
+    /// The display name (a person's first name first; the simple list's default, A to Z)
+    /// (`displayname`)
     DisplayName,
     /// The status's id, despite the name (`contacttype`)
     ContactType,
-    /// When the contact was created (the server's default, newest first) (`created`)
+    /// When the contact was created (the contact list's default, newest first) (`created`)
     Created,
     /// The first name, then the last name (`firstname`)
     FirstName,

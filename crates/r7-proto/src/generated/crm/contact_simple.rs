@@ -19,57 +19,7 @@ use crate::form::{check, CustomFieldValue, Form, SortOrder, TextPair, Upload, Wi
 use crate::output::{NoContent, Page};
 #[allow(unused_imports)]
 use crate::path;
-/// What [`ListSimpleContacts`] can sort by (`ContactSortedByType` on the server, the keys of
-/// `ContactSortBy`).
-///
-/// Sent as `sortBy`; the server parses it at `CRMApi.Contacts.cs:458`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SimpleContactSortBy {
-    /// The display name (a person's first name first; the server's default, A to Z) (`displayname`)
-    DisplayName,
-    /// The status's id, despite the name (`contacttype`)
-    ContactType,
-    /// When the contact was created (`created`)
-    Created,
-    /// The first name, then the last name (`firstname`)
-    FirstName,
-    /// The last name, then the first name (`lastname`)
-    LastName,
-    /// The last change of the contact's history, then the creation time (`history`)
-    History,
-    /// The contact's id (`id`)
-    Id,
-}
-impl SimpleContactSortBy {
-    /// Every key, in the spec's order.
-    pub const ALL: &'static [SimpleContactSortBy] = &[
-        SimpleContactSortBy::DisplayName,
-        SimpleContactSortBy::ContactType,
-        SimpleContactSortBy::Created,
-        SimpleContactSortBy::FirstName,
-        SimpleContactSortBy::LastName,
-        SimpleContactSortBy::History,
-        SimpleContactSortBy::Id,
-    ];
-    /// The text sent as `sortBy`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SimpleContactSortBy::DisplayName => "displayname",
-            SimpleContactSortBy::ContactType => "contacttype",
-            SimpleContactSortBy::Created => "created",
-            SimpleContactSortBy::FirstName => "firstname",
-            SimpleContactSortBy::LastName => "lastname",
-            SimpleContactSortBy::History => "history",
-            SimpleContactSortBy::Id => "id",
-        }
-    }
-}
-impl WireValue for SimpleContactSortBy {
-    fn write(&self, name: &'static str, form: &mut Form) {
-        form.text(name, self.as_str().to_owned());
-    }
-}
+pub use super::contact::ContactSortBy;
 /// `GET api/2.0/crm/contact/simple/byEmail`
 ///
 /// Finds up to `max_count` contacts that have an e-mail address, each with its first open
@@ -164,7 +114,7 @@ pub struct ListSimpleContacts {
     /// Page size; the server caps it at 1000 (`count`).
     pub count: Option<u64>,
     /// Sort key (`sortBy`).
-    pub sort_by: Option<SimpleContactSortBy>,
+    pub sort_by: Option<ContactSortBy>,
     /// Sort direction (`sortOrder`).
     pub sort_order: Option<SortOrder>,
     /// Search text (`filterValue`).
@@ -249,7 +199,7 @@ impl ListSimpleContacts {
         self
     }
     /// Sets [`sort_by`](Self::sort_by): sort key.
-    pub fn sort_by(mut self, sort_by: SimpleContactSortBy) -> Self {
+    pub fn sort_by(mut self, sort_by: ContactSortBy) -> Self {
         self.sort_by = Some(sort_by);
         self
     }
