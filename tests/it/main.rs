@@ -8,6 +8,7 @@ mod contact_lists;
 mod contacts;
 mod custom_fields;
 mod deadline;
+mod doc_samples;
 mod e2e;
 mod each;
 mod endpoints;
