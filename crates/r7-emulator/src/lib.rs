@@ -83,14 +83,14 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use r7_model::{Contact, CustomField, Employee, Opportunity, OpportunityStage};
+use r7_model::{Contact, CustomField, Employee, HistoryEvent, Opportunity, OpportunityStage, Task};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use seed::{
-    CURRENT_USER_ID, current_user, seed_contacts, seed_custom_fields, seed_deal_tags,
-    seed_opportunities, seed_stages,
+    CURRENT_USER_ID, current_user, seed_contacts, seed_custom_fields, seed_deal_tags, seed_history,
+    seed_opportunities, seed_stages, seed_tasks,
 };
 
 use server::state::Shared;
@@ -143,6 +143,11 @@ pub struct Config {
     pub custom_fields: Vec<CustomField>,
     /// The tags of each deal, as `(deal id, tags)`, for the `tags` filter.
     pub deal_tags: Vec<(i64, Vec<String>)>,
+    /// The tasks, in the single form (see [`seed_tasks`] for what is kept of each); their
+    /// users, categories, contacts and deals must exist.
+    pub tasks: Vec<Task>,
+    /// The history events (see [`seed_history`] for what is kept of each).
+    pub history: Vec<HistoryEvent>,
     /// The portal's time zone, in minutes east of UTC: answers write dates in it, and dates
     /// sent without an offset (or as a bare `yyyy-MM-dd`) are read in it.
     pub utc_offset_minutes: i16,
@@ -163,7 +168,8 @@ pub struct Config {
 
 impl Default for Config {
     /// [`DEFAULT_TOKEN`], a free loopback port, [`seed_opportunities`] with [`seed_stages`],
-    /// [`seed_contacts`], [`seed_custom_fields`] and [`seed_deal_tags`], the time zone
+    /// [`seed_contacts`], [`seed_custom_fields`], [`seed_deal_tags`], [`seed_tasks`] and
+    /// [`seed_history`], the time zone
     /// UTC+03:00, one user ([`DEFAULT_USER`] with [`DEFAULT_PASSWORD`]), tokens that last a year
     /// and no rate limit.
     fn default() -> Self {
@@ -175,6 +181,8 @@ impl Default for Config {
             contacts: seed_contacts(),
             custom_fields: seed_custom_fields(),
             deal_tags: seed_deal_tags(),
+            tasks: seed_tasks(),
+            history: seed_history(),
             utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             users: vec![(DEFAULT_USER.to_owned(), DEFAULT_PASSWORD.to_owned())],
             token_lifetime: None,

@@ -16,10 +16,11 @@ const DEFAULT_PORT: u16 = 8092;
 const USAGE: &str = "\
 Usage: r7-emulator [--port PORT] [--token TOKEN] [--user NAME:PASSWORD]... [--token-lifetime SECONDS]
 
-Serves an in-memory R7-Office portal on 127.0.0.1 until Ctrl-C: every CRM deal and
-deal-stage endpoint under api/2.0/crm/opportunity (get, create, update, delete, search,
-stage changes, access, members, stages)[.json|.xml], seeded with deals 1234 to 1238, ten
-stages and four contacts, and POST api/2.0/authentication (userName, password) for a token.
+Serves an in-memory R7-Office portal on 127.0.0.1 until Ctrl-C: the CRM routes of
+spec/COVERAGE.md under api/2.0/crm (deals and their stages, contacts, contact details,
+statuses and types, tags, custom fields, tasks, history, settings)[.json|.xml], seeded with
+deals 1234 to 1238, ten stages, four contacts, three tasks and four history events, and
+POST api/2.0/authentication (userName, password) for a token.
 
 Options:
   --port PORT                port to listen on (default 8092; 0 picks a free one)

@@ -475,6 +475,8 @@ pub(crate) mod testing {
                 contacts: seed::seed_contacts(),
                 custom_fields: seed::seed_custom_fields(),
                 deal_tags: seed::seed_deal_tags(),
+                tasks: seed::seed_tasks(),
+                history: seed::seed_history(),
                 utc_offset_minutes: 180,
             },
             seed::current_user(),

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use r7_model::{
     ApiDateTime, BidType, Contact, ContactBase, ContactInfoType, Currency, CustomField,
-    CustomFieldType, Employee, Opportunity, OpportunityStage, ShareType, StageType, Uuid,
+    CustomFieldType, Employee, HistoryEvent, LinkedEntity, Opportunity, OpportunityStage,
+    ShareType, StageType, Task, Uuid,
 };
 
 /// The server's "lost user": what it shows for a user id it does not know.
@@ -311,6 +312,15 @@ pub(crate) enum EntityLink {
     Case,
 }
 
+/// The deal or case a wire form links to (`entityType` `opportunity` or `case`).
+fn entity_link(entity: &LinkedEntity) -> Option<(EntityLink, i64)> {
+    match entity.entity_type.as_str() {
+        "opportunity" => Some((EntityLink::Opportunity, entity.entity_id)),
+        "case" => Some((EntityLink::Case, entity.entity_id)),
+        _ => None,
+    }
+}
+
 /// An event of the history (`crm_relationship_event`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct HistoryRow {
@@ -480,6 +490,8 @@ pub(crate) struct Seed {
     pub(crate) contacts: Vec<Contact>,
     pub(crate) custom_fields: Vec<CustomField>,
     pub(crate) deal_tags: Vec<(i64, Vec<String>)>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) history: Vec<HistoryEvent>,
     pub(crate) utc_offset_minutes: i16,
 }
 
@@ -543,8 +555,8 @@ impl Crm {
         // What `ConfigurePortal` sets once it has made the lists (`ProductEntryPoint.cs:244`).
         crm.settings.web_form_key = crate::wire::fresh_guid();
         crm.settings.is_configured_portal = true;
-        crm.put_seed_tasks();
-        crm.put_seed_history();
+        crm.put_tasks(seed.tasks);
+        crm.put_history(seed.history);
         for (deal, tags) in seed.deal_tags {
             for tag in tags {
                 let id = crm.tags.find_or_insert(TagKind::Opportunity, &tag);
@@ -618,87 +630,42 @@ impl Crm {
         }
     }
 
-    /// A few tasks so that the task routes have something to show: a call for a person about
-    /// a deal, a done e-mail to a company, and a note with no contact.
-    fn put_seed_tasks(&mut self) {
+    /// The seed's tasks: what a task row holds, read from its single form.
+    fn put_tasks(&mut self, tasks: Vec<Task>) {
         let me = self.me().id.get();
-        let at = |text: &str| ApiDateTime::parse(text).ok();
-        let tasks = [
-            TaskRow {
-                title: "Позвонить по договору".into(),
-                description: Some("Уточнить сроки поставки".into()),
-                deadline: at("2024-04-10T11:00:00.0000000+03:00"),
-                category_id: 1,
-                contact_id: 102,
-                entity: Some((EntityLink::Opportunity, 1235)),
-                alert_value: 30,
-                created: at("2024-03-20T09:15:00.0000000+03:00"),
-                ..TaskRow::default()
-            },
-            TaskRow {
-                title: "Отправить коммерческое предложение".into(),
-                description: Some(String::new()),
-                deadline: at("2024-03-25T18:00:00.0000000+03:00"),
-                category_id: 4,
-                contact_id: 101,
-                is_closed: true,
-                created: at("2024-03-18T14:00:00.0000000+03:00"),
-                ..TaskRow::default()
-            },
-            TaskRow {
-                title: "Подготовить отчёт".into(),
-                deadline: at("2024-05-01T10:00:00.0000000+03:00"),
-                category_id: 9,
-                created: at("2024-04-01T10:00:00.0000000+03:00"),
-                ..TaskRow::default()
-            },
-        ];
-        for (id, mut task) in (1..).zip(tasks) {
-            task.responsible = me;
-            task.created_by = me;
-            self.tasks.insert(id, task);
+        for task in tasks {
+            let row = TaskRow {
+                title: task.title,
+                description: task.description,
+                deadline: task.deadline,
+                responsible: task.responsible.map_or(me, |e| e.id.get()),
+                category_id: task.category.map_or(0, |c| c.id.get()),
+                contact_id: task.contact.map_or(0, |c| c.id.get()),
+                entity: task.entity.as_ref().and_then(entity_link),
+                is_closed: task.is_closed,
+                alert_value: task.alert_value,
+                created: task.created,
+                created_by: task.create_by.map_or(me, |e| e.id.get()),
+                last_modified: None,
+            };
+            self.tasks.insert(task.id.get(), row);
         }
     }
 
-    /// A few history events: a call on a person about a deal, a note on a company, a note on
-    /// a person alone and an e-mail on a deal with no contact.
-    fn put_seed_history(&mut self) {
+    /// The seed's history: what an event row holds, read from its wire form.
+    fn put_history(&mut self, events: Vec<HistoryEvent>) {
         let me = self.me().id.get();
-        let at = |text: &str| ApiDateTime::parse(text).ok();
-        let events = [
-            HistoryRow {
-                contact_id: 102,
-                entity: Some((EntityLink::Opportunity, 1235)),
-                content: "Обсудили сроки поставки".into(),
-                category_id: 22,
-                created: at("2024-03-21T10:00:00.0000000+03:00"),
-                ..HistoryRow::default()
-            },
-            HistoryRow {
-                contact_id: 101,
-                content: "Компания расширяет отдел продаж".into(),
-                category_id: 20,
-                created: at("2024-03-15T16:30:00.0000000+03:00"),
-                ..HistoryRow::default()
-            },
-            HistoryRow {
-                contact_id: 104,
-                content: "Prefers e-mail to calls".into(),
-                category_id: 20,
-                created: at("2024-02-02T12:00:00.0000000+03:00"),
-                ..HistoryRow::default()
-            },
-            HistoryRow {
-                entity: Some((EntityLink::Opportunity, 1234)),
-                content: "Sent the hotel catalogue draft".into(),
-                category_id: 21,
-                created: at("2024-04-05T09:45:00.0000000+03:00"),
-                ..HistoryRow::default()
-            },
-        ];
-        for (id, mut event) in (1..).zip(events) {
-            event.created_by = me;
-            self.history.insert(id, event);
+        for event in events {
+            let row = HistoryRow {
+                contact_id: event.contact.map_or(0, |c| c.id.get()),
+                entity: event.entity.as_ref().and_then(entity_link),
+                content: event.content,
+                category_id: event.category.map_or(0, |c| c.id.get()),
+                created: event.created,
+                created_by: event.create_by.map_or(me, |e| e.id.get()),
+                file_ids: event.files.iter().filter_map(|f| f.id.number()).collect(),
+            };
+            self.history.insert(event.id.get(), row);
         }
     }
 

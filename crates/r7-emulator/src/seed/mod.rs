@@ -16,7 +16,9 @@
 
 use std::collections::BTreeMap;
 
-use r7_model::{Contact, CustomField, Employee, Opportunity, OpportunityStage, Uuid};
+use r7_model::{
+    Contact, CustomField, Employee, HistoryEvent, Opportunity, OpportunityStage, Task, Uuid,
+};
 use serde::de::DeserializeOwned;
 
 /// A data file of the seed, compiled in: its name (for messages) and its text.
@@ -41,6 +43,8 @@ const STAGES: DataFile = data_file!("stages.json");
 const CONTACTS: DataFile = data_file!("contacts.json");
 const CUSTOM_FIELDS: DataFile = data_file!("custom_fields.json");
 const DEAL_TAGS: DataFile = data_file!("deal_tags.json");
+const TASKS: DataFile = data_file!("tasks.json");
+const HISTORY: DataFile = data_file!("history.json");
 
 /// Decodes a data file, the one place that does. The files are compiled in and
 /// `tests::every_file_decodes` decodes each of them, so a bad file fails that test; should one
@@ -116,6 +120,23 @@ pub fn seed_deal_tags() -> Vec<(i64, Vec<String>)> {
         .collect()
 }
 
+/// The tasks of a fresh emulator, in the single form `GET api/2.0/crm/task/{id}` answers: a
+/// call to a person about a deal, a done e-mail to a company and a note with no contact. The
+/// emulator keeps each one's id, title, description, deadline, alert, closed flag, creation,
+/// and the ids of its responsible user, category, contact and deal or case; the rest is what it
+/// answers, which the integration tests compare with the file.
+pub fn seed_tasks() -> Vec<Task> {
+    decode(&TASKS)
+}
+
+/// The history of a fresh emulator, as `GET api/2.0/crm/history/filter` lists it: a call with
+/// a person about a deal, a note on a company, a note on a person alone and an e-mail on a deal
+/// with no contact. The emulator keeps each one's id, content, creation, and the ids of its
+/// author, category, contact, deal or case and files; the rest is what it answers.
+pub fn seed_history() -> Vec<HistoryEvent> {
+    decode(&HISTORY)
+}
+
 #[cfg(test)]
 mod tests {
     use r7_model::Currency;
@@ -130,6 +151,8 @@ mod tests {
         assert!(!seed_contacts().is_empty());
         assert!(!seed_custom_fields().is_empty());
         assert!(!seed_deal_tags().is_empty());
+        assert!(!seed_tasks().is_empty());
+        assert!(!seed_history().is_empty());
     }
 
     #[test]

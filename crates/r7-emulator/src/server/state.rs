@@ -77,6 +77,8 @@ impl Shared {
                     contacts: config.contacts,
                     custom_fields: config.custom_fields,
                     deal_tags: config.deal_tags,
+                    tasks: config.tasks,
+                    history: config.history,
                     utc_offset_minutes: config.utc_offset_minutes,
                 },
                 crate::current_user(),

@@ -572,3 +572,26 @@ async fn simple_contacts_leave_out_what_their_wrapper_never_sets() {
     }
     assert_eq!(contact["haveLateTasks"], false);
 }
+
+/// The seed's tasks and history are data files in the wire form; the emulator keeps only their
+/// ids and values, so what it answers must be the files again, every member (a category title,
+/// a contact's short form or a deal's title that disagreed with the other files would show).
+#[tokio::test]
+async fn the_seed_tasks_and_history_are_answered_as_their_files_write_them() {
+    let emulator = start().await;
+    let file = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    let tasks = file(include_str!("../../src/seed/tasks.json"));
+    for task in tasks.as_array().unwrap() {
+        let id = &task["id"];
+        let reply = get(&emulator, &format!("/api/2.0/crm/task/{id}.json")).await;
+        let answer: serde_json::Value = serde_json::from_str(reply.text()).unwrap();
+        assert_eq!(&answer["response"], task, "task {id}");
+    }
+    let mut history = file(include_str!("../../src/seed/history.json"));
+    let reply = get(&emulator, "/api/2.0/crm/history/filter.json?sortBy=id").await;
+    let answer: serde_json::Value = serde_json::from_str(reply.text()).unwrap();
+    // Sorted by id, ascending: the file's order.
+    let events = history.as_array_mut().unwrap();
+    events.sort_by_key(|e| e["id"].as_i64());
+    assert_eq!(answer["response"], serde_json::Value::Array(events.clone()));
+}
