@@ -52,6 +52,50 @@ async fn contacts(format: Format) {
     assert_eq!(alexey.company.as_ref().map(|c| c.id.get()), Some(101));
     assert_eq!((alexey.task_count, alexey.is_private), (1, true));
 
+    // The mail preview (`MailTemplateManager.Apply`): a person's fields, company, primary
+    // e-mail and custom field; an unknown tag stays. For a company the common fields go by its
+    // kind: a person's names are empty, both prefixes' company name is its own; an address part
+    // comes from the first address when none is a primary work one.
+    {
+        use r7_model::CustomFieldType;
+        use r7_proto::crm::contact_mail::PreviewContactsMail;
+        use r7_proto::crm::custom_field::*;
+        let person = CustomFieldEntityType::Person;
+        let field = CreateCustomField::new(person, "Nickname", CustomFieldType::TextField)
+            .mask(r#"{"size":"40"}"#);
+        let nickname = client.send(&field).await.expect("a person field");
+        let set = SetCustomFieldValue::new(person, 102, nickname.id, "Лёша");
+        client.send(&set).await.expect("its value");
+        let template = "$(Person.First Name) $(Person.Last Name), $(Person.Company Name), \
+            $(Person.Email), $(Person.Nickname), $(Person.Unknown)";
+        let preview = client.send(&PreviewContactsMail::new(template, 102)).await;
+        assert_eq!(
+            preview.expect("102"),
+            "Алексей Смирнов, ООО «Северный ветер», a.smirnov@north-wind.example, Лёша, \
+             $(Person.Unknown)"
+        );
+        let template = "[$(Person.First Name)] $(Company.Company Name) / $(Person.Company Name) \
+            $(Company.Phone)";
+        let preview = client.send(&PreviewContactsMail::new(template, 101)).await;
+        assert_eq!(
+            preview.expect("101"),
+            "[] ООО «Северный ветер» / ООО «Северный ветер» +7 495 123-45-67"
+        );
+        let preview = PreviewContactsMail::new("$(Company.Address City)", 103);
+        let preview = client.send(&preview).await;
+        assert_eq!(preview.expect("103"), "Moscow");
+        // An unknown contact is an `ArgumentException`, and so is an id of 0, which the client
+        // refuses to send: sent raw, the server's 400.
+        let unknown = PreviewContactsMail::new("Hello", 999);
+        assert_eq!(refused(client.send(&unknown).await).0, 400);
+        let zero = Raw::post("api/2.0/crm/contact/mailsmtp/preview")
+            .form("template", "Hello")
+            .form("contactId", 0);
+        assert_eq!(refused(client.send(&zero).await).0, 400);
+        let delete = DeleteCustomField::new(person, nickname.id);
+        client.send(&delete).await.expect("field deleted");
+    }
+
     // The list: newest first whatever the order asked; tags in the list form; `total` counts.
     let all = client.send(&ListContacts::new()).await.expect("contacts");
     assert_eq!(ids(&all), [104, 103, 102, 101]);

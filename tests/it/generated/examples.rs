@@ -1371,19 +1371,29 @@ fn send_contacts_mail_1() {
         Some("contactIds=101&contactIds=102&subject=Offer&body=Hello"),
     );
 }
-/// PreviewContactsMail (from a greeting for a person).
+/// PreviewContactsMail (from a greeting for a person of the seed).
 #[test]
 fn preview_contacts_mail_1() {
     use r7_proto::crm::contact_mail::*;
     let endpoint: PreviewContactsMail = PreviewContactsMail::new(
-        "Hello",
+        "Hello $(Person.First Name)",
         ContactId::new(102),
     );
     support::assert_request(
         &endpoint,
         "POST api/2.0/crm/contact/mailsmtp/preview.json",
-        Some("template=Hello&contactId=102"),
+        Some("template=Hello%20%24%28Person.First%20Name%29&contactId=102"),
     );
+}
+/// PreviewContactsMail (from a greeting for a person of the seed), sent to the emulator in both formats.
+#[tokio::test]
+async fn preview_contacts_mail_1_against_the_emulator() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: PreviewContactsMail = PreviewContactsMail::new(
+        "Hello $(Person.First Name)",
+        ContactId::new(102),
+    );
+    support::assert_emulated(&endpoint, 201u16).await;
 }
 /// GetContactsMailStatus (from the emulator, which never sends mail).
 #[test]

@@ -1609,6 +1609,29 @@ impl ReplaceContactInfoBatchArgs {
         })
     }
 }
+/// The arguments of `PreviewContactsMail`, as the server binds its method's signature.
+#[derive(Debug, Clone, Default)]
+#[allow(
+    dead_code,
+    reason = "bound as the server binds it, though some methods never read an argument (the custom field routes' entityType)"
+)]
+pub(crate) struct PreviewContactsMailArgs {
+    /// `template` (`string`).
+    pub(crate) template: Option<String>,
+    /// `contactId` (`int`).
+    pub(crate) contact_id: i64,
+}
+impl PreviewContactsMailArgs {
+    /// Binds every argument first, as the server does, so that a bad value is a
+    /// 400 before the method runs.
+    pub(crate) fn bind(params: &Params, offset: i16) -> Result<Self, ApiError> {
+        let _ = (params, offset);
+        Ok(PreviewContactsMailArgs {
+            template: params.string("template"),
+            contact_id: params.int("contactId")?,
+        })
+    }
+}
 /// The arguments of `GetContactsMailStatus`, as the server binds its method's signature.
 #[derive(Debug, Clone, Default)]
 #[allow(

@@ -798,6 +798,19 @@ fn replace_contact_info_batch_1() {
         "office@north-wind.example").primary(true)], "items"
     );
 }
+/// PreviewContactsMail (from a greeting for a person of the seed).
+#[test]
+fn preview_contacts_mail_1() {
+    use r7_proto::crm::contact_mail::*;
+    let endpoint: PreviewContactsMail = PreviewContactsMail::new(
+        "Hello $(Person.First Name)",
+        ContactId::new(102),
+    );
+    let params = crate::binder::sent(&endpoint);
+    let args = super::args::PreviewContactsMailArgs::bind(&params, 180).expect("binds");
+    assert_eq!(args.template, Some("Hello $(Person.First Name)".to_owned()), "template");
+    assert_eq!(args.contact_id, 102, "contactId");
+}
 /// GetContactsMailStatus (from the emulator, which never sends mail).
 #[test]
 fn get_contacts_mail_status_1() {

@@ -533,6 +533,15 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
                 behaviour::contact_info::replace_batch(crm, args, call)
             }
         }
+        EndpointId::PreviewContactsMail => {
+            |crm, call| {
+                let args = args::PreviewContactsMailArgs::bind(
+                    &call.params,
+                    crm.utc_offset(),
+                )?;
+                behaviour::contact_mail::preview(crm, args, call)
+            }
+        }
         EndpointId::GetContactsMailStatus => {
             |crm, call| {
                 let args = args::GetContactsMailStatusArgs::bind(
@@ -1306,7 +1315,6 @@ pub(crate) fn handler(id: EndpointId) -> Option<Handler> {
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const NOT_EMULATED: &[EndpointId] = &[
     EndpointId::SendContactsMail,
-    EndpointId::PreviewContactsMail,
     EndpointId::ChangeContactPhotoByUrl,
     EndpointId::ChangeContactPhoto,
 ];

@@ -110,7 +110,10 @@ impl Endpoint for SendContactsMail {
 /// `POST api/2.0/crm/contact/mailsmtp/preview`
 ///
 /// The text a mail template gives for one contact (HTTP 201): its `$(Person.…)` and
-/// `$(Company.…)` tags replaced by the contact's values.
+/// `$(Company.…)` tags replaced by the contact's values (`$(Person.First Name)`, `Last Name`,
+/// `Job Title`, `Company Name`, a detail by its type such as `Email` or `Address City`, a custom
+/// field by its label); other text stays as it is. The common tags go by the contact's kind: a
+/// company's person names read as empty. An unknown contact is refused (400).
 ///
 /// Not in the server's published documentation, but routed.
 ///
