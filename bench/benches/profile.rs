@@ -7,6 +7,8 @@
 //! profile CASE ITERATIONS [DEALS]
 //!
 //! json-r7 | json-serde | xml-r7 | xml-quick       decode a list of DEALS deals (default 100)
+//! json-r7-contacts | json-serde-contacts          the same for a list of DEALS contacts
+//! | xml-r7-contacts | xml-quick-contacts
 //! loopback-r7_hyper | loopback-hyper_util          one delete call against the fixed server
 //! | loopback-reqwest
 //! bulk-sequential | bulk-batch                    delete ITERATIONS deals from the emulator,
@@ -18,8 +20,10 @@
 use std::hint::black_box;
 
 use bytes::Bytes;
+use fixtures::Items;
 use r7_emulator::{Config, Emulator};
-use r7_model::Opportunity;
+use r7_model::{Contact, Opportunity};
+use r7_proto::crm::contact::ListContacts;
 use r7_proto::crm::opportunity::*;
 use r7_proto::{Token, parse_response};
 
@@ -54,7 +58,7 @@ fn main() {
     };
     match case {
         "json-r7" | "json-serde" => {
-            let payload = fixtures::json_list(deals);
+            let payload = fixtures::json_list(Items::Deals, deals);
             let response = response("application/json; charset=utf-8", payload.envelope);
             let inner = payload.inner.into_bytes();
             for _ in 0..iterations {
@@ -68,7 +72,7 @@ fn main() {
             }
         }
         "xml-r7" | "xml-quick" => {
-            let payload = fixtures::xml_list(deals);
+            let payload = fixtures::xml_list(Items::Deals, deals);
             let response = response("text/xml; charset=utf-8", payload.envelope);
             for _ in 0..iterations {
                 if case == "xml-r7" {
@@ -77,6 +81,31 @@ fn main() {
                     let deals: Vec<xml_mirror::XmlOpportunity> =
                         quick_xml::de::from_str(black_box(&payload.inner)).unwrap();
                     black_box(deals.into_iter().map(Opportunity::from).collect::<Vec<_>>());
+                }
+            }
+        }
+        "json-r7-contacts" | "json-serde-contacts" => {
+            let payload = fixtures::json_list(Items::Contacts, deals);
+            let response = response("application/json; charset=utf-8", payload.envelope);
+            let inner = payload.inner.into_bytes();
+            for _ in 0..iterations {
+                if case == "json-r7-contacts" {
+                    black_box(parse_response::<ListContacts>(black_box(&response)).unwrap());
+                } else {
+                    black_box(serde_json::from_slice::<Vec<Contact>>(black_box(&inner)).unwrap());
+                }
+            }
+        }
+        "xml-r7-contacts" | "xml-quick-contacts" => {
+            let payload = fixtures::xml_list(Items::Contacts, deals);
+            let response = response("text/xml; charset=utf-8", payload.envelope);
+            for _ in 0..iterations {
+                if case == "xml-r7-contacts" {
+                    black_box(parse_response::<ListContacts>(black_box(&response)).unwrap());
+                } else {
+                    let contacts: Vec<xml_mirror::XmlContact> =
+                        quick_xml::de::from_str(black_box(&payload.inner)).unwrap();
+                    black_box(contacts.into_iter().map(Contact::from).collect::<Vec<_>>());
                 }
             }
         }

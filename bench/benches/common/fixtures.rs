@@ -2,32 +2,59 @@
 //!
 //! `tests/fixtures/opportunity/list.json` and `list.xml` hold two deals as the server writes
 //! them: one with two members, a primary contact, currencies and a custom field, one private
-//! with an access list. A list of `n` deals repeats them alternately, byte for byte as the
-//! fixture has them, with ids 1 to `n`, inside the fixture's envelope.
+//! with an access list. `tests/fixtures/contact/list.json` and `list.xml` hold two full contact
+//! records: a company with an address, a status, three contact-info items (phone, e-mail, web
+//! site), a custom field and two tags, and a person with its embedded company, a status, two
+//! contact-info items (e-mail and phone), one tag and `currency: null`. A list of `n` items
+//! repeats the fixture's two alternately, byte for byte as the fixture has them, with ids 1 to
+//! `n`, inside an envelope with the paging numbers of an `n`-item page.
 
-/// The JSON fixture: an envelope with two deals.
-const LIST_JSON: &str = include_str!("../../../tests/fixtures/opportunity/list.json");
-/// The XML form of the same answer.
-const LIST_XML: &str = include_str!("../../../tests/fixtures/opportunity/list.xml");
+/// Which golden fixture a list repeats.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Items {
+    /// The two deals of `tests/fixtures/opportunity/list.*`.
+    Deals,
+    /// The company and the person of `tests/fixtures/contact/list.*`.
+    Contacts,
+}
+
+impl Items {
+    /// The JSON fixture: an envelope with two items.
+    fn json(self) -> &'static str {
+        match self {
+            Items::Deals => include_str!("../../../tests/fixtures/opportunity/list.json"),
+            Items::Contacts => include_str!("../../../tests/fixtures/contact/list.json"),
+        }
+    }
+
+    /// The XML form of the same answer.
+    fn xml(self) -> &'static str {
+        match self {
+            Items::Deals => include_str!("../../../tests/fixtures/opportunity/list.xml"),
+            Items::Contacts => include_str!("../../../tests/fixtures/contact/list.xml"),
+        }
+    }
+}
 
 /// One list answer in one format: the whole envelope, and the `response` payload alone.
 pub(crate) struct ListPayload {
-    /// The body the server sends: the envelope with its paging numbers and the deals.
+    /// The body the server sends: the envelope with its paging numbers and the items.
     pub(crate) envelope: String,
-    /// Only the deals, as a direct decode into `Vec<Opportunity>` reads them: a JSON array,
-    /// or the repeated `<response>` elements of the XML form.
+    /// Only the items, as a direct decode into a `Vec` of the model type reads them: a JSON
+    /// array, or the repeated `<response>` elements of the XML form.
     pub(crate) inner: String,
 }
 
-/// A JSON list answer with `n` deals.
-pub(crate) fn json_list(n: usize) -> ListPayload {
-    let start = LIST_JSON
+/// A JSON list answer with `n` items.
+pub(crate) fn json_list(items: Items, n: usize) -> ListPayload {
+    let fixture = items.json();
+    let start = fixture
         .find("\"response\":[")
         .expect("fixture has a response array")
         + "\"response\":[".len();
-    let end = LIST_JSON.rfind("]}").expect("fixture ends with the array");
-    let items = split_json_array(&LIST_JSON[start..end]);
-    assert_eq!(items.len(), 2, "the fixture holds two deals");
+    let end = fixture.rfind("]}").expect("fixture ends with the array");
+    let items = split_json_array(&fixture[start..end]);
+    assert_eq!(items.len(), 2, "the fixture holds two items");
     let mut inner = String::with_capacity(n * (items[0].len() + items[1].len()) / 2 + 2);
     inner.push('[');
     for k in 0..n {
@@ -44,14 +71,15 @@ pub(crate) fn json_list(n: usize) -> ListPayload {
     ListPayload { envelope, inner }
 }
 
-/// An XML list answer with `n` deals.
-pub(crate) fn xml_list(n: usize) -> ListPayload {
-    let items: Vec<&str> = LIST_XML
+/// An XML list answer with `n` items.
+pub(crate) fn xml_list(items: Items, n: usize) -> ListPayload {
+    let items: Vec<&str> = items
+        .xml()
         .split("<response>")
         .skip(1)
         .map(|rest| &rest[..rest.find("</response>").expect("element is closed")])
         .collect();
-    assert_eq!(items.len(), 2, "the fixture holds two deals");
+    assert_eq!(items.len(), 2, "the fixture holds two items");
     let mut inner = String::with_capacity(n * (items[0].len() + items[1].len()) / 2 + 32 * n);
     for k in 0..n {
         inner.push_str("<response>");
@@ -95,14 +123,14 @@ fn split_json_array(content: &str) -> Vec<&str> {
     items
 }
 
-/// The deal with its own (last) `"id"` member set to `id`.
+/// The item with its own (last) `"id"` member set to `id`.
 fn with_json_id(item: &str, id: usize) -> String {
-    let at = item.rfind(",\"id\":").expect("a deal ends with its id");
+    let at = item.rfind(",\"id\":").expect("an item ends with its id");
     format!("{},\"id\":{id}}}", &item[..at])
 }
 
-/// The deal's content with its own (last) `<id>` element set to `id`.
+/// The item's content with its own (last) `<id>` element set to `id`.
 fn with_xml_id(item: &str, id: usize) -> String {
-    let at = item.rfind("<id>").expect("a deal ends with its id");
+    let at = item.rfind("<id>").expect("an item ends with its id");
     format!("{}<id>{id}</id>", &item[..at])
 }

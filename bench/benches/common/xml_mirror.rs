@@ -1,20 +1,27 @@
-//! The XML floor's target types: the model's deal types as quick-xml's serde deserializer can
-//! fill them.
+//! The XML floor's target types: the model's deal and contact types as quick-xml's serde
+//! deserializer can fill them.
 //!
 //! quick-xml cannot decode the server's XML into the model types as they are: the model's
-//! integer enums (`ShareType`, `BidType`, `StageType`, `CustomFieldType`) read themselves with
+//! integer enums (`ShareType`, `BidType`, `StageType`, `CustomFieldType`, `ContactInfoType`,
+//! `AddressCategory`) read themselves with
 //! `deserialize_any`, to accept a number or a name, and quick-xml answers `deserialize_any` on an
 //! element such as `<shareType>1</shareType>` with a map (`{"$text": "1"}`), not with its text.
 //! These mirrors have the model's fields, names, aliases, defaults and `null` handling, and the
-//! same field types (`Employee`, `Currency`, `Uuid`, dates, strings, numbers), except that each
-//! integer enum is read as an `i32` and turned into the model's enum with `from_i32`, and a
-//! self-closed `<currency />` is made `None` as the model reads it. A mirror
+//! same field types (`Employee`, `Currency`, `ListItem`, `Uuid`, dates, strings, numbers), except
+//! that each integer enum is read as an `i32` and turned into the model's enum with `from_i32`,
+//! and a self-closed `<currency />` is made `None` as the model reads it. A mirror
 //! converts into the model type by moving its fields, so the floor ends with the same
-//! `Vec<Opportunity>` that `r7_proto` returns, and the two are checked to be equal.
+//! `Vec<Opportunity>` or `Vec<Contact>` that `r7_proto` returns, and the two are checked to be
+//! equal.
+//!
+//! A contact is decoded the way the model decodes one: into one flat struct with the members of
+//! both a person and a company ([`XmlContact`]), then moved into `Contact::Person` or
+//! `Contact::Company` by `isCompany`.
 
 use r7_model::{
-    ApiDateTime, BidType, ContactBase, Currency, CustomField, CustomFieldType, Employee,
-    Opportunity, OpportunityStage, ShareType, StageType,
+    Address, AddressCategory, ApiDateTime, BidType, Company, Contact, ContactBase, ContactInfo,
+    ContactInfoType, Currency, CustomField, CustomFieldType, Employee, ListItem, Opportunity,
+    OpportunityStage, Person, ShareType, StageType,
 };
 use serde::{Deserialize, Deserializer};
 
@@ -50,6 +57,8 @@ int_enum_field! {
     bid_type => BidType,
     stage_type => StageType,
     field_type => CustomFieldType,
+    info_type => ContactInfoType,
+    address_category => AddressCategory,
 }
 
 /// [`Opportunity`] as quick-xml can decode it.
@@ -250,5 +259,214 @@ impl From<XmlCustomField> for CustomField {
             v.id = f.id.into();
             v
         }
+    }
+}
+
+/// [`Contact`] as quick-xml can decode it: the members of [`Person`] and [`Company`] in one
+/// struct, as the model's own decoder has them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlContact {
+    #[serde(alias = "FirstName", deserialize_with = "nullable")]
+    first_name: String,
+    #[serde(alias = "LastName", deserialize_with = "nullable")]
+    last_name: String,
+    #[serde(alias = "Company")]
+    company: Option<XmlContactBase>,
+    #[serde(alias = "Title", deserialize_with = "nullable")]
+    title: String,
+    #[serde(alias = "Addresses", deserialize_with = "nullable")]
+    addresses: Vec<XmlAddress>,
+    #[serde(alias = "CreateBy")]
+    create_by: Option<Employee>,
+    #[serde(alias = "Created", with = "r7_model::datetime::optional")]
+    created: Option<ApiDateTime>,
+    #[serde(alias = "About")]
+    about: Option<String>,
+    #[serde(alias = "Industry", deserialize_with = "nullable")]
+    industry: String,
+    #[serde(alias = "ContactStatus")]
+    contact_status: Option<ListItem>,
+    #[serde(alias = "ContactType")]
+    contact_type: Option<ListItem>,
+    #[serde(alias = "CommonData", deserialize_with = "nullable")]
+    common_data: Vec<XmlContactInfo>,
+    #[serde(alias = "CustomFields", deserialize_with = "nullable")]
+    custom_fields: Vec<XmlCustomField>,
+    #[serde(alias = "Tags", deserialize_with = "nullable")]
+    tags: Vec<String>,
+    #[serde(alias = "TaskCount", deserialize_with = "nullable")]
+    task_count: i64,
+    #[serde(alias = "HaveLateTasks", deserialize_with = "nullable")]
+    have_late_tasks: bool,
+    #[serde(alias = "SmallFotoUrl", deserialize_with = "nullable")]
+    small_foto_url: String,
+    #[serde(alias = "MediumFotoUrl", deserialize_with = "nullable")]
+    medium_foto_url: String,
+    #[serde(alias = "DisplayName", deserialize_with = "nullable")]
+    display_name: String,
+    #[serde(alias = "IsCompany", deserialize_with = "nullable")]
+    is_company: bool,
+    #[serde(alias = "AccessList", deserialize_with = "nullable")]
+    access_list: Vec<Employee>,
+    #[serde(alias = "IsPrivate", deserialize_with = "nullable")]
+    is_private: bool,
+    #[serde(alias = "IsShared", deserialize_with = "nullable")]
+    is_shared: bool,
+    #[serde(alias = "ShareType", deserialize_with = "share_type")]
+    share_type: ShareType,
+    #[serde(alias = "Currency", deserialize_with = "null_element")]
+    currency: Option<Currency>,
+    #[serde(alias = "CanEdit", deserialize_with = "nullable")]
+    can_edit: bool,
+    #[serde(alias = "CanDelete", deserialize_with = "nullable")]
+    can_delete: bool,
+    #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
+    id: i64,
+    #[serde(alias = "CompanyName", deserialize_with = "nullable")]
+    company_name: String,
+    #[serde(alias = "Persons", deserialize_with = "nullable")]
+    persons: Vec<XmlContactBase>,
+    #[serde(alias = "PersonsCount", deserialize_with = "nullable")]
+    persons_count: i64,
+}
+
+/// [`ContactInfo`] as quick-xml can decode it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlContactInfo {
+    #[serde(alias = "Id", alias = "ID", deserialize_with = "nullable")]
+    id: i64,
+    #[serde(alias = "InfoType", deserialize_with = "info_type")]
+    info_type: ContactInfoType,
+    #[serde(alias = "Category", deserialize_with = "nullable")]
+    category: i32,
+    #[serde(alias = "Data", deserialize_with = "nullable")]
+    data: String,
+    #[serde(alias = "CategoryName", deserialize_with = "nullable")]
+    category_name: String,
+    #[serde(alias = "IsPrimary", deserialize_with = "nullable")]
+    is_primary: bool,
+}
+
+/// [`Address`] as quick-xml can decode it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct XmlAddress {
+    #[serde(alias = "Street", deserialize_with = "nullable")]
+    street: String,
+    #[serde(alias = "City", deserialize_with = "nullable")]
+    city: String,
+    #[serde(alias = "State", deserialize_with = "nullable")]
+    state: String,
+    #[serde(alias = "Zip", deserialize_with = "nullable")]
+    zip: String,
+    #[serde(alias = "Country", deserialize_with = "nullable")]
+    country: String,
+    #[serde(alias = "Category", deserialize_with = "address_category")]
+    category: AddressCategory,
+    #[serde(alias = "CategoryName", deserialize_with = "nullable")]
+    category_name: String,
+    #[serde(alias = "IsPrimary", deserialize_with = "nullable")]
+    is_primary: bool,
+}
+
+impl From<XmlContact> for Contact {
+    fn from(c: XmlContact) -> Self {
+        let addresses: Vec<Address> = c.addresses.into_iter().map(Address::from).collect();
+        let common_data: Vec<ContactInfo> =
+            c.common_data.into_iter().map(ContactInfo::from).collect();
+        let custom_fields: Vec<CustomField> =
+            c.custom_fields.into_iter().map(CustomField::from).collect();
+        if c.is_company {
+            let mut v = Company::default();
+            v.company_name = c.company_name;
+            v.persons = c.persons.into_iter().map(ContactBase::from).collect();
+            v.persons_count = c.persons_count;
+            v.addresses = addresses;
+            v.create_by = c.create_by;
+            v.created = c.created;
+            v.about = c.about;
+            v.industry = c.industry;
+            v.contact_status = c.contact_status;
+            v.contact_type = c.contact_type;
+            v.common_data = common_data;
+            v.custom_fields = custom_fields;
+            v.tags = c.tags;
+            v.task_count = c.task_count;
+            v.have_late_tasks = c.have_late_tasks;
+            v.small_foto_url = c.small_foto_url;
+            v.medium_foto_url = c.medium_foto_url;
+            v.display_name = c.display_name;
+            v.is_company = c.is_company;
+            v.access_list = c.access_list;
+            v.is_private = c.is_private;
+            v.is_shared = c.is_shared;
+            v.share_type = c.share_type;
+            v.currency = c.currency;
+            v.can_edit = c.can_edit;
+            v.can_delete = c.can_delete;
+            v.id = c.id.into();
+            Contact::Company(v)
+        } else {
+            let mut v = Person::default();
+            v.first_name = c.first_name;
+            v.last_name = c.last_name;
+            v.company = c.company.map(ContactBase::from);
+            v.title = c.title;
+            v.addresses = addresses;
+            v.create_by = c.create_by;
+            v.created = c.created;
+            v.about = c.about;
+            v.industry = c.industry;
+            v.contact_status = c.contact_status;
+            v.contact_type = c.contact_type;
+            v.common_data = common_data;
+            v.custom_fields = custom_fields;
+            v.tags = c.tags;
+            v.task_count = c.task_count;
+            v.have_late_tasks = c.have_late_tasks;
+            v.small_foto_url = c.small_foto_url;
+            v.medium_foto_url = c.medium_foto_url;
+            v.display_name = c.display_name;
+            v.is_company = c.is_company;
+            v.access_list = c.access_list;
+            v.is_private = c.is_private;
+            v.is_shared = c.is_shared;
+            v.share_type = c.share_type;
+            v.currency = c.currency;
+            v.can_edit = c.can_edit;
+            v.can_delete = c.can_delete;
+            v.id = c.id.into();
+            Contact::Person(v)
+        }
+    }
+}
+
+impl From<XmlContactInfo> for ContactInfo {
+    fn from(i: XmlContactInfo) -> Self {
+        let mut v = ContactInfo::default();
+        v.id = i.id.into();
+        v.info_type = i.info_type;
+        v.category = i.category;
+        v.data = i.data;
+        v.category_name = i.category_name;
+        v.is_primary = i.is_primary;
+        v
+    }
+}
+
+impl From<XmlAddress> for Address {
+    fn from(a: XmlAddress) -> Self {
+        let mut v = Address::default();
+        v.street = a.street;
+        v.city = a.city;
+        v.state = a.state;
+        v.zip = a.zip;
+        v.country = a.country;
+        v.category = a.category;
+        v.category_name = a.category_name;
+        v.is_primary = a.is_primary;
+        v
     }
 }
