@@ -116,7 +116,7 @@ impl Visitor<'_> for IntEnumVisitor {
     type Value = RawEnum;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} number or name", self.0)
+        write!(f, "a number or name of {}", self.0)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawEnum, E> {
