@@ -412,6 +412,17 @@ async fn contacts(format: Format) {
     assert_eq!(cancelled.expect("cancel"), None);
     let send = SendContactsMail::new(vec![101], "Offer", "Hello");
     assert_eq!(refused(client.send(&send).await).0, 501);
+    // A photo goes as a multipart body, which the transport sends with its boundary; the
+    // emulator, which decodes no pictures, says it does not emulate the route.
+    use r7_proto::crm::contact_photo::ChangeContactPhoto;
+    let photo = Upload::new("logo.png", "image/png", &b"\x89PNG\r\n\x1a\n"[..]);
+    let upload = client.send(&ChangeContactPhoto::new(101, photo)).await;
+    assert_eq!(refused(upload).0, 501);
+    assert_eq!(
+        emulator.calls_of(ChangeContactPhoto::ID),
+        1,
+        "routed to the upload"
+    );
 
     emulator.shutdown().await;
 }
