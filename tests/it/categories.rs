@@ -2,8 +2,6 @@
 //! JSON and in XML: the default lists, and what the server's create, update, icon, reorder and
 //! delete do and answer (`CRMApi.ListItem.cs`, `ListItemDao.cs`).
 
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_proto::crm::category::*;
 use r7_proto::*;
 
@@ -12,12 +10,7 @@ use crate::support::{delete_down_to_the_last, refused};
 const IMAGES: &str = "/Products/CRM/App_Themes/default/images/";
 
 async fn categories(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = crate::support::emulated(format).await;
 
     // The lists a portal creates when the CRM is first opened, by position; entries read from
     // the database carry an empty description and colour.

@@ -2,8 +2,6 @@
 //! XML: definitions per entity type, values, masks, and what the server changes and does not
 //! (`CRMApi.CustomFields.cs`, `CustomFieldDao.cs`).
 
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_model::{CustomFieldId, CustomFieldType};
 use r7_proto::crm::custom_field::*;
 use r7_proto::crm::opportunity::GetOpportunity;
@@ -12,12 +10,7 @@ use r7_proto::*;
 use crate::support::refused;
 
 async fn custom_fields(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = crate::support::emulated(format).await;
     let deals = CustomFieldEntityType::Opportunity;
     let ids = |fields: &[r7_model::CustomFieldDefinition]| -> Vec<i64> {
         fields.iter().map(|f| f.id.get()).collect()

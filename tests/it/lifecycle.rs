@@ -1,20 +1,13 @@
 //! A whole deal lifecycle through the client against the emulated portal, in JSON and in XML.
 
 use futures_util::TryStreamExt;
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_model::{BidType, Opportunity, StageType};
 use r7_proto::crm::opportunity::*;
 use r7_proto::crm::opportunity_stage::*;
 use r7_proto::*;
 
 async fn lifecycle(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = crate::support::emulated(format).await;
 
     // What the portal already has: stages, a user, contacts and a custom field.
     let stages = client

@@ -2,8 +2,6 @@
 //! the server does with names (trimmed, matched without case), links, counts, unused tags and
 //! a company's group, as `CRMApi.Tag.cs` and `TagDao.cs` do it.
 
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_proto::crm::opportunity::ListOpportunities;
 use r7_proto::crm::tag::*;
 use r7_proto::*;
@@ -11,12 +9,7 @@ use r7_proto::*;
 use crate::support::refused;
 
 async fn tags(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = crate::support::emulated(format).await;
     let deals = TagEntityType::Opportunity;
     let listed = |page: Page<r7_model::Tag>| -> Vec<(String, i64)> {
         page.items

@@ -3,8 +3,6 @@
 //! reopen, delete, and how categories count and keep their tasks (`CRMApi.Tasks.cs`,
 //! `TaskDao.cs`, `ListItemDao.cs`).
 
-use r7_emulator::{Config, Emulator};
-use r7_hyper::Client;
 use r7_model::ApiDateTime;
 use r7_proto::crm::category::{DeleteTaskCategory, GetTaskCategory, UpdateTaskCategory};
 use r7_proto::crm::task::*;
@@ -13,12 +11,7 @@ use r7_proto::*;
 use crate::support::refused;
 
 async fn tasks(format: Format) {
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder(emulator.base_url())
-        .token(Token::new(emulator.token()).expect("token"))
-        .format(format)
-        .build()
-        .expect("client");
+    let (emulator, client) = crate::support::emulated(format).await;
     let me = emulator.current_user().id;
     let date = |text: &str| ApiDateTime::parse(text).expect("a date");
 

@@ -401,15 +401,7 @@ fn save_batch(
         check_address(item.info_type, &item.data)?;
     }
     if replace {
-        let old: Vec<i64> = crm
-            .contact_info
-            .iter()
-            .filter(|(_, r)| r.contact_id == contact_id)
-            .map(|(id, _)| id)
-            .collect();
-        for id in old {
-            crm.contact_info.remove(id);
-        }
+        crm.contact_info.retain(|r| r.contact_id != contact_id);
     }
     let mut answered = Vec::new();
     for mut item in items {
